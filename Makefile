@@ -1,0 +1,72 @@
+# Rapport — the two commands a newcomer needs: `make demo` and `make test`.
+# Everything else (the virtualenv, packages, translations, PostgreSQL and Chromium
+# for the tests) is prepared by these targets on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgres serve install messages lint bench worker clean help
+
+help:
+	@echo "make demo   — install, migrate, load the demo workspace and serve http://$(HOST):$(PORT)"
+	@echo "make test   — the whole suite on SQLite and PostgreSQL, browser journeys included"
+	@echo "make lint   — ruff;  make bench — benchmarks as JSON;  make worker — background tasks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Rapport needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) messages
+
+# .po files live in the repository; the compiled .mo files are built here (Babel,
+# so GNU gettext is not needed).
+messages: $(STAMP)
+	@$(BIN)/pybabel compile --domain django --directory rapport/locale --statistics 2>&1 | tail -n 1
+
+demo: install
+	$(BIN)/rapport migrate --no-input
+	$(BIN)/rapport demo
+	@echo "Serving Rapport on http://$(HOST):$(PORT)/ — stop with Ctrl-C."
+	$(BIN)/rapport runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/rapport migrate --no-input
+	$(BIN)/rapport runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/rapport db_worker
+
+test: install
+	@scripts/ensure-chromium.sh
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL =="
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: install
+	@$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+	find rapport -name '*.mo' -delete

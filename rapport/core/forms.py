@@ -1,0 +1,95 @@
+"""Workspace settings, with office hours typed per weekday."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import holidays
+from babel import Locale
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from rapport.core.choices import Channel, Weekday
+from rapport.core.models import Workspace, time_zone_choices
+from rapport.core.office_hours import TimeRange, format_ranges, parse_ranges
+
+
+def holiday_country_choices() -> list[tuple[str, str]]:
+    """Countries the holidays package knows, named in the UI language."""
+    names = Locale.parse(get_language() or "en", sep="-").territories
+    codes = [code for code in holidays.list_supported_countries() if len(code) == 2]
+    choices = sorted(((code, f"{names.get(code, code)} ({code})") for code in codes),
+                     key=lambda item: item[1])
+    return [("", "—"), *choices]
+
+
+def _day_field(day: Weekday) -> forms.CharField:
+    return forms.CharField(
+        label=day.label, required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 13:00-17:00"}),
+    )
+
+
+class WorkspaceForm(forms.ModelForm):
+    preferred_channels = forms.MultipleChoiceField(
+        label=_("Preferred communication channels"), choices=Channel.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    non_negotiables = forms.CharField(
+        label=_("Non-negotiables"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, e.g. “No work on Sundays”."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, initial="Europe/Berlin"
+    )
+    holiday_country = forms.ChoiceField(
+        label=_("Public holidays: country"), required=False, choices=holiday_country_choices,
+        initial="DE",
+    )
+
+    class Meta:
+        model = Workspace
+        fields = [
+            "name", "legal_name", "street", "postal_code", "city", "country", "vat_id",
+            "tax_number", "default_currency", "language", "time_zone", "holiday_country",
+            "holiday_subdivision", "preferred_channels", "max_calls_per_week",
+            "non_negotiables",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day in Weekday:
+            self.fields[f"hours_{day.value}"] = _day_field(day)
+        if self.instance.pk:
+            by_day = self.instance.hours_by_weekday
+            for day in Weekday:
+                self.initial[f"hours_{day.value}"] = format_ranges(by_day.get(day.value, []))
+            self.initial["non_negotiables"] = "\n".join(self.instance.non_negotiables or [])
+        else:
+            for day in list(Weekday)[:5]:
+                self.initial[f"hours_{day.value}"] = "09:00-12:30, 13:30-17:00"
+
+    def day_fields(self) -> list[forms.BoundField]:
+        return [self[f"hours_{day.value}"] for day in Weekday]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if not field.name.startswith("hours_")]
+
+    def clean_non_negotiables(self) -> list[str]:
+        text = self.cleaned_data.get("non_negotiables") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        hours: dict[int, list[TimeRange]] = {}
+        for day in Weekday:
+            name = f"hours_{day.value}"
+            try:
+                hours[day.value] = parse_ranges(cleaned.get(name, ""))
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        self.office_hours = hours
+        return cleaned

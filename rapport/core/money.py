@@ -1,0 +1,24 @@
+"""Money: Decimal amounts rounded half-up to the currency's minor unit, never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+
+CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK", "JPY"]
+CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
+
+
+def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
+    """Round to the currency's minor unit (2 places for EUR, 0 for JPY), half-up."""
+    places = get_currency_precision(currency)
+    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal | int | str | None, currency: str, language: str) -> str:
+    """Format for humans in the given UI language: `1.234,50 €` or `€1,234.50`."""
+    if amount is None or amount == "":
+        return ""
+    locale = {"de": "de_DE", "en": "en_GB"}.get(language, language)
+    return format_currency(quantize(amount, currency), currency, locale=locale)

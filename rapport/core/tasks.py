@@ -1,0 +1,14 @@
+"""Background tasks (django-tasks, database backend). Run them with `rapport db_worker`."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def clear_expired_sessions() -> int:
+    """Delete expired login sessions; safe to run any number of times."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,22 @@
+"""Template helpers: money in the UI language, form fields with their errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from rapport.core.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    return format_money(amount, currency or "EUR", (get_language() or "en")[:2])
+
+
+@register.inclusion_tag("core/_field.html")
+def field(bound_field: object) -> dict[str, object]:
+    return {"field": bound_field}

@@ -1,0 +1,68 @@
+"""Dashboard and workspace settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.clients.models import Client, Note, Project
+from rapport.core.forms import WorkspaceForm
+from rapport.core.middleware import SESSION_KEY, workspace_optional
+from rapport.core.models import Workspace
+from rapport.core.services import create_workspace, set_office_hours
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    clients = Client.objects.filter(workspace=workspace)
+    status_counts = {row["status"]: row["n"] for row in Client.count_by_status(workspace)}
+    context = {
+        "status_rows": [
+            (value, label, status_counts.get(value, 0)) for value, label in Client.Status.choices
+        ],
+        "client_count": clients.count(),
+        "recent_incidents": Note.objects.filter(workspace=workspace, kind=Note.Kind.INCIDENT)
+        .select_related("client").order_by("-happened_on", "-pk")[:5],
+        "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
+        .select_related("client").order_by("end_date")[:8],
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@workspace_optional
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            data = {name: form.cleaned_data[name] for name in WorkspaceForm.Meta.fields}
+            workspace = create_workspace(request.user, **data)
+            set_office_hours(workspace, form.office_hours)
+        request.session[SESSION_KEY] = workspace.pk
+        messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
+        return redirect("core:dashboard")
+    return render(request, "core/workspace_form.html", {"form": form, "creating": True})
+
+
+def workspace_settings(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    form = WorkspaceForm(request.POST or None, instance=workspace)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            set_office_hours(workspace, form.office_hours)
+        messages.success(request, _("Settings saved."))
+        return redirect("core:workspace_settings")
+    return render(request, "core/workspace_form.html", {"form": form, "creating": False})
+
+
+@require_POST
+@workspace_optional
+def workspace_switch(request: HttpRequest, workspace_pk: int) -> HttpResponse:
+    workspace = get_object_or_404(Workspace, pk=workspace_pk, memberships__user=request.user)
+    request.session[SESSION_KEY] = workspace.pk
+    messages.info(request, _("Switched to “%(name)s”.") % {"name": workspace.name})
+    return redirect("core:dashboard")

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("rapport.core.urls")),
+    path("accounts/", include("rapport.accounts.urls")),
+    path("clients/", include("rapport.clients.urls")),
+    path("admin/", admin.site.urls),
+]
