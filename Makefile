@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres serve install messages lint bench worker clean help
+.PHONY: demo test test-sqlite test-postgres serve install messages pango lint bench worker clean help
 
 help:
 	@echo "make demo   — install, migrate, load the demo workspace and serve http://$(HOST):$(PORT)"
@@ -28,7 +28,17 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages pango
+
+# WeasyPrint prints the invoice PDFs with Pango, a system library.
+pango: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "Invoice PDFs need the Pango library: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+	    exit 1; \
+	  fi; }
 
 # .po files live in the repository; the compiled .mo files are built here (Babel,
 # so GNU gettext is not needed).
@@ -49,7 +59,7 @@ worker: install
 	$(BIN)/rapport db_worker
 
 test: install
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-test-packages.sh
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -5,5 +5,7 @@ urlpatterns = [
     path("", include("rapport.core.urls")),
     path("accounts/", include("rapport.accounts.urls")),
     path("clients/", include("rapport.clients.urls")),
+    path("invoices/", include("rapport.billing.urls")),
+    path("p/", include("rapport.billing.portal_urls")),
     path("admin/", admin.site.urls),
 ]

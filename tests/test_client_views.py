@@ -137,3 +137,17 @@ def test_amounts_follow_the_ui_language(owner_http, owner, full_client):
     owner.language = "en"
     owner.save()
     assert "€1,234.50" in owner_http.get(f"/clients/{full_client.pk}/").content.decode()
+
+
+def test_a_client_with_invoices_cannot_be_deleted(owner_http, workspace):
+    from rapport.billing import services
+    from tests.billing.factories import billable_client, make_billable
+
+    make_billable(workspace)
+    client = billable_client(workspace)
+    invoice = services.new_draft(workspace, client)
+    services.add_line(invoice, "Text", 1, 10)
+    services.issue(invoice)
+    page = owner_http.post(f"/clients/{client.pk}/delete/", follow=True).content.decode()
+    assert "must be kept for ten years" in page
+    assert Client.objects.filter(pk=client.pk).exists()

@@ -17,3 +17,12 @@ def test_amounts_are_formatted_for_the_ui_language():
     assert format_money(Decimal("1234.5"), "EUR", "de") == "1.234,50\xa0€"
     assert format_money(Decimal("1234.5"), "EUR", "en") == "€1,234.50"
     assert format_money(None, "EUR", "en") == ""
+
+
+def test_unit_prices_keep_their_precision_but_show_at_least_cents():
+    from rapport.core.money import format_unit_price, precise
+
+    assert str(precise(Decimal("95.0000"), "EUR")) == "95.00"
+    assert str(precise(Decimal("0.1250"), "EUR")) == "0.125"
+    assert format_unit_price(Decimal("0.1250"), "EUR", "de") == "0,125\xa0€"
+    assert format_unit_price(Decimal("95.0000"), "EUR", "en") == "€95.00"

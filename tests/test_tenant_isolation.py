@@ -6,18 +6,23 @@ a URL with an id parameter this test does not know fails loudly until it is taug
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from rapport.billing import services
+from rapport.billing.models import Deliverable, Invoice, PortalLink
 from rapport.clients.models import Contact, Note, Project
 from rapport.core.models import Workspace
+from tests.billing.factories import billable_client, make_billable
 from tests.conftest import make_client
 
-# URL parameters that are not object ids (tokens of Django's password reset).
-NOT_IDS = {"uidb64", "token"}
+# URL parameters that are not object ids, with a value to put in.
+NOT_IDS = {"uidb64": "MQ", "token": "not-a-real-token-" + "x" * 16, "kind": "deposit"}
 # Admin is the operator's tool across all workspaces; it is checked separately below.
 SKIP_NAMESPACES = {"admin"}
 
@@ -39,19 +44,29 @@ def all_routes():
 
 
 def _objects_for(workspace: Workspace) -> dict[str, int]:
-    client = make_client(workspace, f"Client of {workspace.name}")
+    make_billable(workspace)
+    client = billable_client(workspace, f"Client of {workspace.name}")
     contact = Contact.objects.create(workspace=workspace, client=client, name="Kim")
     note = Note.objects.create(workspace=workspace, client=client, text="private")
     project = Project.objects.create(workspace=workspace, client=client, name="P", amount=1)
+    invoice = services.new_draft(workspace, client, project=project)
+    services.add_line(invoice, "Secret work", 1, 100)
+    invoice = services.issue(invoice)
+    payment = services.record_payment(invoice, "10")
+    link = PortalLink.objects.create(workspace=workspace, invoice=invoice,
+                                     expires_at=timezone.now() + dt.timedelta(days=1))
+    deliverable = Deliverable.objects.create(workspace=workspace, project=project, name="D")
     return {
         "workspace_pk": workspace.pk, "client_pk": client.pk, "contact_pk": contact.pk,
-        "note_pk": note.pk, "project_pk": project.pk,
+        "note_pk": note.pk, "project_pk": project.pk, "invoice_pk": invoice.pk,
+        "payment_pk": payment.pk, "link_pk": link.pk, "deliverable_pk": deliverable.pk,
     }
 
 
 def _fill(route: str, ids: dict[str, int]) -> str:
     def replace(match: re.Match) -> str:
-        return str(ids[match.group(2)])
+        name = match.group(2)
+        return NOT_IDS[name] if name in NOT_IDS else str(ids[name])
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", replace, route)
 
@@ -95,7 +110,11 @@ def test_the_outsiders_data_is_unchanged_after_the_attempts(owner_http, workspac
     theirs = _objects_for(Workspace.objects.get(memberships__user=outsider))
     owner_http.post(f"/clients/{theirs['client_pk']}/delete/")
     owner_http.post(f"/clients/{theirs['client_pk']}/notes/{theirs['note_pk']}/delete/")
+    owner_http.post(f"/invoices/{theirs['invoice_pk']}/cancel/")
+    owner_http.post(f"/invoices/{theirs['invoice_pk']}/payments/{theirs['payment_pk']}/delete/")
     assert Note.objects.filter(pk=theirs["note_pk"]).exists()
+    invoice = Invoice.objects.get(pk=theirs["invoice_pk"])
+    assert invoice.state == "issued" and invoice.payments.count() == 1
     assert Contact.objects.filter(client_id=theirs["client_pk"]).exists()
 
 
@@ -120,7 +139,8 @@ def test_admin_is_closed_to_users_who_are_not_operators(owner_http):
 @pytest.mark.django_db
 def test_every_page_requires_login(client, workspace, full_client):
     ids = _objects_for(workspace)
-    public = {"accounts:login", "accounts:signup", "accounts:password_reset",
+    public = {"portal:invoice", "portal:invoice_pdf", "portal:invoice_xml",
+              "accounts:login", "accounts:signup", "accounts:password_reset",
               "accounts:password_reset_done", "accounts:password_reset_confirm",
               "accounts:password_reset_complete", "accounts:set_language",
               "accounts:logout"}

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 VALID = {
     "name": "Text & Ton", "legal_name": "Mara Berg", "street": "Hauptstr. 1",
     "postal_code": "10115", "city": "Berlin", "country": "DE", "vat_id": "DE123456789",
-    "tax_number": "", "default_currency": "EUR", "language": "de",
+    "tax_number": "", "email": "hallo@textundton.example", "phone": "",
+    "default_currency": "EUR", "language": "de",
     "time_zone": "Europe/Berlin", "holiday_country": "DE", "holiday_subdivision": "BE",
     "preferred_channels": ["email", "video"], "max_calls_per_week": "1",
     "non_negotiables": "No work on Sundays\n\nNever on family birthdays\n",

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rapport.clients.forms import ClientForm, ContactForm, NoteForm, ProjectForm, StatusChangeForm
@@ -75,8 +76,18 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
+KEEP_INVOICES = _lazy(
+    "Invoices exist for it, and issued invoices must be kept for ten years. "
+    "Set the client to “former” instead."
+)
+
+
 def client_delete(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
+    if client.invoices.exists():
+        messages.error(request, _("“%(name)s” cannot be deleted.") % {"name": client.name}
+                       + " " + str(KEEP_INVOICES))
+        return redirect(client)
     if request.method == "POST":
         name = client.name
         client.delete()
@@ -98,6 +109,7 @@ def client_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
         "client": client,
         "contacts": contacts,
         "projects": client.projects.all(),
+        "invoices": client.invoices.prefetch_related("payments").order_by("-issue_date", "-pk"),
         "notes": client.notes.select_related("created_by"),
         "status_changes": client.status_changes.select_related("changed_by"),
         "note_form": NoteForm(),
@@ -205,6 +217,11 @@ def project_form(request: HttpRequest, client_pk: int,
 def project_delete(request: HttpRequest, client_pk: int, project_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
     project = _get_owned(request, Project, client, project_pk)
+    if project.invoices.exists():
+        messages.error(request, _("“%(name)s” cannot be deleted.") % {"name": project.name}
+                       + " " + _("Invoices exist for it; set its status to “completed” or "
+                                 "“cancelled” instead."))
+        return redirect(client)
     if request.method == "POST":
         project.delete()
         messages.success(request, _("Project deleted."))

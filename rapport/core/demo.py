@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.accounts.models import User
+from rapport.billing.demo import add_demo_invoices
+from rapport.billing.services import purge_workspace_billing
 from rapport.clients.models import Client, Contact, Note, Project
 from rapport.clients.services import set_contact_emails, set_tags
 from rapport.core.choices import Channel, Language, Weekday
@@ -155,9 +157,12 @@ def delete_demo(email: str = DEMO_EMAIL) -> bool:
     user = User.objects.filter(email=email.lower()).first()
     if user is None:
         return False
-    Workspace.objects.filter(
+    owned = Workspace.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.OWNER
-    ).delete()
+    )
+    for workspace in owned:
+        purge_workspace_billing(workspace)
+    owned.delete()
     user.delete()
     return True
 
@@ -178,6 +183,7 @@ def build_demo(
     builder = _Builder(workspace=workspace, user=user, today=timezone.localdate())
     for add_client in CLIENTS:
         add_client(builder)
+    add_demo_invoices(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,
@@ -196,7 +202,7 @@ def _create_workspace(user: User) -> Workspace:
         city="Berlin",
         country="DE",
         tax_number="16/245/01873",
-        vat_id="DE318274659",
+        vat_id="DE318274659", email="hallo@lena-hoffmann.example", phone="+49 30 23125 4471",
         default_currency="EUR",
         language=Language.GERMAN,
         time_zone="Europe/Berlin",

@@ -54,7 +54,8 @@ class WorkspaceForm(forms.ModelForm):
         model = Workspace
         fields = [
             "name", "legal_name", "street", "postal_code", "city", "country", "vat_id",
-            "tax_number", "default_currency", "language", "time_zone", "holiday_country",
+            "tax_number", "email", "phone", "default_currency", "language", "time_zone",
+            "holiday_country",
             "holiday_subdivision", "preferred_channels", "max_calls_per_week",
             "non_negotiables",
         ]

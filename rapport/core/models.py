@@ -36,6 +36,9 @@ class Workspace(models.Model):
                                help_text=_("Two-letter ISO code, e.g. DE."))
     vat_id = models.CharField(_("VAT ID"), max_length=30, blank=True)
     tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
+    email = models.EmailField(_("business email"), blank=True,
+                              help_text=_("Printed on invoices; e-invoices need it."))
+    phone = models.CharField(_("business phone"), max_length=50, blank=True)
     default_currency = models.CharField(
         _("default currency"), max_length=3, choices=CURRENCY_CHOICES, default="EUR"
     )

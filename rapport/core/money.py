@@ -22,3 +22,19 @@ def format_money(amount: Decimal | int | str | None, currency: str, language: st
         return ""
     locale = {"de": "de_DE", "en": "en_GB"}.get(language, language)
     return format_currency(quantize(amount, currency), currency, locale=locale)
+
+
+def precise(amount: Decimal | int | str, currency: str) -> Decimal:
+    """A unit price as precise as entered, but with at least the currency's minor unit."""
+    value = Decimal(amount)
+    minimum = quantize(value, currency)
+    return minimum if minimum == value else value.normalize()
+
+
+def format_unit_price(amount: Decimal | int | str | None, currency: str, language: str) -> str:
+    """Like format_money, but keeps extra decimals of a precise unit price (0.125 €)."""
+    if amount is None or amount == "":
+        return ""
+    locale = {"de": "de_DE", "en": "en_GB"}.get(language, language)
+    return format_currency(precise(amount, currency), currency, locale=locale,
+                           decimal_quantization=False)

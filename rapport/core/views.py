@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.billing.models import Invoice
+from rapport.billing.views import held_deliverables
 from rapport.clients.models import Client, Note, Project
 from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
@@ -27,6 +30,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "client_count": clients.count(),
         "recent_incidents": Note.objects.filter(workspace=workspace, kind=Note.Kind.INCIDENT)
         .select_related("client").order_by("-happened_on", "-pk")[:5],
+        "held": held_deliverables(workspace),
+        "overdue": [inv for inv in Invoice.objects.filter(
+            workspace=workspace, state=Invoice.State.ISSUED,
+            due_date__lt=timezone.localdate(),
+        ).exclude(kind=Invoice.Kind.CANCELLATION).select_related("client")
+            .prefetch_related("payments").order_by("due_date")
+            if inv.payment_status() == Invoice.PaymentStatus.OVERDUE][:8],
         "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
         .select_related("client").order_by("end_date")[:8],
     }

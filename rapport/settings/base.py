@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rapport.accounts",
     "rapport.core",
     "rapport.clients",
+    "rapport.billing",
 ]
 
 MIDDLEWARE = [

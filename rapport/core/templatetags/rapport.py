@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from rapport.core.money import format_money
+from rapport.core.money import format_money, format_unit_price
 
 register = template.Library()
 
@@ -20,3 +20,8 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
 @register.inclusion_tag("core/_field.html")
 def field(bound_field: object) -> dict[str, object]:
     return {"field": bound_field}
+
+
+@register.filter
+def unit_price(amount: Decimal | None, currency: str = "EUR") -> str:
+    return format_unit_price(amount, currency or "EUR", (get_language() or "en")[:2])

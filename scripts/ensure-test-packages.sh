@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# Usage: scripts/ensure-chromium.sh
+# Usage: scripts/ensure-test-packages.sh
 #
-# Makes sure Debian's /usr/bin/chromium exists for the Playwright browser
-# tests (they use the system browser, not a Playwright-downloaded one).
-#   exit 0: chromium is present (silent if it already was)
-#   exit 2: missing and we are not root (prints the command to run)
-#   exit 1: installing it failed
+# Makes sure the Debian packages the test suite drives are installed:
+# chromium (Playwright uses the system browser, it cannot download its own)
+# and poppler-utils (pdftotext/pdftoppm read the invoice PDFs back).
+#   exit 0: everything is present (silent if it already was)
+#   exit 2: something is missing and we are not root (prints the command to run)
+#   exit 1: installing failed
 set -euo pipefail
 
-CHROMIUM=/usr/bin/chromium
+# binary → package that provides it
+declare -A NEEDED=(
+    [/usr/bin/chromium]="chromium chromium-driver"
+    [/usr/bin/pdftotext]="poppler-utils"
+)
 
-log() { printf 'ensure-chromium: %s\n' "$*" >&2; }
+log() { printf 'ensure-test-packages: %s\n' "$*" >&2; }
+
+missing=()
+for binary in "${!NEEDED[@]}"; do
+    if [ ! -x "$binary" ]; then
+        read -r -a packages <<<"${NEEDED[$binary]}"
+        missing+=("${packages[@]}")
+    fi
+done
 
 # Fast path: nothing to do, say nothing.
-if [ -x "$CHROMIUM" ]; then
+if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
 
 if [ "${EUID:-$(id -u)}" -ne 0 ]; then
-    echo "Browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver" >&2
+    echo "The tests need Debian packages: sudo apt-get install ${missing[*]}" >&2
     exit 2
 fi
 
@@ -47,16 +60,18 @@ apt_get() {
     done
 }
 
-log "installing chromium and chromium-driver with apt-get..."
+log "installing ${missing[*]} with apt-get..."
 # Package lists are often stale/missing in fresh containers; only pay for an
 # update when the plain install fails.
-if ! apt_get install -y chromium chromium-driver; then
+if ! apt_get install -y "${missing[@]}"; then
     log "install failed; running apt-get update and retrying..."
     apt_get update || { log "apt-get update failed"; exit 1; }
-    apt_get install -y chromium chromium-driver || { log "apt-get install chromium chromium-driver failed"; exit 1; }
+    apt_get install -y "${missing[@]}" || { log "apt-get install ${missing[*]} failed"; exit 1; }
 fi
 
-if [ ! -x "$CHROMIUM" ]; then
-    log "apt-get succeeded but $CHROMIUM is still missing"
-    exit 1
-fi
+for binary in "${!NEEDED[@]}"; do
+    if [ ! -x "$binary" ]; then
+        log "apt-get succeeded but $binary is still missing"
+        exit 1
+    fi
+done

@@ -1,0 +1,126 @@
+"""Forms for billing settings, invoice drafts, lines, payments and sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from rapport.billing.models import BillingSettings, Deliverable, Invoice, InvoiceLine
+from rapport.clients.forms import DateInput
+from rapport.clients.models import Client, Project
+from rapport.core.money import precise
+
+
+class BillingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = BillingSettings
+        fields = ["number_format", "payment_term_days", "tax_regime", "account_holder", "iban",
+                  "bic", "bank_name", "deposit_percent", "retainer_day", "footer_text"]
+        widgets = {"footer_text": forms.Textarea(attrs={"rows": 3})}
+
+
+class NewInvoiceForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(),
+                                     required=False)
+
+    def __init__(self, workspace: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(workspace=workspace)
+        self.fields["project"].queryset = Project.objects.filter(workspace=workspace)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        client, project = cleaned.get("client"), cleaned.get("project")
+        if client and project and project.client_id != client.pk:
+            self.add_error("project", _("This project belongs to another client."))
+        return cleaned
+
+
+class InvoiceForm(forms.ModelForm):
+    class Meta:
+        model = Invoice
+        fields = ["service_start", "service_end", "currency", "language", "tax_treatment",
+                  "payment_term_days", "intro_text", "closing_text"]
+        widgets = {
+            "service_start": DateInput(), "service_end": DateInput(),
+            "intro_text": forms.Textarea(attrs={"rows": 2}),
+            "closing_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("service_start"), cleaned.get("service_end")
+        if start and end and end < start:
+            self.add_error("service_end", _("The service period ends before it starts."))
+        return cleaned
+
+
+class LineForm(forms.ModelForm):
+    class Meta:
+        model = InvoiceLine
+        fields = ["description", "quantity", "unit", "unit_price", "vat_rate"]
+        widgets = {"description": forms.TextInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # show 95.00 and 1.5, not 95.0000 and 1.500
+            self.initial["unit_price"] = precise(self.instance.unit_price,
+                                                 self.instance.invoice.currency)
+            self.initial["quantity"] = format(self.instance.quantity.normalize(), "f")
+
+
+LineFormSet = inlineformset_factory(
+    Invoice, InvoiceLine, form=LineForm, extra=1, can_delete=True, min_num=0,
+)
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
+                                min_value=0.01)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class SendForm(forms.Form):
+    to = forms.CharField(label=_("To"), help_text=_("One or more addresses, comma-separated."))
+    message = forms.CharField(label=_("Personal message"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_to(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        addresses = [a.strip() for a in self.cleaned_data["to"].replace(";", ",").split(",")
+                     if a.strip()]
+        if not addresses:
+            raise forms.ValidationError(_("Enter at least one address."))
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not an email address.") % {"value": address}
+                ) from exc
+        return addresses
+
+
+class DeliverableForm(forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["name", "status", "release_after_full_payment"]
+
+
+class ExportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and (
+            cleaned["date_to"] < cleaned["date_from"]
+        ):
+            self.add_error("date_to", _("The end lies before the start."))
+        return cleaned

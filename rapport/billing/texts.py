@@ -1,0 +1,35 @@
+"""The fixed wording invoices carry, in the invoice's language."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from rapport.billing.models import Invoice, TaxTreatment
+
+
+def tax_note(invoice: Invoice) -> str:
+    """The legally required reason why no VAT is charged, or an empty string."""
+    with translation.override(invoice.language):
+        return {
+            TaxTreatment.SMALL_BUSINESS: _(
+                "In accordance with § 19 UStG, no VAT is charged (small business)."
+            ),
+            TaxTreatment.REVERSE_CHARGE: _(
+                "Reverse charge: the recipient of the service is liable for VAT "
+                "(Art. 196 Council Directive 2006/112/EC, § 13b UStG)."
+            ),
+            TaxTreatment.EXPORT: _(
+                "Service not taxable in Germany (place of supply abroad, § 3a UStG)."
+            ),
+        }.get(invoice.tax_treatment, "")
+
+
+def deposit_note(invoice: Invoice) -> str:
+    with translation.override(invoice.language):
+        return _("I have everything I need and will start work as soon as the deposit arrives.")
+
+
+def title(invoice: Invoice) -> str:
+    with translation.override(invoice.language):
+        return str(Invoice.Kind(invoice.kind).label)

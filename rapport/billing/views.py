@@ -1,0 +1,373 @@
+"""Invoice pages. Every object is fetched through the request's workspace (404 otherwise)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.billing import services
+from rapport.billing.forms import (
+    BillingSettingsForm,
+    DeliverableForm,
+    ExportForm,
+    InvoiceForm,
+    LineFormSet,
+    NewInvoiceForm,
+    PaymentForm,
+    SendForm,
+)
+from rapport.billing.mailing import PORTAL_LINK_DAYS
+from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
+from rapport.clients.models import Project
+
+
+def _get_invoice(request: HttpRequest, pk: int) -> Invoice:
+    return get_object_or_404(
+        Invoice.objects.select_related("client", "project"), workspace=request.workspace, pk=pk
+    )
+
+
+def _get_project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(Project.objects.select_related("client"),
+                             workspace=request.workspace, pk=pk)
+
+
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    invoices = list(
+        Invoice.objects.filter(workspace=request.workspace)
+        .select_related("client").prefetch_related("payments")
+        .order_by("-issue_date", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in Invoice.PaymentStatus.values:
+        invoices = [inv for inv in invoices if inv.payment_status() == status]
+    summary: dict[str, dict[str, object]] = {}
+    for inv in invoices:
+        key = inv.payment_status()
+        if key in {"open", "overdue", "partially_paid"}:
+            row = summary.setdefault(f"{key}-{inv.currency}", {
+                "label": inv.get_payment_status_display(), "currency": inv.currency,
+                "amount": 0, "status": key,
+            })
+            row["amount"] += inv.balance()
+    return render(request, "billing/invoice_list.html", {
+        "invoices": invoices, "statuses": Invoice.PaymentStatus.choices, "status": status,
+        "summary": sorted(summary.values(), key=lambda r: r["status"]),
+    })
+
+
+def invoice_create(request: HttpRequest) -> HttpResponse:
+    form = NewInvoiceForm(request.workspace, request.POST or None,
+                          initial={"client": request.GET.get("client")})
+    if request.method == "POST" and form.is_valid():
+        invoice = services.new_draft(request.workspace, form.cleaned_data["client"],
+                                     project=form.cleaned_data["project"])
+        return redirect(invoice)
+    return render(request, "billing/invoice_create.html", {"form": form})
+
+
+@require_POST
+def invoice_from_project(request: HttpRequest, project_pk: int, kind: str) -> HttpResponse:
+    project = _get_project(request, project_pk)
+    if kind == "deposit":
+        invoice = services.create_deposit_invoice(project)
+    elif kind == "final":
+        invoice = services.create_final_invoice(project)
+    else:
+        invoice = services.new_draft(request.workspace, project.client, project=project)
+    messages.success(request, _("Draft created. Check it, then issue it."))
+    return redirect(invoice)
+
+
+def invoice_detail(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if invoice.is_draft:
+        return _draft_editor(request, invoice)
+    links = invoice.portal_links.all()
+    contact_emails = [e for c in invoice.client.contacts.prefetch_related("emails")
+                      for e in c.addresses()]
+    return render(request, "billing/invoice_detail.html", {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "totals": services.totals(invoice),
+        "payments": invoice.payments.all(),
+        "events": invoice.events.all(),
+        "links": links,
+        "payment_form": PaymentForm(initial={"amount": max(invoice.balance(), 0) or None,
+                                             "paid_on": timezone.localdate()}),
+        "send_form": SendForm(initial={"to": ", ".join(contact_emails[:1])}),
+        "today": timezone.localdate(),
+        "portal_base": request.build_absolute_uri("/")[:-1],
+    })
+
+
+def _draft_editor(request: HttpRequest, invoice: Invoice) -> HttpResponse:
+    form = InvoiceForm(request.POST or None, instance=invoice)
+    formset = LineFormSet(request.POST or None, instance=invoice, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            lines = formset.save(commit=False)
+            for removed in formset.deleted_objects:
+                removed.delete()
+            for position, line in enumerate(lines, start=1):
+                line.position = line.position or position
+                line.save()
+        if "add_line" in request.POST:
+            return redirect(f"{invoice.get_absolute_url()}#lines")
+        messages.success(request, _("Draft saved."))
+        return redirect(invoice)
+    return render(request, "billing/invoice_draft.html", {
+        "invoice": invoice, "form": form, "formset": formset,
+        "totals": services.totals(invoice), "deductions": services.deductions_for(invoice),
+    })
+
+
+@require_POST
+def invoice_issue(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    try:
+        invoice = services.issue(invoice)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+    return redirect(invoice)
+
+
+def invoice_delete(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if not invoice.is_draft:
+        messages.error(request, str(Invoice.IMMUTABLE_MESSAGE))
+        return redirect(invoice)
+    if request.method == "POST":
+        invoice.delete()
+        messages.success(request, _("Draft deleted."))
+        return redirect("billing:invoice_list")
+    return render(request, "billing/confirm.html", {
+        "invoice": invoice, "title": _("Delete this draft?"),
+        "text": _("The draft and its lines are removed. No number was used."),
+        "button": _("Yes, delete"),
+    })
+
+
+def invoice_cancel(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if request.method == "POST":
+        try:
+            storno = services.cancel(invoice)
+        except ValidationError as exc:
+            _messages_from(request, exc)
+            return redirect(invoice)
+        messages.success(request, _("Cancellation invoice %(number)s issued.")
+                         % {"number": storno.number})
+        return redirect(storno)
+    return render(request, "billing/confirm.html", {
+        "invoice": invoice, "title": _("Cancel invoice %(number)s?") % {"number": invoice.number},
+        "text": _("A cancellation invoice with the next number reverses every line. The "
+                  "original stays on record, marked as cancelled. This cannot be undone."),
+        "button": _("Issue cancellation invoice"),
+    })
+
+
+@require_POST
+def payment_create(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_payment(invoice, form.cleaned_data["amount"],
+                                    form.cleaned_data["paid_on"], form.cleaned_data["note"])
+        except ValidationError as exc:
+            _messages_from(request, exc)
+        else:
+            messages.success(request, _("Payment recorded."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+    return redirect(invoice)
+
+
+@require_POST
+def payment_delete(request: HttpRequest, invoice_pk: int, payment_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    payment = get_object_or_404(Payment, workspace=request.workspace, invoice=invoice,
+                                pk=payment_pk)
+    payment.delete()
+    messages.success(request, _("Payment removed."))
+    return redirect(invoice)
+
+
+def _pdf_response(invoice: Invoice, inline: bool = False) -> FileResponse:
+    from rapport.billing.documents import render_pdf
+
+    return FileResponse(io.BytesIO(render_pdf(invoice)), content_type="application/pdf",
+                        as_attachment=not inline, filename=f"{invoice.number}.pdf")
+
+
+def _xml_response(invoice: Invoice, flavour: str) -> FileResponse:
+    from rapport.billing.documents import einvoice_xml
+
+    flavour = "xrechnung" if flavour == "xrechnung" else "factur-x"
+    suffix = "-xrechnung" if flavour == "xrechnung" else ""
+    return FileResponse(io.BytesIO(einvoice_xml(invoice, flavour)),
+                        content_type="application/xml", as_attachment=True,
+                        filename=f"{invoice.number}{suffix}.xml")
+
+
+def invoice_pdf(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if invoice.is_draft:
+        messages.error(request, _("A draft has no PDF yet; issue it first."))
+        return redirect(invoice)
+    return _pdf_response(invoice, inline=request.GET.get("inline") == "1")
+
+
+def invoice_xml(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if invoice.is_draft:
+        messages.error(request, _("A draft has no e-invoice yet; issue it first."))
+        return redirect(invoice)
+    return _xml_response(invoice, request.GET.get("flavour", "factur-x"))
+
+
+@require_POST
+def invoice_send(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    from rapport.billing.mailing import send_invoice
+
+    invoice = _get_invoice(request, invoice_pk)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("to", []):
+            messages.error(request, error)
+        return redirect(invoice)
+    try:
+        send_invoice(invoice, to=form.cleaned_data["to"],
+                     base_url=request.build_absolute_uri("/")[:-1],
+                     message=form.cleaned_data["message"],
+                     sender_name=request.user.get_full_name())
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("Invoice sent to %(to)s.")
+                         % {"to": ", ".join(form.cleaned_data["to"])})
+    return redirect(invoice)
+
+
+@require_POST
+def portal_link_create(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if invoice.is_draft:
+        messages.error(request, _("Issue the invoice before sharing it."))
+        return redirect(invoice)
+    PortalLink.objects.create(
+        workspace=request.workspace, invoice=invoice,
+        expires_at=timezone.now() + dt.timedelta(days=PORTAL_LINK_DAYS),
+    )
+    messages.success(request, _("A new client link was created; it works for %(days)s days.")
+                     % {"days": PORTAL_LINK_DAYS})
+    return redirect(f"{invoice.get_absolute_url()}#portal")
+
+
+@require_POST
+def portal_link_revoke(request: HttpRequest, invoice_pk: int, link_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    link = get_object_or_404(PortalLink, workspace=request.workspace, invoice=invoice, pk=link_pk)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    messages.success(request, _("The link was revoked; it no longer opens the invoice."))
+    return redirect(f"{invoice.get_absolute_url()}#portal")
+
+
+def billing_settings(request: HttpRequest) -> HttpResponse:
+    instance = services.billing_settings(request.workspace)
+    form = BillingSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Billing settings saved."))
+        return redirect("billing:settings")
+    return render(request, "billing/settings.html", {"form": form})
+
+
+def deliverables(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = _get_project(request, project_pk)
+    form = DeliverableForm(request.POST or None,
+                           instance=Deliverable(workspace=request.workspace, project=project))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Deliverable added."))
+        return redirect("billing:deliverables", project_pk=project.pk)
+    items = project.deliverables.all()
+    return render(request, "billing/deliverables.html", {
+        "project": project, "form": form,
+        "items": [(item, item.blocking_invoices()) for item in items],
+        "status_choices": Deliverable.Status.choices,
+    })
+
+
+@require_POST
+def deliverable_status(request: HttpRequest, project_pk: int, deliverable_pk: int) -> HttpResponse:
+    project = _get_project(request, project_pk)
+    item = get_object_or_404(Deliverable, workspace=request.workspace, project=project,
+                             pk=deliverable_pk)
+    status = request.POST.get("status", "")
+    if status == Deliverable.Status.RELEASED and item.blocking_invoices():
+        messages.error(request, _("Held until the project's invoices are paid in full."))
+    elif status in Deliverable.Status.values:
+        item.status = status
+        item.save(update_fields=["status"])
+        messages.success(request, _("Status updated."))
+    return redirect("billing:deliverables", project_pk=project.pk)
+
+
+def held_deliverables(workspace: object) -> list[tuple[Deliverable, list[Invoice]]]:
+    """Finished work waiting for payment, with the invoices that hold it back."""
+    finished = (
+        Deliverable.objects.filter(workspace=workspace, status=Deliverable.Status.FINISHED,
+                                   release_after_full_payment=True)
+        .select_related("project__client")
+        .prefetch_related(Prefetch("project__invoices"))
+    )
+    held = []
+    for item in finished:
+        blocking = item.blocking_invoices()
+        if blocking:
+            held.append((item, blocking))
+    return held
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ExportForm(request.GET or None, initial={
+        "date_from": today.replace(month=1, day=1), "date_to": today,
+    })
+    if request.GET and form.is_valid():
+        from rapport.billing.export import export_invoices
+
+        buffer = io.BytesIO()
+        export_invoices(request.workspace, form.cleaned_data["date_from"],
+                        form.cleaned_data["date_to"], buffer)
+        buffer.seek(0)
+        name = f"invoices-{form.cleaned_data['date_from']}-{form.cleaned_data['date_to']}.zip"
+        return FileResponse(buffer, as_attachment=True, filename=name,
+                            content_type="application/zip")
+    return render(request, "billing/export.html", {"form": form,
+                                                   "action": reverse("billing:export")})

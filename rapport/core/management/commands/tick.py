@@ -1,0 +1,30 @@
+"""`rapport tick`: the scheduler's heartbeat. Run it from cron or a systemd timer hourly.
+
+It enqueues the periodic tasks for the worker (`rapport db_worker`); with `--now` it runs
+them in this process instead. Every periodic task is idempotent, so extra ticks are harmless.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from rapport.billing.tasks import bill_retainers
+from rapport.core.tasks import clear_expired_sessions
+
+PERIODIC = [bill_retainers, clear_expired_sessions]
+
+
+class Command(BaseCommand):
+    help = "Enqueue (or with --now run) the periodic tasks."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--now", action="store_true", help="Run the tasks here and now.")
+
+    def handle(self, *args: object, now: bool = False, **options: object) -> None:
+        for periodic in PERIODIC:
+            if now:
+                result = periodic.call()
+                self.stdout.write(f"{periodic.name}: {result}")
+            else:
+                periodic.enqueue()
+                self.stdout.write(f"{periodic.name}: enqueued")
