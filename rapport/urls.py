@@ -7,5 +7,9 @@ urlpatterns = [
     path("clients/", include("rapport.clients.urls")),
     path("invoices/", include("rapport.billing.urls")),
     path("p/", include("rapport.billing.portal_urls")),
+    path("reminders/", include("rapport.dunning.urls")),
+    path("prospects/", include("rapport.intake.urls")),
+    path("q/", include("rapport.intake.portal_urls")),
+    path("inbox/", include("rapport.comms.urls")),
     path("admin/", admin.site.urls),
 ]

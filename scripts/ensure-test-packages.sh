@@ -3,7 +3,8 @@
 #
 # Makes sure the Debian packages the test suite drives are installed:
 # chromium (Playwright uses the system browser, it cannot download its own)
-# and poppler-utils (pdftotext/pdftoppm read the invoice PDFs back).
+# poppler-utils (pdftotext/pdftoppm read the invoice PDFs back) and
+# dovecot-imapd (a throwaway IMAP server for the mail sync tests).
 #   exit 0: everything is present (silent if it already was)
 #   exit 2: something is missing and we are not root (prints the command to run)
 #   exit 1: installing failed
@@ -13,6 +14,7 @@ set -euo pipefail
 declare -A NEEDED=(
     [/usr/bin/chromium]="chromium chromium-driver"
     [/usr/bin/pdftotext]="poppler-utils"
+    [/usr/sbin/dovecot]="dovecot-imapd"
 )
 
 log() { printf 'ensure-test-packages: %s\n' "$*" >&2; }

@@ -21,6 +21,9 @@ from django.utils import timezone
 from rapport.accounts.models import User
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
+from rapport.comms.demo import add_demo_data as add_demo_comms
+from rapport.dunning.demo import add_demo_data as add_demo_reminders
+from rapport.intake.demo import add_demo_data as add_demo_intake
 from rapport.clients.models import Client, Contact, Note, Project
 from rapport.clients.services import set_contact_emails, set_tags
 from rapport.core.choices import Channel, Language, Weekday
@@ -184,6 +187,9 @@ def build_demo(
     for add_client in CLIENTS:
         add_client(builder)
     add_demo_invoices(workspace, builder.today)
+    add_demo_reminders(workspace, builder.today)
+    add_demo_intake(workspace, builder.today)
+    add_demo_comms(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "rapport.core",
     "rapport.clients",
     "rapport.billing",
+    "rapport.dunning",
+    "rapport.intake",
+    "rapport.comms",
 ]
 
 MIDDLEWARE = [
