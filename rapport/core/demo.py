@@ -21,15 +21,15 @@ from django.utils import timezone
 from rapport.accounts.models import User
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
-from rapport.comms.demo import add_demo_data as add_demo_comms
-from rapport.dunning.demo import add_demo_data as add_demo_reminders
-from rapport.intake.demo import add_demo_data as add_demo_intake
 from rapport.clients.models import Client, Contact, Note, Project
 from rapport.clients.services import set_contact_emails, set_tags
+from rapport.comms.demo import add_demo_data as add_demo_comms
 from rapport.core.choices import Channel, Language, Weekday
 from rapport.core.models import Membership, Workspace
 from rapport.core.office_hours import TimeRange
 from rapport.core.services import create_workspace, set_office_hours
+from rapport.dunning.demo import add_demo_data as add_demo_reminders
+from rapport.intake.demo import add_demo_data as add_demo_intake
 
 DEMO_EMAIL = "demo@rapport.example"
 DEMO_PASSWORD = "rapport-demo"
