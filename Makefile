@@ -56,7 +56,7 @@ serve: install
 	$(BIN)/rapport runserver $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/rapport db_worker
+	$(BIN)/rapport worker --tick-every 60
 
 test: install
 	@scripts/ensure-test-packages.sh

@@ -149,5 +149,5 @@ def test_a_client_with_invoices_cannot_be_deleted(owner_http, workspace):
     services.add_line(invoice, "Text", 1, 10)
     services.issue(invoice)
     page = owner_http.post(f"/clients/{client.pk}/delete/", follow=True).content.decode()
-    assert "must be kept for ten years" in page
+    assert "must be kept for eight years" in page
     assert Client.objects.filter(pk=client.pk).exists()

@@ -306,7 +306,7 @@ def purge_workspace_billing(workspace: Workspace) -> None:
     """Remove every invoice of a workspace that is itself being removed.
 
     Only for closing a whole workspace (and the demo reset): issued invoices are otherwise
-    immutable and must be kept for ten years (§ 147 AO), which is the owner's duty then.
+    immutable and must be kept for eight years (§ 147 AO), which is the owner's duty then.
     """
     from django.db.models import QuerySet
 

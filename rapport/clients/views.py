@@ -77,7 +77,7 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 KEEP_INVOICES = _lazy(
-    "Invoices exist for it, and issued invoices must be kept for ten years. "
+    "Invoices exist for it, and issued invoices must be kept for eight years. "
     "Set the client to “former” instead."
 )
 

@@ -17,6 +17,7 @@ from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
 from rapport.core.models import Workspace
 from rapport.core.services import create_workspace, set_office_hours
+from rapport.dunning.services import reminder_summary
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -37,6 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ).exclude(kind=Invoice.Kind.CANCELLATION).select_related("client")
             .prefetch_related("payments").order_by("due_date")
             if inv.payment_status() == Invoice.PaymentStatus.OVERDUE][:8],
+        "reminders": reminder_summary(workspace),
         "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
         .select_related("client").order_by("end_date")[:8],
     }

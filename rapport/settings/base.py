@@ -145,6 +145,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Where clients reach this installation; used in links inside emails sent by the worker.
+BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(env.parse_email_url(env.get("EMAIL_URL") or "console:"))

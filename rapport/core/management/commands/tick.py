@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand
 
 from rapport.billing.tasks import bill_retainers
 from rapport.core.tasks import clear_expired_sessions
+from rapport.dunning.tasks import run_reminders
 
-PERIODIC = [bill_retainers, clear_expired_sessions]
+PERIODIC = [bill_retainers, run_reminders, clear_expired_sessions]
 
 
 class Command(BaseCommand):

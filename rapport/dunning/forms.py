@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.forms import DateInput
+from rapport.dunning.models import BaseRateEntry, ClientTerms, DunningLevel, DunningPolicy
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = DunningPolicy
+        fields = ["enabled"]
+
+
+class LevelForm(forms.ModelForm):
+    class Meta:
+        model = DunningLevel
+        fields = ["delay_days", "title_de", "title_en", "fee_kind", "fee_value",
+                  "deadline_days", "body_de", "body_en"]
+        widgets = {"body_de": forms.Textarea(attrs={"rows": 6}),
+                   "body_en": forms.Textarea(attrs={"rows": 6})}
+
+
+LevelFormSet = inlineformset_factory(DunningPolicy, DunningLevel, form=LevelForm, extra=0,
+                                     can_delete=True)
+
+
+class TermsForm(forms.ModelForm):
+    class Meta:
+        model = ClientTerms
+        fields = ["is_business", "late_fees_since", "late_fees_source", "paused_until",
+                  "pause_reason"]
+        widgets = {"late_fees_since": DateInput(), "paused_until": DateInput()}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("paused_until") and not cleaned.get("pause_reason"):
+            self.add_error("pause_reason", _("Say why, so you remember later."))
+        if cleaned.get("late_fees_since") and not cleaned.get("late_fees_source"):
+            self.add_error("late_fees_source", _("Agreed in your terms, or announced?"))
+        return cleaned
+
+
+class PromiseForm(forms.Form):
+    pay_by = forms.DateField(label=_("Will pay by"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class PolicyLetterForm(forms.Form):
+    effective_from = forms.DateField(
+        label=_("Late fees apply to invoices issued from"), widget=DateInput(),
+        help_text=_("Choose a date a few weeks ahead, so the client can object or adapt."),
+    )
+
+
+class BaseRateForm(forms.ModelForm):
+    class Meta:
+        model = BaseRateEntry
+        fields = ["valid_from", "rate"]
+        widgets = {"valid_from": DateInput()}
+
+    def clean_valid_from(self):  # noqa: ANN201
+        value = self.cleaned_data["valid_from"]
+        if (value.month, value.day) not in {(1, 1), (7, 1)}:
+            raise forms.ValidationError(_("The base rate changes on 1 January and 1 July."))
+        return value

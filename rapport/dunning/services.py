@@ -1,0 +1,501 @@
+"""Deciding which reminder is due, what it charges, and sending it exactly once.
+
+Planning creates outbox rows (one per invoice and level, guarded by a unique constraint);
+delivery claims a row with a conditional UPDATE, re-checks that the invoice still needs
+it, sends, and marks it sent. Guarantee: at most once. A worker that dies after claiming
+leaves the row "being sent"; it is never retried automatically but shown on the dashboard
+as "delivery uncertain" with a button to send it again or mark it sent (README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from rapport.billing.models import Invoice
+from rapport.clients.models import Client
+from rapport.core import clock
+from rapport.core.models import Workspace
+from rapport.core.money import format_money, quantize
+from rapport.dunning.defaults import default_policy
+from rapport.dunning.interest import (
+    BaseRate,
+    MissingBaseRate,
+    compute_default,
+    load_shipped_rates,
+)
+from rapport.dunning.models import (
+    BaseRateEntry,
+    ClientTerms,
+    DunningLevel,
+    DunningPolicy,
+    FeeKind,
+    PaymentPromise,
+    Reminder,
+)
+
+logger = logging.getLogger(__name__)
+FLAT_FEE = Decimal("40.00")  # § 288 (5) BGB, business clients, EUR claims
+MIN_DAYS_BETWEEN_LEVELS = 7
+STALE_CLAIM = dt.timedelta(minutes=15)
+MAX_ATTEMPTS = 6
+
+
+def terms_for(client: Client) -> ClientTerms:
+    terms, _created = ClientTerms.objects.get_or_create(
+        client=client, defaults={"workspace": client.workspace,
+                                 "is_business": client.kind == Client.Kind.COMPANY},
+    )
+    return terms
+
+
+def policy_for(invoice: Invoice) -> DunningPolicy:
+    override = DunningPolicy.objects.filter(client=invoice.client).first()
+    return override or default_policy(invoice.workspace)
+
+
+def base_rates(workspace: Workspace) -> list[BaseRate]:
+    """The shipped table, with the user's own entries winning on the same date."""
+    rates = {rate.valid_from: rate for rate in load_shipped_rates()}
+    for entry in BaseRateEntry.objects.filter(workspace=workspace):
+        rates[entry.valid_from] = BaseRate(entry.valid_from, entry.rate)
+    return [rates[key] for key in sorted(rates)]
+
+
+def needs_reminding(invoice: Invoice) -> bool:
+    return (invoice.state == Invoice.State.ISSUED and invoice.kind != Invoice.Kind.CANCELLATION
+            and invoice.due_date is not None and invoice.balance() > 0)
+
+
+def pending_promise(invoice: Invoice, today: dt.date) -> PaymentPromise | None:
+    return invoice.promises.filter(outcome=PaymentPromise.Outcome.PENDING,
+                                   pay_by__gte=today).first()
+
+
+def blocking_reason(invoice: Invoice, today: dt.date) -> str | None:
+    """Why no reminder may go out for this invoice today, in the user's words; or None."""
+    if invoice.state == Invoice.State.CANCELLED:
+        return _("The invoice was cancelled.")
+    if not needs_reminding(invoice):
+        return _("Nothing is open on this invoice.")
+    if not policy_for(invoice).enabled:
+        return _("Automatic reminders are switched off.")
+    terms = terms_for(invoice.client)
+    if terms.is_paused(today):
+        return _("Reminders are paused until %(date)s: %(reason)s") % {
+            "date": date_format(terms.paused_until, "SHORT_DATE_FORMAT"),
+            "reason": terms.pause_reason or "—"}
+    promise = pending_promise(invoice, today)
+    if promise:
+        return _("The client promised to pay by %(date)s.") % {
+            "date": date_format(promise.pay_by, "SHORT_DATE_FORMAT")}
+    return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    level: DunningLevel
+    on: dt.date
+    fee: Decimal
+    interest: Decimal
+    currency: str
+
+
+def _levels(invoice: Invoice) -> list[DunningLevel]:
+    return list(policy_for(invoice).levels.all())
+
+
+def next_level(invoice: Invoice, today: dt.date) -> tuple[DunningLevel, dt.date] | None:
+    """The first level without a reminder yet, and the earliest day it may go out.
+
+    A note meant for before the due date is passed over once the due date has come.
+    """
+    done = {r.level_id: r for r in invoice.reminders.select_related("level")}
+    previous = None
+    for level in _levels(invoice):
+        if level.pk in done:
+            previous = done[level.pk]
+            continue
+        if level.delay_days < 0 and today >= invoice.due_date:
+            continue
+        on = level.send_on(invoice)
+        if previous is not None:
+            if previous.state not in (Reminder.State.SENT, Reminder.State.SKIPPED):
+                return None  # the previous level is still on its way
+            if previous.sent_at and previous.level.delay_days >= 0:
+                # Notices after the due date are spaced; the friendly note is not counted.
+                on = max(on, previous.sent_at.date()
+                         + dt.timedelta(days=MIN_DAYS_BETWEEN_LEVELS))
+        return level, on
+    return None
+
+
+def next_step(invoice: Invoice, today: dt.date | None = None) -> NextStep | None:
+    today = today or clock.today()
+    found = next_level(invoice, today)
+    if found is None or not needs_reminding(invoice):
+        return None
+    level, on = found
+    on = max(on, today)
+    # A promise or a pause moves the next reminder to the day after it ends.
+    promise = pending_promise(invoice, today)
+    if promise:
+        on = max(on, promise.pay_by + dt.timedelta(days=1))
+    terms = terms_for(invoice.client)
+    if terms.is_paused(today):
+        on = max(on, terms.paused_until + dt.timedelta(days=1))
+    fee, interest, _lines = charges(invoice, level, on)
+    return NextStep(level, on, fee, interest, invoice.currency)
+
+
+def charges(invoice: Invoice, level: DunningLevel, on: dt.date
+            ) -> tuple[Decimal, Decimal, list[str]]:
+    """(new fee, interest to date, explanation lines) for a level sent on `on`."""
+    language = invoice.language
+    with translation.override(language):
+        if level.fee_kind == FeeKind.NONE:
+            return Decimal("0.00"), Decimal("0.00"), []
+        terms = terms_for(invoice.client)
+        if not terms.fees_allowed_for(invoice):
+            return Decimal("0.00"), Decimal("0.00"), [
+                _("No late fees: none were agreed for this invoice.")]
+        open_amount = invoice.balance()
+        if level.fee_kind == FeeKind.FIXED:
+            fee = quantize(level.fee_value, invoice.currency)
+            return fee, Decimal("0.00"), [
+                _("Reminder fee: %(fee)s") % {"fee": format_money(fee, invoice.currency,
+                                                                  language)}]
+        if level.fee_kind == FeeKind.PERCENT:
+            fee = quantize(open_amount * level.fee_value / 100, invoice.currency)
+            return fee, Decimal("0.00"), [
+                _("Late fee: %(percent)s %% of %(amount)s = %(fee)s") % {
+                    "percent": level.fee_value.normalize(),
+                    "amount": format_money(open_amount, invoice.currency, language),
+                    "fee": format_money(fee, invoice.currency, language)}]
+        try:
+            statement = default_statement(invoice, on)
+        except MissingBaseRate as missing:
+            interest, lines = Decimal("0.00"), [
+                _("No default interest yet: enter the base rate valid from %(date)s in the "
+                  "reminder settings.") % {"date": missing.valid_from.isoformat()}]
+        else:
+            interest, lines = statement.interest_total, statement.explain(language)
+        fee = Decimal("0.00")
+        flat_charged = invoice.reminders.filter(
+            level__fee_kind=FeeKind.STATUTORY, fee_amount__gt=0,
+        ).exclude(state=Reminder.State.SKIPPED).exists()
+        if terms.is_business and invoice.currency == "EUR" and not flat_charged:
+            fee = FLAT_FEE
+            lines.append(_("Flat fee for business clients (§ 288 (5) BGB): %(fee)s") % {
+                "fee": format_money(fee, "EUR", language)})
+        return fee, interest, lines
+
+
+def _earlier_fees(invoice: Invoice) -> list[tuple[dt.date, Decimal, str]]:
+    return [(r.sent_at.date() if r.sent_at else r.due_on, r.fee_amount, r.title)
+            for r in invoice.reminders.exclude(state=Reminder.State.SKIPPED)
+            if r.fee_amount > 0]
+
+
+def default_statement(invoice: Invoice, until: dt.date):  # noqa: ANN201 - DefaultStatement
+    """Interest, fees and § 367 allocation as they stood on `until`."""
+    terms = terms_for(invoice.client)
+    return compute_default(
+        principal=invoice.amount_due, due_date=invoice.due_date, until=until,
+        payments=[(p.paid_on, p.amount) for p in invoice.payments.all() if p.paid_on <= until],
+        fees=[fee for fee in _earlier_fees(invoice) if fee[0] <= until],
+        business=terms.is_business,
+        rates=base_rates(invoice.workspace), currency=invoice.currency,
+    )
+
+
+@dataclass(frozen=True)
+class OpenPosition:
+    """What is still owed on `on`, after § 367: payments cover costs, interest, principal."""
+
+    principal: Decimal
+    fees: Decimal
+    interest: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.fees + self.interest
+
+
+def open_position(invoice: Invoice, on: dt.date, new_fee: Decimal = Decimal("0.00"),
+                  with_interest: bool = False) -> OpenPosition:
+    fees = [fee for fee in _earlier_fees(invoice) if fee[0] <= on]
+    if new_fee:
+        fees.append((on, new_fee, ""))
+    payments = [(p.paid_on, p.amount) for p in invoice.payments.all() if p.paid_on <= on]
+    if with_interest:
+        try:
+            statement = compute_default(
+                principal=invoice.amount_due, due_date=invoice.due_date, until=on,
+                payments=payments, fees=fees, business=terms_for(invoice.client).is_business,
+                rates=base_rates(invoice.workspace), currency=invoice.currency)
+        except MissingBaseRate:
+            pass
+        else:
+            return OpenPosition(statement.open_principal, statement.open_fees,
+                                statement.open_interest)
+    paid = sum((amount for _d, amount in payments), Decimal("0.00"))
+    fees_total = sum((fee for _d, fee, _t in fees), Decimal("0.00"))
+    to_fees = min(paid, fees_total)
+    return OpenPosition(invoice.amount_due - (paid - to_fees), fees_total - to_fees,
+                        Decimal("0.00"))
+
+
+def charges_interest(invoice: Invoice, level: DunningLevel | None = None) -> bool:
+    """Interest runs once a statutory level applied to an invoice that allows fees."""
+    if not terms_for(invoice.client).fees_allowed_for(invoice):
+        return False
+    if level is not None and level.fee_kind == FeeKind.STATUTORY:
+        return True
+    return invoice.reminders.filter(level__fee_kind=FeeKind.STATUTORY).exclude(
+        state=Reminder.State.SKIPPED).exists()
+
+
+def recipients_for(invoice: Invoice) -> list[str]:
+    addresses = [a for c in invoice.client.contacts.prefetch_related("emails")
+                 for a in c.addresses()]
+    if not addresses and invoice.buyer.get("email"):
+        addresses = [invoice.buyer["email"]]
+    return addresses[:3]
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
+            interest: Decimal, lines: list[str]) -> tuple[str, str, dt.date | None]:
+    """The exact subject and text of the email, in the client's language."""
+    from rapport.billing.mailing import portal_link_for
+
+    language, currency = invoice.language, invoice.currency
+    deadline = on + dt.timedelta(days=level.deadline_days) if level.deadline_days else None
+    link = portal_link_for(invoice)
+    position = open_position(invoice, on, fee, charges_interest(invoice, level))
+    with translation.override(language):
+        date = lambda d: d.strftime("%d.%m.%Y") if language == "de" else d.isoformat()  # noqa: E731
+        open_amount = position.principal
+        values = _Blank(
+            client=invoice.buyer.get("name", ""), number=invoice.number,
+            issue_date=date(invoice.issue_date), due_date=date(invoice.due_date),
+            amount=format_money(invoice.amount_due, currency, language),
+            open_amount=format_money(open_amount, currency, language),
+            charges=_charges_summary(invoice, on, fee + _open_earlier_fees(invoice), interest),
+            total=format_money(position.total, currency, language),
+            new_deadline=date(deadline) if deadline else "",
+            portal_link=f"{settings.BASE_URL}{link.get_absolute_url()}",
+            seller=invoice.seller.get("name", ""),
+        )
+        subject = _("%(title)s: invoice %(number)s") % {"title": level.title(language),
+                                                        "number": invoice.number}
+    return subject, level.body(language).format_map(values), deadline
+
+
+def _charges_summary(invoice: Invoice, on: dt.date, fee: Decimal, interest: Decimal) -> str:
+    """One short line for the email; the letter (PDF) shows the full calculation."""
+    language, currency = invoice.language, invoice.currency
+    parts = []
+    if interest:
+        parts.append(_("default interest until %(date)s: %(amount)s") % {
+            "date": on.strftime("%d.%m.%Y") if language == "de" else on.isoformat(),
+            "amount": format_money(interest, currency, language)})
+    if fee:
+        parts.append(_("fees: %(amount)s") % {"amount": format_money(fee, currency, language)})
+    if not parts:
+        return _("no charges")
+    return "; ".join(parts) + " " + _("(calculation in the attached letter)")
+
+
+def _open_earlier_fees(invoice: Invoice) -> Decimal:
+    return sum((fee for _d, fee, _t in _earlier_fees(invoice)), Decimal("0.00"))
+
+
+def plan(today: dt.date | None = None, workspace: Workspace | None = None) -> list[Reminder]:
+    """Create the outbox rows for every reminder due today; safe to run concurrently."""
+    today = today or clock.today()
+    created = []
+    invoices = (Invoice.objects.filter(state=Invoice.State.ISSUED, due_date__isnull=False)
+                .exclude(kind=Invoice.Kind.CANCELLATION)
+                .select_related("client", "workspace").prefetch_related("payments"))
+    if workspace is not None:
+        invoices = invoices.filter(workspace=workspace)
+    for invoice in invoices:
+        if blocking_reason(invoice, today):
+            continue
+        found = next_level(invoice, today)
+        if found is None or found[1] > today:
+            continue
+        reminder = _create(invoice, found[0], today)
+        if reminder:
+            created.append(reminder)
+    return created
+
+
+def _create(invoice: Invoice, level: DunningLevel, today: dt.date) -> Reminder | None:
+    fee, interest, lines = charges(invoice, level, today)
+    subject, body, deadline = compose(invoice, level, today, fee, interest, lines)
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(
+                workspace=invoice.workspace, invoice=invoice, level=level,
+                title=level.title(invoice.language), due_on=today,
+                recipients=recipients_for(invoice), subject=subject, body=body,
+                fee_amount=fee, interest_amount=interest, fee_explanation=lines,
+                new_deadline=deadline,
+            )
+    except IntegrityError:
+        return None  # another worker planned it a moment ago
+
+
+def due_for_delivery(now: dt.datetime | None = None,
+                     workspace: Workspace | None = None) -> list[int]:
+    now = now or clock.now()
+    rows = Reminder.objects.filter(
+        Q(state=Reminder.State.PENDING)
+        | Q(state=Reminder.State.FAILED, next_attempt_at__lte=now)
+    )
+    if workspace is not None:
+        rows = rows.filter(workspace=workspace)
+    return list(rows.values_list("pk", flat=True))
+
+
+def run_now(workspace: Workspace) -> tuple[int, int]:
+    """Plan and send this workspace's due reminders in this process (the laptop mode)."""
+    resolve_promises()
+    planned = plan(workspace=workspace)
+    sent = sum(deliver(pk) == Reminder.State.SENT
+               for pk in due_for_delivery(workspace=workspace))
+    return len(planned), sent
+
+
+def claim(reminder_id: int, now: dt.datetime) -> bool:
+    """Take the row for this worker; exactly one concurrent caller gets True."""
+    return bool(Reminder.objects.filter(
+        Q(state=Reminder.State.PENDING)
+        | Q(state=Reminder.State.FAILED, next_attempt_at__lte=now),
+        pk=reminder_id,
+    ).update(state=Reminder.State.SENDING, claimed_at=now))
+
+
+def deliver(reminder_id: int, now: dt.datetime | None = None) -> str:
+    """Send one reminder if it is still wanted; returns the resulting state."""
+    now = now or clock.now()
+    if not claim(reminder_id, now):
+        return "not-claimed"
+    reminder = Reminder.objects.select_related("invoice", "invoice__client").get(pk=reminder_id)
+    invoice = Invoice.objects.prefetch_related("payments").get(pk=reminder.invoice_id)
+    reason = blocking_reason(invoice, timezone_date(now))
+    if reason or not reminder.recipients:
+        reminder.state = Reminder.State.SKIPPED
+        reminder.skip_reason = reason or _("The client has no email address.")
+        reminder.save(update_fields=["state", "skip_reason"])
+        return reminder.state
+    try:
+        _send(reminder, invoice)
+    except Exception as exc:  # noqa: BLE001 - any SMTP failure is retried, never dropped
+        reminder.attempts += 1
+        reminder.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        reminder.state = Reminder.State.FAILED
+        reminder.next_attempt_at = now + dt.timedelta(minutes=5 * 2 ** reminder.attempts)
+        if reminder.attempts >= MAX_ATTEMPTS:
+            reminder.next_attempt_at = None  # shown on the dashboard; sent again by hand
+        reminder.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+        logger.warning("Reminder %s failed: %s", reminder_id, exc)
+        return reminder.state
+    Reminder.objects.filter(pk=reminder_id).update(state=Reminder.State.SENT, sent_at=now,
+                                                   last_error="")
+    return Reminder.State.SENT
+
+
+def timezone_date(now: dt.datetime) -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate(now)
+
+
+def _send(reminder: Reminder, invoice: Invoice) -> None:
+    from rapport.billing.documents import render_pdf
+    from rapport.dunning.letters import render_letter
+
+    message = EmailMessage(subject=reminder.subject, body=reminder.body,
+                           from_email=settings.DEFAULT_FROM_EMAIL, to=reminder.recipients,
+                           reply_to=[invoice.seller["email"]] if invoice.seller.get("email")
+                           else None)
+    message.attach(f"{invoice.number}.pdf", render_pdf(invoice), "application/pdf")
+    if reminder.charged_total > 0:
+        message.attach(f"{invoice.number}-{reminder.level.position}.pdf",
+                       render_letter(reminder), "application/pdf")
+    message.send()
+
+
+def uncertain(workspace: Workspace, now: dt.datetime | None = None):  # noqa: ANN201
+    """Rows a worker claimed and never finished: maybe sent, maybe not."""
+    now = now or clock.now()
+    return Reminder.objects.filter(workspace=workspace, state=Reminder.State.SENDING,
+                                   claimed_at__lt=now - STALE_CLAIM)
+
+
+def resend(reminder: Reminder) -> None:
+    """The documented manual retry path for a failed or uncertain reminder."""
+    Reminder.objects.filter(pk=reminder.pk, state__in=[
+        Reminder.State.SENDING, Reminder.State.FAILED,
+    ]).update(state=Reminder.State.PENDING, next_attempt_at=None, attempts=0)
+
+
+def mark_sent(reminder: Reminder, now: dt.datetime | None = None) -> None:
+    Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
+        state=Reminder.State.SENT, sent_at=reminder.claimed_at or now or clock.now())
+
+
+def resolve_promises(today: dt.date | None = None) -> int:
+    """Mark kept and broken promises: facts the health view reads later."""
+    today = today or clock.today()
+    changed = 0
+    for promise in PaymentPromise.objects.filter(outcome=PaymentPromise.Outcome.PENDING
+                                                 ).select_related("invoice"):
+        invoice = promise.invoice
+        paid_on = invoice.paid_on()
+        if paid_on and paid_on <= promise.pay_by:
+            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.KEPT, paid_on
+        elif today > promise.pay_by:
+            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.BROKEN, today
+        else:
+            continue
+        promise.save(update_fields=["outcome", "resolved_on"])
+        changed += 1
+    return changed
+
+
+def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",
+                   today: dt.date | None = None) -> PaymentPromise:
+    today = today or clock.today()
+    return PaymentPromise.objects.create(workspace=invoice.workspace, invoice=invoice,
+                                         promised_on=today, pay_by=pay_by, note=note)
+
+
+def reminder_summary(workspace: Workspace, now: dt.datetime | None = None) -> dict[str, object]:
+    """For the dashboard: what went out this week, and what needs the user's attention."""
+    now = now or clock.now()
+    week_ago = now - dt.timedelta(days=7)
+    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice")
+    return {
+        "sent_this_week": rows.filter(state=Reminder.State.SENT, sent_at__gte=week_ago).count(),
+        "failed": list(rows.filter(state=Reminder.State.FAILED)),
+        "uncertain": list(uncertain(workspace, now)),
+    }
