@@ -7,13 +7,14 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rapport.billing import services
 from rapport.billing.models import BillingSettings, Invoice, InvoiceLine
 from rapport.clients.models import Client, Project
+from rapport.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def bill_retainer(project: Project, today: dt.date) -> Invoice | None:
 
 
 def bill_due_retainers(today: dt.date | None = None) -> list[Invoice]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     issued = []
     for project in due_retainer_projects(today):
         try:

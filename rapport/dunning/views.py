@@ -31,7 +31,7 @@ from rapport.dunning.forms import (
 )
 from rapport.dunning.interest import missing_half_years
 from rapport.dunning.letters import render_letter
-from rapport.dunning.models import BaseRateEntry, Reminder
+from rapport.dunning.models import BaseRateEntry, DunningPolicy, Reminder
 
 
 def _get_invoice(request: HttpRequest, pk: int) -> Invoice:
@@ -47,8 +47,16 @@ def _get_reminder(request: HttpRequest, pk: int) -> Reminder:
                              workspace=request.workspace, pk=pk)
 
 
-def policy(request: HttpRequest) -> HttpResponse:
-    current = default_policy(request.workspace)
+def policy(request: HttpRequest, client_pk: int | None = None) -> HttpResponse:
+    """The workspace's policy, or with `client_pk` that client's own override."""
+    client = _get_client(request, client_pk) if client_pk else None
+    if client is None:
+        current = default_policy(request.workspace)
+    else:
+        current = DunningPolicy.objects.filter(client=client).first()
+        if current is None:
+            messages.info(request, _("This client follows the workspace's policy."))
+            return redirect("dunning:client_terms", client_pk=client.pk)
     form = PolicyForm(request.POST or None, instance=current)
     formset = LevelFormSet(request.POST or None, instance=current, prefix="levels")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -68,14 +76,41 @@ def policy(request: HttpRequest) -> HttpResponse:
                     taken.add(level.position)
                 level.save()
         messages.success(request, _("Reminder policy saved."))
+        if client:
+            return redirect("dunning:client_policy", client_pk=client.pk)
         return redirect("dunning:policy")
     rates = services.base_rates(request.workspace)
     return render(request, "dunning/policy.html", {
-        "form": form, "formset": formset, "rates": rates,
+        "form": form, "formset": formset, "rates": rates, "client": client,
         "missing": missing_half_years(rates, clock.today()),
         "rate_form": BaseRateForm(),
         "own_rates": BaseRateEntry.objects.filter(workspace=request.workspace),
     })
+
+
+@require_POST
+def client_policy_toggle(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Give a client its own copy of the levels, or send it back to the workspace's."""
+    client = _get_client(request, client_pk)
+    own = DunningPolicy.objects.filter(client=client).first()
+    if own is not None:
+        if Reminder.objects.filter(level__policy=own).exists():
+            messages.error(request, _("Reminders were sent with this client's own levels, so "
+                                      "they stay; adjust or switch them off here instead."))
+            return redirect("dunning:client_policy", client_pk=client.pk)
+        own.delete()
+        messages.success(request, _("The client follows the workspace's policy again."))
+        return redirect("dunning:client_terms", client_pk=client.pk)
+    with transaction.atomic():
+        source = default_policy(request.workspace)
+        copy = DunningPolicy.objects.create(workspace=request.workspace, client=client,
+                                            enabled=source.enabled)
+        for level in source.levels.all():
+            level.pk = None
+            level.policy = copy
+            level.save()
+    messages.success(request, _("The client now has its own levels; adjust them here."))
+    return redirect("dunning:client_policy", client_pk=client.pk)
 
 
 @require_POST
@@ -130,6 +165,7 @@ def client_terms(request: HttpRequest, client_pk: int) -> HttpResponse:
         return redirect(client)
     return render(request, "dunning/client_terms.html", {
         "client": client, "form": form, "letter_form": PolicyLetterForm(),
+        "own_policy": DunningPolicy.objects.filter(client=client).exists(),
     })
 
 

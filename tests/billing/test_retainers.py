@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from rapport.billing.models import BillingSettings, Invoice
 from rapport.billing.retainers import bill_due_retainers
+from rapport.core import clock
 from tests.billing.factories import billable_client, make_billable, project_for
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +56,12 @@ def test_the_retainer_day_comes_from_the_settings(retainer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tick_enqueues_and_the_worker_bills(retainer, monkeypatch):
-    import rapport.billing.retainers as retainers
-
-    monkeypatch.setattr(retainers.timezone, "localdate", lambda: dt.date(2026, 11, 27))
+def test_tick_enqueues_and_the_worker_bills(retainer):
     out = StringIO()
-    call_command("tick", stdout=out)
-    assert "bill_retainers: enqueued" in out.getvalue()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    assert Invoice.objects.filter(kind="retainer", state="issued").count() == 1
-    call_command("tick", "--now", stdout=StringIO())
+    with clock.travel(dt.date(2026, 11, 27)):
+        call_command("tick", stdout=out)
+        assert "bill_retainers: enqueued" in out.getvalue()
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        assert Invoice.objects.filter(kind="retainer", state="issued").count() == 1
+        call_command("tick", "--now", stdout=StringIO())
     assert Invoice.objects.filter(kind="retainer").count() == 1

@@ -62,13 +62,13 @@ def test_sign_up_to_german_ui_and_log_out(page):
     page.get_by_label("Severity").select_option("2")
     page.get_by_label("Text").fill("Rewrote the headline himself, then asked me to fix it.")
     page.get_by_role("button", name="Save to timeline").click()
-    expect(page.locator(".timeline")).to_contain_text("Did not listen")
-    expect(page.locator(".timeline li")).to_have_count(2)
+    expect(page.locator("#timeline .timeline")).to_contain_text("Did not listen")
+    expect(page.locator("#timeline .timeline li")).to_have_count(2)
     screenshot(page, "foundation-client-en")
 
     page.get_by_role("button", name="DE", exact=True).click()
     expect(page.get_by_role("link", name="Kunden", exact=True)).to_be_visible()
-    expect(page.locator(".timeline")).to_contain_text("Hat nicht zugehört")
+    expect(page.locator("#timeline .timeline")).to_contain_text("Hat nicht zugehört")
     screenshot(page, "foundation-client-de")
 
     page.locator("details.dropdown summary").click()

@@ -102,3 +102,25 @@ def test_the_dashboard_counts_sent_reminders_and_shows_failures(owner_http, over
         services.run_now(overdue.workspace)
         page = owner_http.get("/").content.decode()
     assert "sending failed" in page and overdue.number in page
+
+
+def test_a_client_can_get_its_own_levels(owner_http, overdue):
+    client = overdue.client
+    owner_http.post(f"/reminders/clients/{client.pk}/policy/toggle/")
+    own = services.policy_for(overdue)
+    assert own.client == client and own.levels.count() == 4
+    data = {"enabled": "on", "levels-TOTAL_FORMS": "4", "levels-INITIAL_FORMS": "4",
+            "levels-MIN_NUM_FORMS": "0", "levels-MAX_NUM_FORMS": "1000"}
+    for i, level in enumerate(own.levels.all()):
+        for name in ("delay_days", "title_de", "title_en", "fee_kind", "fee_value",
+                     "deadline_days", "body_de", "body_en"):
+            data[f"levels-{i}-{name}"] = getattr(level, name)
+        data[f"levels-{i}-id"] = level.pk
+    data["levels-1-delay_days"] = "10"
+    owner_http.post(f"/reminders/clients/{client.pk}/policy/", data)
+    assert services.next_step(overdue, DUE).on == DUE + dt.timedelta(days=10)
+    # The workspace's own policy is untouched.
+    assert DunningLevel.objects.get(policy__client=None, title_en="Payment reminder"
+                                    ).delay_days == 3
+    owner_http.post(f"/reminders/clients/{client.pk}/policy/toggle/")
+    assert services.policy_for(overdue).client is None
