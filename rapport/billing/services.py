@@ -72,7 +72,19 @@ def new_draft(workspace: Workspace, client: Client, *, kind: str = Invoice.Kind.
         payment_term_days=settings.payment_term_days,
     )
     invoice.save()
+    if kind in (Invoice.Kind.STANDARD, Invoice.Kind.FINAL, Invoice.Kind.RETAINER):
+        add_pending_fees(invoice)
     return invoice
+
+
+def add_pending_fees(invoice: Invoice) -> int:
+    """Fees waiting for this client's next invoice (e.g. a billable late cancellation)."""
+    from rapport.comms.services import mark_fees_invoiced, open_fees
+
+    fees = [fee for fee in open_fees(invoice.client) if fee.currency == invoice.currency]
+    for fee in fees:
+        add_line(invoice, fee.description, 1, fee.amount, unit=InvoiceLine.Unit.FLAT)
+    return mark_fees_invoiced(fees, invoice.pk) if fees else 0
 
 
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,

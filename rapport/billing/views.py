@@ -157,7 +157,11 @@ def invoice_delete(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         messages.error(request, str(Invoice.IMMUTABLE_MESSAGE))
         return redirect(invoice)
     if request.method == "POST":
-        invoice.delete()
+        from rapport.comms.services import release_fees
+
+        with transaction.atomic():
+            release_fees(invoice.pk)
+            invoice.delete()
         messages.success(request, _("Draft deleted."))
         return redirect("billing:invoice_list")
     return render(request, "billing/confirm.html", {

@@ -226,3 +226,15 @@ def test_the_admin_shows_issued_invoices_read_only(ws, kunde, admin_client):
                              {"post": "yes"}).status_code == 403
     invoice.refresh_from_db()
     assert invoice.intro_text == ""
+
+
+def test_a_billable_late_cancellation_waits_for_the_next_invoice(ws, kunde):
+    from rapport.comms.models import PendingFee
+
+    fee = PendingFee.objects.create(workspace=ws, client=kunde, amount="90.00",
+                                    description="Late cancellation of the call on 3 March")
+    first = services.new_draft(ws, kunde)
+    assert [line.description for line in first.lines.all()] == [fee.description]
+    fee.refresh_from_db()
+    assert fee.invoice_id == first.pk
+    assert not services.new_draft(ws, kunde).lines.exists()  # billed once

@@ -171,3 +171,14 @@ def test_the_invoice_list_filters_by_status(owner_http, kunde):
     open_ = services.issue(open_)
     page = owner_http.get("/invoices/?status=open").content.decode()
     assert open_.number in page and paid.number not in page
+
+
+def test_deleting_a_draft_gives_its_pending_fees_back(owner_http, kunde):
+    from rapport.comms.models import PendingFee
+
+    fee = PendingFee.objects.create(workspace=kunde.workspace, client=kunde, amount="90.00",
+                                    description="No-show on 3 March")
+    draft = services.new_draft(kunde.workspace, kunde)
+    owner_http.post(f"/invoices/{draft.pk}/delete/")
+    fee.refresh_from_db()
+    assert fee.invoice_id is None and fee.invoiced_at is None

@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from rapport.billing.tasks import bill_retainers
+from rapport.comms.tasks import refresh_calendars, sync_mail_accounts
 from rapport.core.tasks import clear_expired_sessions
 from rapport.dunning.tasks import run_reminders
 
-PERIODIC = [bill_retainers, run_reminders, clear_expired_sessions]
+PERIODIC = [sync_mail_accounts, refresh_calendars, bill_retainers, run_reminders,
+            clear_expired_sessions]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,224 @@
+"""Import ICS calendars: meetings, cancellations and reschedules with their notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import icalendar
+import recurring_ical_events
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.comms.linking import Linker
+from rapport.comms.mailimport import ImportResult
+from rapport.comms.models import Meeting, MeetingChange, Source
+from rapport.core.models import Workspace
+
+WINDOW_BEFORE = dt.timedelta(days=730)
+WINDOW_AFTER = dt.timedelta(days=400)
+
+
+def _utc(value: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0, 0))
+    if value.tzinfo is None:  # "floating" time: the workspace's local time
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(dt.UTC)
+
+
+def _addresses(event: icalendar.Event, name: str) -> list[str]:
+    values = event.get(name) or []
+    if not isinstance(values, list):
+        values = [values]
+    found = []
+    for value in values:
+        text = str(value)
+        if text.lower().startswith("mailto:"):
+            text = text[7:]
+        if "@" in text:
+            found.append(text.strip().lower())
+    return found
+
+
+def _changed_at(event: icalendar.Event, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    for name in ("LAST-MODIFIED", "DTSTAMP"):
+        value = event.get(name)
+        if value is not None:
+            return _utc(value.dt, tz)
+    return now
+
+
+class CalendarImporter:
+    def __init__(self, workspace: Workspace, source: str, now: dt.datetime | None = None
+                 ) -> None:
+        self.workspace = workspace
+        self.source = source
+        self.now = now or timezone.now()
+        self.tz = workspace.tz
+        self.linker = Linker.for_workspace(workspace)
+        self.result = ImportResult()
+
+    def run(self, data: bytes) -> ImportResult:
+        try:
+            calendar = icalendar.Calendar.from_ical(data)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
+            self.result.errors.append({"position": "file", "reason": f"not a calendar: {exc}"})
+            return self.result
+        timezones = list(calendar.walk("VTIMEZONE"))
+        groups: dict[str, list[icalendar.Event]] = defaultdict(list)
+        for number, event in enumerate(calendar.walk("VEVENT"), start=1):
+            uid = str(event.get("UID") or "")
+            if not uid or event.get("DTSTART") is None:
+                self.result.errors.append({"position": f"event {number}",
+                                           "reason": "no UID or no DTSTART"})
+                continue
+            groups[uid].append(event)
+        with transaction.atomic():
+            for uid, events in groups.items():
+                try:
+                    with transaction.atomic():
+                        self._import_series(uid, events, timezones)
+                except Exception as exc:  # noqa: BLE001 - report and go on with the rest
+                    self.result.errors.append({"position": f"event {uid}",
+                                               "reason": str(exc) or type(exc).__name__})
+        return self.result
+
+    def _import_series(self, uid: str, events: list[icalendar.Event],
+                       timezones: list[icalendar.Timezone]) -> None:
+        mini = icalendar.Calendar()
+        for item in timezones + events:
+            mini.add_component(item)
+        master = next((e for e in events if e.get("RECURRENCE-ID") is None), events[0])
+        recurring = len(events) > 1 or master.get("RRULE") is not None
+        if isinstance(master.get("DTSTART").dt, dt.date) and not isinstance(
+            master.get("DTSTART").dt, dt.datetime
+        ):
+            return  # all-day events are not meetings
+        start, end = self.now - WINDOW_BEFORE, self.now + WINDOW_AFTER
+        for occurrence in recurring_ical_events.of(mini).between(start, end):
+            original = occurrence.get("RECURRENCE-ID")
+            key = _utc(original.dt, self.tz).isoformat() if recurring and original else ""
+            self._store(uid, key, occurrence,
+                        _utc(original.dt, self.tz) if original is not None else None)
+        # Occurrences removed from a series with EXDATE are cancellations too.
+        exdates = master.get("EXDATE") or []
+        for exdate in exdates if isinstance(exdates, list) else [exdates]:
+            for value in exdate.dts:
+                moment = _utc(value.dt, self.tz)
+                if start <= moment <= end:
+                    self._store_removed(uid, moment, master)
+
+    def _client_id(self, event: icalendar.Event) -> int | None:
+        for address in _addresses(event, "ATTENDEE") + _addresses(event, "ORGANIZER"):
+            if address in self.linker.own:
+                continue
+            client_id, _contact = self.linker.find(address)
+            if client_id:
+                return client_id
+        return None
+
+    def _store(self, uid: str, key: str, event: icalendar.Event,
+               original_start: dt.datetime | None) -> None:
+        start = _utc(event.get("DTSTART").dt, self.tz)
+        if event.get("DTEND") is not None:
+            end = _utc(event.get("DTEND").dt, self.tz)
+        elif event.get("DURATION") is not None:
+            end = start + event.get("DURATION").dt
+        else:
+            end = start + dt.timedelta(hours=1)
+        cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
+        sequence = int(event.get("SEQUENCE", 0) or 0)
+        changed_at = _changed_at(event, self.now, self.tz)
+        fields = {
+            "summary": str(event.get("SUMMARY", ""))[:500], "start": start, "end": end,
+            "sequence": sequence,
+            "organizer": (_addresses(event, "ORGANIZER") or [""])[0][:254],
+            "attendees": ",".join(_addresses(event, "ATTENDEE")),
+        }
+        meeting = Meeting.objects.filter(workspace=self.workspace, uid=uid[:500],
+                                         occurrence=key).first()
+        if meeting is None:
+            meeting = Meeting.objects.create(
+                workspace=self.workspace, uid=uid[:500], occurrence=key,
+                client_id=self._client_id(event), source=self.source,
+                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.PLANNED,
+                cancelled_at=changed_at if cancelled else None, **fields,
+            )
+            self.result.imported += 1
+            if original_start and abs(original_start - start) > dt.timedelta(0) and key:
+                self._record(meeting, MeetingChange.Kind.RESCHEDULED, original_start, start,
+                             changed_at, sequence)
+            if cancelled:
+                self._record(meeting, MeetingChange.Kind.CANCELLED, start, None, changed_at,
+                             sequence)
+            return
+        if sequence < meeting.sequence:
+            self.result.duplicates += 1  # an older version of what we know
+            return
+        changed = False
+        if start != meeting.start and sequence > meeting.sequence:
+            self._record(meeting, MeetingChange.Kind.RESCHEDULED, meeting.start, start,
+                         changed_at, sequence)
+        if cancelled and meeting.status != Meeting.Status.CANCELLED:
+            self._record(meeting, MeetingChange.Kind.CANCELLED, start, None, changed_at,
+                         sequence)
+            meeting.status = Meeting.Status.CANCELLED
+            meeting.cancelled_at = changed_at
+            changed = True
+        for name, value in fields.items():
+            if getattr(meeting, name) != value:
+                setattr(meeting, name, value)
+                changed = True
+        if meeting.client_id is None:
+            client_id = self._client_id(event)
+            if client_id:
+                meeting.client_id = client_id
+                changed = True
+        if changed:
+            meeting.save()
+            self.result.imported += 1
+        else:
+            self.result.duplicates += 1
+
+    def _store_removed(self, uid: str, moment: dt.datetime, master: icalendar.Event) -> None:
+        key = moment.isoformat()
+        changed_at = _changed_at(master, self.now, self.tz)
+        meeting = Meeting.objects.filter(workspace=self.workspace, uid=uid[:500],
+                                         occurrence=key).first()
+        if meeting is not None and meeting.status == Meeting.Status.CANCELLED:
+            self.result.duplicates += 1
+            return
+        start = _utc(master.get("DTSTART").dt, self.tz)
+        master_end = master.get("DTEND")
+        length = (_utc(master_end.dt, self.tz) - start) if master_end else dt.timedelta(hours=1)
+        if meeting is None:
+            meeting = Meeting.objects.create(
+                workspace=self.workspace, uid=uid[:500], occurrence=key,
+                summary=str(master.get("SUMMARY", ""))[:500], start=moment,
+                end=moment + length, status=Meeting.Status.CANCELLED, cancelled_at=changed_at,
+                sequence=int(master.get("SEQUENCE", 0) or 0),
+                organizer=(_addresses(master, "ORGANIZER") or [""])[0][:254],
+                attendees=",".join(_addresses(master, "ATTENDEE")),
+                client_id=self._client_id(master), source=self.source,
+            )
+        else:
+            meeting.status = Meeting.Status.CANCELLED
+            meeting.cancelled_at = changed_at
+            meeting.save(update_fields=["status", "cancelled_at"])
+        self.result.imported += 1
+        self._record(meeting, MeetingChange.Kind.CANCELLED, moment, None, changed_at,
+                     meeting.sequence)
+
+    def _record(self, meeting: Meeting, kind: str, old_start: dt.datetime,
+                new_start: dt.datetime | None, changed_at: dt.datetime, sequence: int) -> None:
+        MeetingChange.objects.get_or_create(
+            meeting=meeting, kind=kind, old_start=old_start, sequence=sequence,
+            defaults={"workspace": self.workspace, "new_start": new_start,
+                      "changed_at": changed_at, "lead_time": old_start - changed_at},
+        )
+
+
+def import_ics(workspace: Workspace, data: bytes, source: str = Source.ICS,
+               now: dt.datetime | None = None) -> ImportResult:
+    return CalendarImporter(workspace, source, now=now).run(data)

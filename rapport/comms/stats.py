@@ -1,0 +1,131 @@
+"""Counts for the client page: volume, after-hours share, how fast the client answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import chain
+
+from django.utils import timezone
+
+from rapport.clients.models import Client
+from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+
+WEEKS = 12
+
+
+@dataclass
+class CommsCounts:
+    messages_per_week: float
+    inbound: int
+    outbound: int
+    after_hours_share: float | None
+    median_answer: dt.timedelta | None
+    answered_questions: int
+    cancelled_meetings: int
+    late_cancellations: int
+    late_reschedules: int
+
+
+def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
+    now = now or timezone.now()
+    since = now - dt.timedelta(weeks=WEEKS)
+    messages = list(
+        Message.objects.filter(workspace_id=client.workspace_id, client=client)
+        .order_by("date").values_list("date", "direction", "thread_key", "body_text")
+    )
+    recent = [m for m in messages if m[0] >= since]
+    inbound = [m for m in messages if m[1] == Direction.INBOUND]
+    workspace = client.workspace
+    after_hours = sum(1 for m in inbound if not workspace.is_office_time(m[0]))
+    meetings = Meeting.objects.filter(workspace_id=client.workspace_id, client=client,
+                                      status=Meeting.Status.CANCELLED)
+    late = sum(1 for m in meetings if m.cancellation_lead is not None
+               and m.cancellation_lead < dt.timedelta(hours=24))
+    late_reschedules = MeetingChange.objects.filter(
+        workspace_id=client.workspace_id, meeting__client=client,
+        kind=MeetingChange.Kind.RESCHEDULED, lead_time__lt=dt.timedelta(hours=24)).count()
+    answers = answer_times(messages)
+    return CommsCounts(
+        messages_per_week=round(len(recent) / WEEKS, 1),
+        inbound=len(inbound), outbound=len(messages) - len(inbound),
+        after_hours_share=(after_hours / len(inbound)) if inbound else None,
+        median_answer=statistics.median(answers) if answers else None,
+        answered_questions=len(answers),
+        cancelled_meetings=meetings.count(), late_cancellations=late,
+        late_reschedules=late_reschedules,
+    )
+
+
+def answer_times(messages: list[tuple]) -> list[dt.timedelta]:
+    """For each question of mine (a message with '?'), the time to the client's next reply
+    in the same thread."""
+    by_thread: dict[str, list[tuple]] = defaultdict(list)
+    for message in messages:
+        by_thread[message[2]].append(message)
+    times = []
+    for thread in by_thread.values():
+        asked: dt.datetime | None = None
+        for date, direction, _key, body in thread:
+            if direction == Direction.OUTBOUND and asked is None and "?" in _own_text(body):
+                asked = date
+            elif direction == Direction.INBOUND and asked is not None:
+                times.append(date - asked)
+                asked = None
+    return times
+
+
+def _own_text(body: str) -> str:
+    """The message without quoted lines of earlier messages."""
+    return "\n".join(line for line in body.splitlines() if not line.startswith(">"))
+
+
+@dataclass
+class TimelineItem:
+    when: dt.datetime
+    kind: str
+    obj: object
+
+
+def timeline(client: Client, kinds: set[str], limit: int = 100) -> list[TimelineItem]:
+    """Messages, meetings, meeting logs and notes of a client, newest first."""
+    ws = client.workspace_id
+    sources = []
+    if "messages" in kinds:
+        sources.append(TimelineItem(m.date, "message", m) for m in
+                       Message.objects.filter(workspace_id=ws, client=client)
+                       .defer("body_text")[:limit])
+    if "meetings" in kinds:
+        sources.append(TimelineItem(m.start, "meeting", m) for m in
+                       Meeting.objects.filter(workspace_id=ws, client=client)
+                       .prefetch_related("changes")[:limit])
+        sources.append(TimelineItem(_midday(log.held_on, client), "log", log) for log in
+                       MeetingLog.objects.filter(workspace_id=ws, client=client)
+                       .select_related("fee")[:limit])
+    if "notes" in kinds:
+        sources.append(TimelineItem(_midday(n.happened_on, client), "note", n) for n in
+                       client.notes.filter(workspace_id=ws)[:limit])
+    items = sorted(chain.from_iterable(sources), key=lambda item: item.when, reverse=True)
+    return items[:limit]
+
+
+def _midday(day: dt.date, client: Client) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=client.workspace.tz)
+
+
+def describe_lead(lead: dt.timedelta | None) -> str:
+    """'45 min', '2 h', '3 days' — how much notice a change gave."""
+    from django.utils.translation import ngettext
+
+    if lead is None:
+        return ""
+    minutes = abs(int(lead.total_seconds() // 60))
+    if minutes < 60:
+        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
+    hours = round(minutes / 60)
+    if hours < 48:
+        return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
+    days = round(hours / 24)
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}

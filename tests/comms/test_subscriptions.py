@@ -1,0 +1,76 @@
+"""ICS subscriptions fetched from a real HTTP server on loopback."""
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from rapport.comms.models import CalendarSubscription, Meeting
+from rapport.comms.subscriptions import refresh
+from rapport.comms.tasks import refresh_calendars
+from tests.comms.helpers import DATA, kranich
+
+pytestmark = pytest.mark.django_db
+
+
+class CalendarHandler(BaseHTTPRequestHandler):
+    body = b""
+    etag = '"v1"'
+    requests: list[dict[str, str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        type(self).requests.append(dict(self.headers))
+        if self.path != "/cal.ics":
+            self.send_error(404)
+            return
+        if self.headers.get("If-None-Match") == self.etag:
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/calendar; charset=utf-8")
+        self.send_header("ETag", self.etag)
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    CalendarHandler.body = (DATA / "google.ics").read_bytes()
+    CalendarHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CalendarHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_subscription_imports_the_calendar_and_then_asks_only_for_changes(workspace,
+                                                                             http_server):
+    kranich(workspace)
+    sub = CalendarSubscription.objects.create(workspace=workspace, name="Google",
+                                              url=f"{http_server}/cal.ics")
+    result = refresh(sub)
+    assert result.errors == [] and result.imported == 4
+    assert Meeting.objects.filter(status="cancelled").count() == 2
+    sub.refresh_from_db()
+    assert sub.etag == '"v1"' and sub.last_fetched_at and not sub.last_error
+    assert refresh(sub).imported == 0
+    assert CalendarHandler.requests[-1]["If-None-Match"] == '"v1"'
+
+
+def test_the_periodic_task_refreshes_all_and_records_errors(workspace, http_server):
+    good = CalendarSubscription.objects.create(workspace=workspace, name="Good",
+                                               url=f"{http_server}/cal.ics")
+    bad = CalendarSubscription.objects.create(workspace=workspace, name="Gone",
+                                              url=f"{http_server}/missing.ics")
+    assert refresh_calendars.call() == 2
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert not good.last_error and bad.last_error == "HTTP 404"
+    assert Meeting.objects.count() == 4
