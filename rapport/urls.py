@@ -11,5 +11,9 @@ urlpatterns = [
     path("prospects/", include("rapport.intake.urls")),
     path("q/", include("rapport.intake.portal_urls")),
     path("inbox/", include("rapport.comms.urls")),
+    path("signals/", include("rapport.signals.urls")),
+    path("health/", include("rapport.health.urls")),
+    path("proposals/", include("rapport.agreements.urls")),
+    path("o/", include("rapport.agreements.portal_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.accounts.models import User
+from rapport.agreements.demo import add_demo_data as add_demo_agreements
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
 from rapport.clients.models import Client, Contact, Note, Project
@@ -29,7 +30,9 @@ from rapport.core.models import Membership, Workspace
 from rapport.core.office_hours import TimeRange
 from rapport.core.services import create_workspace, set_office_hours
 from rapport.dunning.demo import add_demo_data as add_demo_reminders
+from rapport.health.demo import add_demo_data as add_demo_health
 from rapport.intake.demo import add_demo_data as add_demo_intake
+from rapport.signals.demo import add_demo_data as add_demo_signals
 
 DEMO_EMAIL = "demo@rapport.example"
 DEMO_PASSWORD = "rapport-demo"
@@ -190,6 +193,9 @@ def build_demo(
     add_demo_reminders(workspace, builder.today)
     add_demo_intake(workspace, builder.today)
     add_demo_comms(workspace, builder.today)
+    add_demo_agreements(workspace, builder.today)
+    add_demo_signals(workspace, builder.today)
+    add_demo_health(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "rapport.dunning",
     "rapport.intake",
     "rapport.comms",
+    "rapport.signals",
+    "rapport.health",
+    "rapport.agreements",
 ]
 
 MIDDLEWARE = [

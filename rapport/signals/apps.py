@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalsConfig(AppConfig):
+    name = "rapport.signals"
+    label = "signals"
+    verbose_name = _("Warning signs")

@@ -1,0 +1,72 @@
+"""Signals: one row per observed fact about a client, with its evidence."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.models import Client, WorkspaceOwned
+
+
+class SignalKind(models.TextChoices):
+    AFTER_HOURS = "after_hours", _("Message outside office hours")
+    LATE_NIGHT = "late_night", _("Message late at night")
+    URGENCY = "urgency", _("Urgency")
+    HAGGLING = "haggling", _("Haggling")
+    SCOPE_CREEP = "scope_creep", _("Scope creep")
+    DISRESPECT = "disrespect", _("Disrespect")
+    PAYMENT_EXCUSE = "payment_excuse", _("Payment excuse")
+    IGNORES_ADVICE = "ignores_advice", _("Ignores advice")
+    SLOW_PAYMENT = "slow_payment", _("Slow payment")
+    BROKEN_PROMISE = "broken_promise", _("Broken payment promise")
+    KEPT_PROMISE = "kept_promise", _("Kept payment promise")
+    UNRESPONSIVE = "unresponsive", _("Does not respond")
+    CANCELLATION = "cancellation", _("Late cancellation or no-show")
+    OFF_TOPIC_CALLS = "off_topic_calls", _("Calls run off topic")
+    INCIDENT = "incident", _("Recorded incident")
+
+
+class Signal(WorkspaceOwned):
+    """A fact with evidence. `source_type`/`source_id` point at the message, invoice,
+    reminder, promise, meeting or note it came from; `(source_type, source_id, kind,
+    span_start)` is unique, so running a detector twice adds nothing."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="signals",
+                               verbose_name=_("client"))
+    kind = models.CharField(_("kind"), max_length=20, choices=SignalKind.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    strength = models.DecimalField(_("strength"), max_digits=3, decimal_places=2)
+    explanation = models.TextField(_("explanation"))
+    source_type = models.CharField(max_length=20)  # "message", "invoice", "meeting", …
+    source_id = models.PositiveBigIntegerField()
+    evidence = models.TextField(_("evidence"), blank=True)  # the exact text span, if any
+    span_start = models.IntegerField(default=-1)
+    span_end = models.IntegerField(default=-1)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id", "kind", "span_start"],
+                                    name="signal_once_per_evidence"),
+        ]
+        indexes = [models.Index(fields=["workspace", "client", "kind"], name="signal_client_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.kind}"
+
+
+class MutedKind(WorkspaceOwned):
+    """A kind of signal the user does not want to see for one client."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="muted_kinds")
+    kind = models.CharField(max_length=20, choices=SignalKind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "kind"], name="mutedkind_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.kind}"
