@@ -13,13 +13,30 @@ from rapport.clients.forms import DateInput
 from rapport.clients.models import Client, Project
 from rapport.core.money import precise
 
+LOGO_MAX_BYTES = 200 * 1024
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
 
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
         fields = ["number_format", "payment_term_days", "tax_regime", "account_holder", "iban",
-                  "bic", "bank_name", "deposit_percent", "retainer_day", "footer_text"]
+                  "bic", "bank_name", "deposit_percent", "retainer_day", "footer_text", "logo"]
         widgets = {"footer_text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"logo": _("PNG or JPEG, at most 200 KB; printed on every invoice.")}
+
+    def clean_logo(self):  # noqa: ANN201
+        """Only real PNG or JPEG images: the file is embedded into every PDF."""
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "read") or logo == self.instance.logo:
+            return logo
+        if logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 200 KB."))
+        head = logo.read(8)
+        logo.seek(0)
+        if not head.startswith(LOGO_SIGNATURES):
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
 
 
 class NewInvoiceForm(forms.Form):

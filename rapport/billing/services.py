@@ -6,6 +6,7 @@ under a row lock on the series counter, so concurrent issuers never skip or repe
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import Decimal
 
@@ -185,7 +186,21 @@ def seller_snapshot(workspace: Workspace) -> dict[str, str]:
         "bank_name": settings.bank_name,
         "account_holder": settings.account_holder or workspace.legal_name or workspace.name,
         "footer_text": settings.footer_text,
+        "logo": logo_data_uri(settings),
     }
+
+
+def logo_data_uri(settings: BillingSettings) -> str:
+    """The logo as a data URI, so the invoice's snapshot keeps the logo it was issued with."""
+    if not settings.logo:
+        return ""
+    try:
+        with settings.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def buyer_snapshot(client: Client) -> dict[str, str]:

@@ -303,7 +303,7 @@ def portal_link_revoke(request: HttpRequest, invoice_pk: int, link_pk: int) -> H
 
 def billing_settings(request: HttpRequest) -> HttpResponse:
     instance = services.billing_settings(request.workspace)
-    form = BillingSettingsForm(request.POST or None, instance=instance)
+    form = BillingSettingsForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Billing settings saved."))

@@ -182,3 +182,38 @@ def test_deleting_a_draft_gives_its_pending_fees_back(owner_http, kunde):
     owner_http.post(f"/invoices/{draft.pk}/delete/")
     fee.refresh_from_db()
     assert fee.invoice_id is None and fee.invoiced_at is None
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image  # comes with WeasyPrint
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (30, 80, 140)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_is_checked_and_printed_on_issued_invoices(owner_http, kunde, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rapport.billing.documents.pdf import render_html
+
+    settings.MEDIA_ROOT = tmp_path
+    data = {"number_format": "RE-{YYYY}-{seq:04}", "payment_term_days": "14",
+            "tax_regime": "standard", "account_holder": "", "iban": "DE89370400440532013000",
+            "bic": "", "bank_name": "", "deposit_percent": "50", "retainer_day": "25",
+            "footer_text": ""}
+    fake = SimpleUploadedFile("logo.png", b"GIF89a not a png", content_type="image/png")
+    response = owner_http.post("/invoices/settings/", {**data, "logo": fake})
+    assert "must be a PNG or JPEG" in response.content.decode()
+    logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
+    assert owner_http.post("/invoices/settings/", {**data, "logo": logo}).status_code == 302
+    invoice = services.new_draft(kunde.workspace, kunde)
+    services.add_line(invoice, "Text", 1, 100)
+    invoice = services.issue(invoice)
+    assert invoice.seller["logo"].startswith("data:image/png;base64,")
+    assert 'class="logo"' in render_html(invoice)
+    from rapport.billing.documents import render_pdf
+
+    assert render_pdf(invoice).startswith(b"%PDF")
