@@ -206,10 +206,13 @@ def logo_data_uri(settings: BillingSettings) -> str:
 def buyer_snapshot(client: Client) -> dict[str, str]:
     contact = client.contacts.prefetch_related("emails").first()
     email = contact.addresses()[0] if contact and contact.addresses() else ""
+    terms = getattr(client, "terms", None)  # the client's payment terms, if recorded
+    is_business = terms.is_business if terms else client.kind == Client.Kind.COMPANY
     return {
         "name": client.name, "street": client.street, "postal_code": client.postal_code,
         "city": client.city, "country": client.country, "vat_id": client.vat_id,
         "contact": contact.name if contact else "", "email": email,
+        "is_business": is_business,
     }
 
 

@@ -33,3 +33,14 @@ def deposit_note(invoice: Invoice) -> str:
 def title(invoice: Invoice) -> str:
     with translation.override(invoice.language):
         return str(Invoice.Kind(invoice.kind).label)
+
+
+def consumer_default_note(invoice: Invoice) -> str:
+    """§ 286 (3) BGB: a consumer is in default after 30 days only if the invoice says so."""
+    if invoice.buyer.get("is_business", True) or invoice.kind == Invoice.Kind.CANCELLATION:
+        return ""
+    with translation.override(invoice.language):
+        return _(
+            "If payment has not been made, you will be in default no later than 30 days "
+            "after the due date and receipt of this invoice (§ 286 (3) BGB)."
+        )

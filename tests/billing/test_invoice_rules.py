@@ -238,3 +238,15 @@ def test_a_billable_late_cancellation_waits_for_the_next_invoice(ws, kunde):
     fee.refresh_from_db()
     assert fee.invoice_id == first.pk
     assert not services.new_draft(ws, kunde).lines.exists()  # billed once
+
+
+def test_consumers_are_told_when_default_begins(ws):
+    from rapport.billing.documents.pdf import render_html
+
+    person = billable_client(ws, "Annette Sommer", kind="person", language="de")
+    invoice = services.issue(_draft(ws, person, ("Blogartikel", "1", "300", "19")), TODAY)
+    assert invoice.buyer["is_business"] is False
+    assert "§ 286" in render_html(invoice)
+    company = services.issue(_draft(ws, billable_client(ws, "Firma GmbH"),
+                                    ("Text", "1", "300", "19")), TODAY)
+    assert "§ 286" not in render_html(company)

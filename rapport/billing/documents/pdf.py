@@ -32,7 +32,7 @@ from rapport.billing.documents.einvoice import (
 from rapport.billing.documents.girocode import girocode_svg
 from rapport.billing.models import Invoice, InvoiceLine, TaxTreatment
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import tax_note, title
+from rapport.billing.texts import consumer_default_note, tax_note, title
 
 TEMPLATE = "billing/pdf/invoice.html"
 LOCALES = {"de": "de_DE", "en": "en_GB"}
@@ -148,6 +148,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "reverse_charge": invoice.tax_treatment == TaxTreatment.REVERSE_CHARGE,
         "small_business": invoice.tax_treatment == TaxTreatment.SMALL_BUSINESS,
         "tax_note": tax_note(invoice),
+        "consumer_note": consumer_default_note(invoice),
         "deductions": deductions,
         "is_cancellation": invoice.kind == Invoice.Kind.CANCELLATION,
         "cancels_text": _keep_dates_together(cancels_text(invoice), invoice),
