@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres serve install messages pango lint bench worker clean help
+.PHONY: demo test test-sqlite test-postgres serve install messages pango lint bench eval worker clean help
 
 help:
 	@echo "make demo   — install, migrate, load the demo workspace and serve http://$(HOST):$(PORT)"
@@ -76,6 +76,10 @@ lint: $(STAMP)
 
 bench: install
 	@$(BIN)/python bench/run.py
+
+# Precision and recall of the warning-sign detectors on the labelled corpus, as JSON.
+eval: install
+	@$(BIN)/rapport eval-signals
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -26,6 +26,14 @@ class SignalKind(models.TextChoices):
     INCIDENT = "incident", _("Recorded incident")
 
 
+class SignalQuerySet(models.QuerySet):
+    def active(self) -> SignalQuerySet:
+        """Signals that count: not dismissed, and of a kind not muted for the client."""
+        muted = MutedKind.objects.filter(client=models.OuterRef("client"),
+                                         kind=models.OuterRef("kind"))
+        return self.filter(dismissed_at__isnull=True).exclude(models.Exists(muted))
+
+
 class Signal(WorkspaceOwned):
     """A fact with evidence. `source_type`/`source_id` point at the message, invoice,
     reminder, promise, meeting or note it came from; `(source_type, source_id, kind,
@@ -42,8 +50,13 @@ class Signal(WorkspaceOwned):
     evidence = models.TextField(_("evidence"), blank=True)  # the exact text span, if any
     span_start = models.IntegerField(default=-1)
     span_end = models.IntegerField(default=-1)
+    # For incidents: the note's category (`Note.IncidentCategory`), so the health view can
+    # map a recorded incident to its warning sign.
+    category = models.CharField(_("category"), max_length=30, blank=True)
     dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signal")
@@ -70,3 +83,27 @@ class MutedKind(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.kind}"
+
+
+class Checkpoint(models.Model):
+    """How far `detect_new_signals` has read a source table (the highest primary key seen).
+
+    Not owned by a workspace: the periodic task reads all workspaces' new rows at once."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.position}"
+
+
+class UnlinkedMessage(WorkspaceOwned):
+    """An incoming message read before it belonged to a client. When the user links the
+    sender later, the next run detects its signals and drops this row."""
+
+    message = models.OneToOneField("comms.Message", on_delete=models.CASCADE,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return str(self.message_id)

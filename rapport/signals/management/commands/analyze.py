@@ -1,0 +1,139 @@
+"""`rapport analyze PATH`: the message detectors over an mbox, .eml files or a directory.
+
+Nothing is read from or written to the database: it is how a new user tries Rapport on
+their own mail, and how detector quality is measured on real mail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from django.core.management.base import BaseCommand, CommandError
+
+from rapport.comms.mailparse import ParsedMessage, ParseError, is_reply_subject, parse_bytes
+from rapport.comms.mbox import iter_mbox
+from rapport.core.office_hours import TimeRange, is_within, parse_ranges
+from rapport.signals.detectors import detect_text, detect_time
+
+_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_ALIASES = {"mo": 0, "di": 1, "tu": 1, "mi": 2, "we": 2, "do": 3, "th": 3, "fr": 4,
+                "sa": 5, "so": 6, "su": 6}
+
+
+def _day(text: str) -> int:
+    key = text.strip().lower()
+    if key[:3] in _DAYS:
+        return _DAYS.index(key[:3])
+    if key[:2] in _DAY_ALIASES:
+        return _DAY_ALIASES[key[:2]]
+    raise CommandError(f"unknown weekday {text!r}")
+
+
+def parse_office_hours(text: str) -> dict[int, list[TimeRange]]:
+    """`Mon-Fri 09:00-17:00; Sat 10:00-12:00` into ranges per weekday (0 = Monday)."""
+    result: dict[int, list[TimeRange]] = {day: [] for day in range(7)}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        found = re.match(r"^([A-Za-z]+)(?:\s*-\s*([A-Za-z]+))?\s+(.+)$", part)
+        if not found:
+            raise CommandError(f"office hours {part!r}: write e.g. 'Mon-Fri 09:00-17:00'")
+        first, last = _day(found[1]), _day(found[2] or found[1])
+        try:
+            ranges = parse_ranges(found[3])
+        except Exception as exc:  # noqa: BLE001 - ValidationError with a readable message
+            raise CommandError(f"office hours {part!r}: {exc}") from exc
+        for day in range(first, last + 1):
+            result[day] += ranges
+    return result
+
+
+def _holidays(text: str) -> object:
+    if not text:
+        return ()
+    country, _sep, subdivision = text.upper().partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError as exc:
+        raise CommandError(f"unknown holiday calendar {text!r}") from exc
+
+
+def iter_messages(path: Path) -> Iterator[tuple[str, ParsedMessage | None, str]]:
+    """(where, parsed message or None, error) for every message under `path`."""
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            yield from iter_messages(child)
+        return
+    with path.open("rb") as stream:
+        head = stream.read(5)
+        stream.seek(0)
+        if head == b"From ":
+            for raw in iter_mbox(stream):
+                try:
+                    yield f"{path}:{raw.line}", parse_bytes(raw.data), ""
+                except ParseError as exc:
+                    yield f"{path}:{raw.line}", None, str(exc)
+            return
+        try:
+            yield str(path), parse_bytes(stream.read()), ""
+        except ParseError as exc:
+            yield str(path), None, str(exc)
+
+
+class Command(BaseCommand):
+    help = "Run the message detectors over an mbox, .eml files or a directory (no database)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--office-hours", default="Mon-Fri 09:00-17:00")
+        parser.add_argument("--tz", default="Europe/Berlin")
+        parser.add_argument("--holidays", default="", help="Country[-region], e.g. DE-BY.")
+        parser.add_argument("--language", choices=["de", "en"], default="en",
+                            help="Assumed when the text does not tell.")
+        parser.add_argument("--me", action="append", default=[],
+                            help="Your own address; its messages are skipped (repeatable).")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["path"]  # type: ignore[assignment]
+        if not path.exists():
+            raise CommandError(f"{path}: no such file or directory")
+        try:
+            tz = ZoneInfo(str(options["tz"]))
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"unknown time zone {options['tz']!r}") from exc
+        hours = parse_office_hours(str(options["office_hours"]))
+        calendar = _holidays(str(options["holidays"]))
+        mine = {str(a).lower() for a in options["me"]}  # type: ignore[union-attr]
+
+        def is_office_time(moment: datetime) -> bool:
+            return is_within(moment, hours, tz, calendar)
+
+        for where, message, error in iter_messages(path):
+            if message is None:
+                self.stderr.write(f"{where}: {error}")
+                continue
+            if message.from_address in mine:
+                continue
+            self.stdout.write(json.dumps(
+                analyze_message(message, is_office_time, tz, str(options["language"])),
+                ensure_ascii=False))
+
+
+def analyze_message(message: ParsedMessage, is_office_time, tz: ZoneInfo,  # noqa: ANN001
+                    default_language: str = "en") -> dict:
+    result = detect_text(message.body_text, default_language=default_language)
+    hits = list(result.hits)
+    if message.subject and not is_reply_subject(message.subject):
+        hits += [h for h in detect_text(message.subject, language=result.language).hits
+                 if h.kind not in result.kinds]
+    if message.date:
+        hits += detect_time(message.date, is_office_time, tz)
+    return {"message_id": message.message_id, "language": result.language,
+            "signals": [{"kind": h.kind, "strength": float(h.strength), "evidence": h.evidence}
+                        for h in hits]}

@@ -1,0 +1,341 @@
+"""Turning sources into signals, idempotently; dismissing and muting.
+
+Every write goes through `_Writer`: it looks up what exists for the sources in scope,
+creates only what is missing (`bulk_create(ignore_conflicts=True)` behind the unique
+constraint on (source_type, source_id, kind, span_start)), refreshes the strength and
+explanation of fact signals that grow with time (days late), never touches a dismissed
+signal and skips kinds muted for the client. Message signals are one per kind and message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rapport.billing.models import Invoice, Payment
+from rapport.clients.models import Client, Note
+from rapport.comms.mailparse import is_reply_subject
+from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+from rapport.core.models import Workspace
+from rapport.core.office_hours import is_within
+from rapport.dunning.models import PaymentPromise, Reminder
+from rapport.signals import facts
+from rapport.signals.detectors import Hit, detect_text, detect_time
+from rapport.signals.facts import Candidate
+from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
+
+TEXT_EXPLANATIONS = {
+    "urgency": lambda: _("The message presses for speed."),
+    "haggling": lambda: _("The message haggles over the price or the invoice."),
+    "scope_creep": lambda: _("The message asks for work beyond the agreement."),
+    "disrespect": lambda: _("The message is rude or belittles your work."),
+    "payment_excuse": lambda: _("The message explains why payment is late."),
+    "ignores_advice": lambda: _("The client changed or overruled your work."),
+}
+
+
+def office_checker(workspace: Workspace) -> Callable[[dt.datetime], bool]:
+    """`workspace.is_office_time`, with the holiday calendar built once per year."""
+    calendars: dict[int, object] = {}
+    hours, tz = workspace.hours_by_weekday, workspace.tz
+
+    def check(moment: dt.datetime) -> bool:
+        year = moment.astimezone(tz).year
+        if year not in calendars:
+            calendars[year] = workspace.public_holidays(year)
+        return is_within(moment, hours, tz, calendars[year])
+
+    return check
+
+
+def message_candidates(message: Message, is_office_time: Callable[[dt.datetime], bool],
+                       tz: dt.tzinfo, default_language: str = "en") -> list[Candidate]:
+    """What the message detectors see in one incoming message (no database access)."""
+    if message.direction != Direction.INBOUND:
+        return []
+    result = detect_text(message.body_text, default_language=default_language)
+    hits: list[tuple[Hit, bool]] = [(hit, False) for hit in result.hits]
+    if message.subject and not is_reply_subject(message.subject):
+        in_body = result.kinds
+        subject = detect_text(message.subject, language=result.language)
+        hits += [(hit, True) for hit in subject.hits if hit.kind not in in_body]
+    candidates = []
+    for hit, in_subject in hits:
+        explanation = str(TEXT_EXPLANATIONS[hit.kind]())
+        if in_subject:
+            explanation += " " + _("(in the subject)")
+        candidates.append(Candidate(
+            hit.kind, message.date, hit.strength, explanation, "message", message.pk,
+            evidence=hit.evidence, span_start=-1 if in_subject else hit.start,
+            span_end=-1 if in_subject else hit.end))
+    for hit in detect_time(message.date, is_office_time, tz):
+        text = (_("Sent at night: %(when)s (your time).") if hit.kind == "late_night"
+                else _("Sent outside your office hours: %(when)s (your time)."))
+        candidates.append(Candidate(hit.kind, message.date, hit.strength,
+                                    text % {"when": hit.evidence}, "message", message.pk,
+                                    evidence=hit.evidence))
+    return candidates
+
+
+class _Writer:
+    """Collects candidates for one workspace and writes them idempotently."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.muted: dict[int, set[str]] = {}
+        for client_id, kind in MutedKind.objects.filter(workspace=workspace).values_list(
+                "client_id", "kind"):
+            self.muted.setdefault(client_id, set()).add(kind)
+        self.pending: list[tuple[int, Candidate, bool]] = []
+
+    def add(self, client_id: int, candidates: Iterable[Candidate], update: bool = False
+            ) -> None:
+        muted = self.muted.get(client_id, set())
+        self.pending += [(client_id, c, update) for c in candidates if c.kind not in muted]
+
+    def flush(self) -> list[Signal]:
+        if not self.pending:
+            return []
+        keys = {(c.source_type, c.source_id) for _cid, c, _u in self.pending}
+        existing: dict[tuple[str, int, str], Signal] = {}
+        for source_type in {k[0] for k in keys}:
+            ids = [k[1] for k in keys if k[0] == source_type]
+            for start in range(0, len(ids), 500):
+                for signal in Signal.objects.filter(source_type=source_type,
+                                                    source_id__in=ids[start:start + 500]):
+                    existing[(signal.source_type, signal.source_id, signal.kind)] = signal
+        new: list[Signal] = []
+        seen: set[tuple[str, int, str]] = set()
+        for client_id, c, update in self.pending:
+            key = (c.source_type, c.source_id, c.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            found = existing.get(key)
+            if found is None:
+                new.append(Signal(
+                    workspace=self.workspace, client_id=client_id, kind=c.kind,
+                    occurred_at=c.occurred_at, strength=c.strength, explanation=c.explanation,
+                    source_type=c.source_type, source_id=c.source_id, evidence=c.evidence,
+                    span_start=c.span_start, span_end=c.span_end, category=c.category))
+            elif update and found.dismissed_at is None and (
+                    found.strength != c.strength or found.explanation != c.explanation):
+                Signal.objects.filter(pk=found.pk).update(strength=c.strength,
+                                                          explanation=c.explanation)
+        self.pending = []
+        if new:
+            Signal.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        return new
+
+
+def _language(workspace: Workspace) -> str:
+    return workspace.language if workspace.language in ("de", "en") else "en"
+
+
+def detect_for_message(message: Message) -> list[Signal]:
+    """Detect and store the signals of one incoming message (nothing for my own mail)."""
+    if message.direction != Direction.INBOUND or message.client_id is None:
+        return []
+    workspace = message.workspace
+    with translation.override(_language(workspace)):
+        writer = _Writer(workspace)
+        writer.add(message.client_id, message_candidates(
+            message, office_checker(workspace), workspace.tz, _language(workspace)))
+        writer.flush()
+    return list(Signal.objects.filter(source_type="message", source_id=message.pk,
+                                      dismissed_at__isnull=True)
+                .exclude(kind="unresponsive"))
+
+
+def _detect_messages(workspace: Workspace, messages: Iterable[Message], writer: _Writer
+                     ) -> int:
+    checker, tz, language = office_checker(workspace), workspace.tz, _language(workspace)
+    count = 0
+    for message in messages:
+        writer.add(message.client_id, message_candidates(message, checker, tz, language))
+        count += 1
+        if len(writer.pending) > 2000:
+            writer.flush()
+    return count
+
+
+def _message_rows(queryset):  # noqa: ANN001, ANN202
+    return (queryset.filter(direction=Direction.INBOUND, client__isnull=False)
+            .only("pk", "client_id", "date", "subject", "body_text", "direction")
+            .order_by("pk").iterator(chunk_size=1000))
+
+
+FACT_SOURCES = ("invoice", "promise", "meetingchange", "meeting", "meetinglog", "note")
+
+
+def _facts_for(client: Client, writer: _Writer, now: dt.datetime | None = None,
+               since: dt.datetime | None = None) -> None:
+    """Rerun the fact detectors; a fact that no longer holds (a deleted note, a cancelled
+    invoice) loses its signal unless the user has dismissed it."""
+    candidates = list(facts.all_facts(client, now, since))
+    writer.add(client.pk, candidates, update=True)
+    keep = {(c.source_type, c.source_id, c.kind) for c in candidates}
+    stale = Signal.objects.filter(client=client, dismissed_at__isnull=True).filter(
+        Q(source_type__in=FACT_SOURCES) | Q(kind="unresponsive") if since is None
+        else Q(source_type__in=FACT_SOURCES))
+    gone = [pk for pk, source_type, source_id, kind in stale.values_list(
+        "pk", "source_type", "source_id", "kind") if (source_type, source_id, kind) not in keep]
+    if gone:
+        Signal.objects.filter(pk__in=gone).delete()
+
+
+def detect_for_client(client: Client, now: dt.datetime | None = None) -> None:
+    """All detectors for one client: its incoming messages and the facts."""
+    workspace = client.workspace
+    with translation.override(_language(workspace)):
+        writer = _Writer(workspace)
+        _detect_messages(workspace, _message_rows(Message.objects.filter(client=client)),
+                         writer)
+        _facts_for(client, writer, now)
+        writer.flush()
+
+
+def refresh_workspace(workspace: Workspace, now: dt.datetime | None = None) -> None:
+    """Run every detector over the whole workspace; running it twice adds nothing."""
+    with translation.override(_language(workspace)):
+        writer = _Writer(workspace)
+        _detect_messages(workspace, _message_rows(
+            Message.objects.filter(workspace=workspace)), writer)
+        for client in Client.objects.filter(workspace=workspace).select_related("workspace"):
+            _facts_for(client, writer, now)
+        writer.flush()
+
+
+# -- the user's verdicts ------------------------------------------------------------------
+
+
+def dismiss(signal: Signal) -> None:
+    """"Not a red flag": excluded from then on, and never created again."""
+    if signal.dismissed_at is None:
+        signal.dismissed_at = timezone.now()
+        signal.save(update_fields=["dismissed_at"])
+
+
+def restore(signal: Signal) -> None:
+    signal.dismissed_at = None
+    signal.save(update_fields=["dismissed_at"])
+
+
+def mute(client: Client, kind: str) -> MutedKind:
+    try:
+        with transaction.atomic():
+            return MutedKind.objects.get_or_create(workspace=client.workspace, client=client,
+                                                   kind=kind)[0]
+    except IntegrityError:
+        return MutedKind.objects.get(client=client, kind=kind)
+
+
+def unmute(client: Client, kind: str) -> None:
+    MutedKind.objects.filter(client=client, kind=kind).delete()
+
+
+# -- incremental detection ----------------------------------------------------------------
+
+# Source tables read by `detect_new_signals`, each with the path to its client.
+_FACT_SOURCES: list[tuple[str, type, str]] = [
+    ("invoice", Invoice, "client_id"),
+    ("payment", Payment, "invoice__client_id"),
+    ("reminder", Reminder, "invoice__client_id"),
+    ("promise", PaymentPromise, "invoice__client_id"),
+    ("meeting", Meeting, "client_id"),
+    ("meetingchange", MeetingChange, "meeting__client_id"),
+    ("meetinglog", MeetingLog, "client_id"),
+    ("note", Note, "client_id"),
+]
+
+
+# Incremental runs reread only threads active in this window for `unresponsive`.
+INCREMENTAL_THREAD_WINDOW = dt.timedelta(days=90)
+
+
+def _checkpoint(name: str) -> Checkpoint:
+    return Checkpoint.objects.get_or_create(name=name)[0]
+
+
+def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
+    """Process what arrived since the last run, in all workspaces.
+
+    New incoming messages are read once (by primary key); messages without a client are
+    remembered and read when their sender is linked. Clients with any new fact, an overdue
+    invoice, a pending promise or a recent question of mine get their fact detectors rerun
+    (these signals grow with time). Safe to run concurrently: the unique constraint stops
+    duplicates."""
+    now = now or timezone.now()
+    stats = {"messages": 0, "clients": 0}
+    by_workspace: dict[int, set[int]] = {}
+
+    def touch(workspace_id: int, client_id: int | None) -> None:
+        if client_id:
+            by_workspace.setdefault(workspace_id, set()).add(client_id)
+
+    message_cp = _checkpoint("message")
+    high = Message.objects.aggregate(top=Max("pk"))["top"] or 0
+    new_messages = Message.objects.filter(pk__gt=message_cp.position, pk__lte=high)
+    unlinked = [UnlinkedMessage(workspace_id=ws, message_id=pk) for pk, ws in new_messages.filter(
+        direction=Direction.INBOUND, client__isnull=True).values_list("pk", "workspace_id")]
+    UnlinkedMessage.objects.bulk_create(unlinked, ignore_conflicts=True)
+    for workspace_id, client_id in new_messages.filter(client__isnull=False).values_list(
+            "workspace_id", "client_id").distinct():
+        touch(workspace_id, client_id)
+    linked_later = list(UnlinkedMessage.objects.filter(message__client__isnull=False)
+                        .values_list("message_id", flat=True))
+    for workspace_id, client_id in Message.objects.filter(pk__in=linked_later).values_list(
+            "workspace_id", "client_id").distinct():
+        touch(workspace_id, client_id)
+
+    for name, model, client_path in _FACT_SOURCES:
+        checkpoint = _checkpoint(name)
+        top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+        if top > checkpoint.position:
+            for workspace_id, client_id in model.objects.filter(
+                    pk__gt=checkpoint.position, pk__lte=top).values_list(
+                    "workspace_id", client_path).distinct():
+                touch(workspace_id, client_id)
+            Checkpoint.objects.filter(pk=checkpoint.pk).update(position=top)
+    # Facts that change with the passing of time.
+    today = now.date()
+    for workspace_id, client_id in Invoice.objects.filter(
+            state=Invoice.State.ISSUED, due_date__lt=today - dt.timedelta(
+                days=facts.SLOW_PAYMENT_DAYS - 1)).filter(
+            Q(payments__isnull=True) | Q(payments__paid_on__gte=today - dt.timedelta(days=2))
+    ).values_list("workspace_id", "client_id").distinct():
+        touch(workspace_id, client_id)
+    for workspace_id, client_id in PaymentPromise.objects.filter(
+            Q(outcome="pending") | Q(resolved_on__gte=today - dt.timedelta(days=2))
+    ).values_list("workspace_id", "invoice__client_id").distinct():
+        touch(workspace_id, client_id)
+    recent = now - dt.timedelta(days=facts.UNRESPONSIVE_DAYS * 4)
+    for workspace_id, client_id in Message.objects.filter(
+            direction=Direction.OUTBOUND, date__gte=recent, client__isnull=False,
+            body_text__contains="?").values_list("workspace_id", "client_id").distinct():
+        touch(workspace_id, client_id)
+
+    for workspace in Workspace.objects.filter(pk__in=set(by_workspace) | set(
+            UnlinkedMessage.objects.filter(message_id__in=linked_later).values_list(
+                "workspace_id", flat=True)) | set(new_messages.values_list(
+                "workspace_id", flat=True).distinct())):
+        with translation.override(_language(workspace)):
+            writer = _Writer(workspace)
+            stats["messages"] += _detect_messages(workspace, _message_rows(
+                Message.objects.filter(workspace=workspace).filter(
+                    Q(pk__gt=message_cp.position, pk__lte=high) | Q(pk__in=linked_later))),
+                writer)
+            for client in Client.objects.filter(
+                    workspace=workspace, pk__in=by_workspace.get(workspace.pk, set())
+            ).select_related("workspace"):
+                _facts_for(client, writer, now, since=now - INCREMENTAL_THREAD_WINDOW)
+                stats["clients"] += 1
+            writer.flush()
+    UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
+    Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
+    return stats
