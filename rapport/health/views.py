@@ -1,6 +1,201 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Client health, portfolio, fire-readiness and scripts. Everything via request.workspace."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.clients.models import Client
+from rapport.health import scripts as script_lib
+from rapport.health.assessment import (
+    assess_client,
+    assess_portfolio,
+    health_settings,
+)
+from rapport.health.charts import client_chart_data, client_svg, portfolio_svg
+from rapport.health.fire import fire_readiness, reserve_for
+from rapport.health.forms import (
+    EnjoymentForm,
+    HealthSettingsForm,
+    ReserveForm,
+    ScriptForm,
+    SendScriptForm,
+)
+from rapport.health.models import Enjoyment, Script
+from rapport.signals.models import Signal
+
+
+def _get_client(request: HttpRequest, client_pk: int) -> Client:
+    return get_object_or_404(Client.objects.select_related("workspace"),
+                             workspace=request.workspace, pk=client_pk)
+
+
+def evidence_url(client_pk: int, kinds: list[str]) -> str:
+    """The signals engineer's filtered list; a plain path until their URL exists."""
+    try:
+        base = reverse("signals:client", kwargs={"client_pk": client_pk})
+    except NoReverseMatch:
+        base = f"/signals/clients/{client_pk}/"
+    return f"{base}?{urlencode([('kind', k) for k in kinds])}" if kinds else base
+
+
+def _language(request: HttpRequest) -> str:
+    language = request.GET.get("language") or request.LANGUAGE_CODE or "de"
+    return language[:2] if language[:2] in script_lib.LANGUAGES else "de"
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "health/index.html")
+    portfolio = assess_portfolio(request.workspace)
+    changed = [h for h in portfolio if h.changes or h.new_this_week]
+    return render(request, "health/index.html", {
+        "portfolio": portfolio, "changed": changed, "chart": portfolio_svg(portfolio),
+        "counts": {status: sum(1 for h in portfolio if h.status == status)
+                   for status in ("present", "watch", "none")},
+    })
+
+
+def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = _get_client(request, client_pk)
+    health = assess_client(client)
+    enjoyment = Enjoyment.objects.filter(workspace=request.workspace, client=client).first()
+    ids = {pk for sign in health.signs for pk in sign.signal_ids}
+    signals = {s.pk: s for s in Signal.objects.filter(workspace=request.workspace,
+                                                      client=client, pk__in=ids)}
+    rows = [(sign, evidence_url(client.pk, sign.kinds),
+             [signals[pk] for pk in sign.signal_ids if pk in signals])
+            for sign in health.signs]
+    return render(request, "health/client.html", {
+        "client": client, "health": health, "rows": rows,
+        "enjoyment_form": EnjoymentForm(instance=enjoyment),
+        "chart": client_svg(client_chart_data(client, timezone.localdate())),
+    })
+
+
+@require_POST
+def enjoyment(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = _get_client(request, client_pk)
+    instance = (Enjoyment.objects.filter(workspace=request.workspace, client=client).first()
+                or Enjoyment(workspace=request.workspace, client=client))
+    form = EnjoymentForm(request.POST, instance=instance)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Enjoyment rating saved."))
+    else:
+        messages.error(request, _("The rating must be between 1 and 5."))
+    return redirect("health:client", client_pk=client.pk)
+
+
+@require_POST
+def dismiss(request: HttpRequest, client_pk: int, signal_pk: int) -> HttpResponse:
+    client = _get_client(request, client_pk)
+    signal = get_object_or_404(Signal, workspace=request.workspace, client=client, pk=signal_pk)
+    if signal.dismissed_at is None:
+        signal.dismissed_at = timezone.now()
+        signal.save(update_fields=["dismissed_at"])
+    messages.success(request, _("Signal dismissed: it no longer counts."))
+    return redirect("health:client", client_pk=client.pk)
+
+
+def settings_view(request: HttpRequest) -> HttpResponse:
+    settings = health_settings(request.workspace)
+    form = HealthSettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Health settings saved."))
+        return redirect("health:settings")
+    return render(request, "health/settings.html", {"form": form})
+
+
+def fire(request: HttpRequest) -> HttpResponse:
+    reserve = reserve_for(request.workspace)
+    form = ReserveForm(request.POST or None, instance=reserve)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Reserve saved."))
+        return redirect("health:fire")
+    return render(request, "health/fire.html", {
+        "form": form, "fire": fire_readiness(request.workspace),
+        "currency": request.workspace.default_currency})
+
+
+def script_list(request: HttpRequest) -> HttpResponse:
+    language = _language(request)
+    return render(request, "health/scripts.html", {
+        "scripts": script_lib.library(request.workspace, language), "language": language,
+        "own": Script.objects.filter(workspace=request.workspace)})
+
+
+def script_new(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    key, language = request.GET.get("key", ""), _language(request)
+    shipped = script_lib.get_script(request.workspace, key, language) if key else None
+    if shipped:
+        initial = {"key": key, "language": shipped.language, "title": shipped.title,
+                   "subject": shipped.subject, "body": shipped.body}
+    return _script_form(request, Script(workspace=request.workspace), initial)
+
+
+def script_edit(request: HttpRequest, script_pk: int) -> HttpResponse:
+    script = get_object_or_404(Script, workspace=request.workspace, pk=script_pk)
+    return _script_form(request, script, {})
+
+
+def _script_form(request: HttpRequest, script: Script, initial: dict) -> HttpResponse:
+    form = ScriptForm(request.POST or None, instance=script, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        duplicate = Script.objects.filter(
+            workspace=request.workspace, key=form.cleaned_data["key"],
+            language=form.cleaned_data["language"]).exclude(pk=script.pk).exists()
+        if duplicate:
+            form.add_error("key", _("You already have your own version of this script."))
+        else:
+            form.save()
+            messages.success(request, _("Script saved."))
+            return redirect(f"{reverse('health:scripts')}?language={script.language}")
+    return render(request, "health/script_form.html", {"form": form, "script": script})
+
+
+@require_POST
+def script_delete(request: HttpRequest, script_pk: int) -> HttpResponse:
+    script = get_object_or_404(Script, workspace=request.workspace, pk=script_pk)
+    script.delete()
+    messages.success(request, _("Your version is deleted; the shipped text applies again."))
+    return redirect("health:scripts")
+
+
+def script_for_client(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Preview a script filled in for the client; edit, then send by email or copy."""
+    client = _get_client(request, client_pk)
+    language = request.GET.get("language") or client.language
+    key = request.GET.get("key", "check_in")
+    script = script_lib.get_script(request.workspace, key, language)
+    if script is None:
+        raise Http404
+    if request.method == "POST":
+        form = SendScriptForm(request.POST)
+        if form.is_valid():
+            try:
+                script_lib.send_script(client, title=script.title, user=request.user,
+                                       **form.cleaned_data)
+            except OSError as error:
+                messages.error(request, _("Could not send the message: %(error)s")
+                               % {"error": error})
+            else:
+                messages.success(request, _("Sent and recorded on the client's timeline."))
+                return redirect("health:client", client_pk=client.pk)
+    else:
+        context = script_lib.context_for(client, request.user.get_full_name(),
+                                         language=script.language)
+        form = SendScriptForm(initial={
+            "to": ", ".join(script_lib.recipients(client)),
+            "subject": script_lib.fill(script.subject, context),
+            "body": script_lib.fill(script.body, context)})
+    return render(request, "health/script_send.html", {
+        "client": client, "script": script, "form": form,
+        "library": script_lib.library(request.workspace, script.language)})

@@ -1,0 +1,417 @@
+"""From signals to warning signs, value and a recommendation (DOMAIN.md §7–§8).
+
+Plain functions over plain data: `load_facts()` reads everything for many clients in a
+fixed number of queries; `assess()` turns one client's facts into a `ClientHealth`.
+Weights and thresholds come from `defaults.py`, overridden per workspace by
+`HealthSettings`. Dismissed signals and muted kinds never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rapport.billing.models import Payment
+from rapport.clients.models import Client, Note
+from rapport.comms.models import MeetingLog
+from rapport.core.models import Workspace
+from rapport.health import defaults
+from rapport.health.models import Enjoyment, HealthSettings
+from rapport.signals.models import MutedKind, Signal, SignalKind
+
+NONE, WATCH, PRESENT = "none", "watch", "present"
+STATUS_ORDER = {NONE: 0, WATCH: 1, PRESENT: 2}
+STATUS_LABELS = {NONE: gettext_lazy("none"), WATCH: gettext_lazy("watch"),
+                 PRESENT: gettext_lazy("present")}
+TREND_LABELS = {"rising": gettext_lazy("rising"), "falling": gettext_lazy("falling"),
+                "steady": gettext_lazy("steady")}
+
+RECOMMENDATIONS = {
+    "keep": gettext_lazy("Keep"),
+    "talk_now": gettext_lazy("Talk now"),
+    "recalibrate": gettext_lazy("Recalibrate boundaries"),
+    "plan_exit": gettext_lazy("Plan the exit"),
+    "let_go": gettext_lazy("Let go"),
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One signal as the assessment needs it."""
+
+    id: int
+    client_id: int
+    kind: str
+    occurred_at: dt.datetime
+    strength: float
+    category: str = ""  # the incident category, for kind "incident"
+    severity: int = 2
+    source_type: str = ""
+    source_id: int = 0
+
+
+@dataclass
+class Facts:
+    """Everything `assess()` reads, for a set of clients, loaded in bulk."""
+
+    today: dt.date
+    settings: HealthSettings
+    signals: dict[int, list[Fact]] = field(default_factory=dict)
+    revenue: dict[int, Decimal] = field(default_factory=dict)
+    minutes: dict[int, int] = field(default_factory=dict)
+    enjoyment: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total_revenue(self) -> Decimal:
+        return sum(self.revenue.values(), Decimal("0"))
+
+
+@dataclass
+class SignStatus:
+    key: str
+    label: str
+    status: str
+    score: float
+    count: int
+    previous_count: int
+    previous_score: float
+    signal_ids: list[int]
+    kinds: list[str]
+    breaches: list[str]
+    script_key: str
+
+    @property
+    def trend(self) -> str:
+        if self.score > self.previous_score + 0.01:
+            return "rising"
+        if self.score < self.previous_score - 0.01:
+            return "falling"
+        return "steady"
+
+
+@dataclass
+class ValueSide:
+    revenue: Decimal
+    share: float | None
+    hours: Decimal | None
+    hourly_rate: Decimal | None
+    enjoyment: int | None
+
+
+@dataclass
+class Recommendation:
+    key: str
+    reasons: list[str]
+    script_key: str
+
+    @property
+    def label(self) -> str:
+        return str(RECOMMENDATIONS[self.key])
+
+
+@dataclass
+class ClientHealth:
+    client: Client
+    signs: list[SignStatus]
+    value: ValueSide
+    recommendation: Recommendation
+    new_this_week: int = 0
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # label, was, now
+
+    @property
+    def friction(self) -> float:
+        return round(sum(max(sign.score, 0) for sign in self.signs), 2)
+
+    @property
+    def status(self) -> str:
+        return max((s.status for s in self.signs), key=STATUS_ORDER.get, default=NONE)
+
+    def sign(self, key: str) -> SignStatus:
+        return next(s for s in self.signs if s.key == key)
+
+
+def health_settings(workspace: Workspace) -> HealthSettings:
+    settings, _created = HealthSettings.objects.get_or_create(workspace=workspace)
+    return settings
+
+
+def load_facts(workspace: Workspace, clients: list[Client] | None = None,
+               today: dt.date | None = None) -> Facts:
+    """Signals of two windows (plus a week, for "what changed"), payments and meeting
+    minutes of 12 months and enjoyment ratings — a fixed number of queries."""
+    today = today or timezone.localdate()
+    settings = health_settings(workspace)
+    facts = Facts(today=today, settings=settings)
+    ids = [c.pk for c in clients] if clients is not None else None
+    since = _start_of(workspace, today - dt.timedelta(days=2 * settings.window_days + 7))
+
+    signals = Signal.objects.filter(workspace=workspace, dismissed_at__isnull=True,
+                                    occurred_at__gte=since)
+    muted = MutedKind.objects.filter(workspace=workspace)
+    payments = Payment.objects.filter(workspace=workspace,
+                                      paid_on__gt=today - dt.timedelta(days=365),
+                                      paid_on__lte=today)
+    logs = MeetingLog.objects.filter(workspace=workspace, actual_minutes__gt=0,
+                                     held_on__gt=today - dt.timedelta(days=365))
+    enjoyment = Enjoyment.objects.filter(workspace=workspace)
+    if ids is not None:
+        signals = signals.filter(client_id__in=ids)
+        muted = muted.filter(client_id__in=ids)
+        logs = logs.filter(client_id__in=ids)
+        enjoyment = enjoyment.filter(client_id__in=ids)
+        # payments of all clients stay: the share of income needs the total
+
+    muted_pairs = set(muted.values_list("client_id", "kind"))
+    columns = ["pk", "client_id", "kind", "occurred_at", "strength", "source_type",
+               "source_id"]
+    if _HAS_CATEGORY:
+        columns.append("category")
+    rows = [row for row in signals.values_list(*columns)
+            if (row[1], row[2]) not in muted_pairs]
+    note_ids = [row[6] for row in rows if row[2] == SignalKind.INCIDENT and row[5] == "note"]
+    notes = {pk: (cat, sev) for pk, cat, sev in Note.objects.filter(
+        workspace=workspace, pk__in=note_ids).values_list("pk", "incident_category",
+                                                          "severity")} if note_ids else {}
+    for row in rows:
+        pk, client_id, kind, occurred_at, strength, source_type, source_id = row[:7]
+        category, severity = (row[7] if len(row) > 7 else "") or "", 2
+        if kind == SignalKind.INCIDENT and source_type == "note" and source_id in notes:
+            category = category or notes[source_id][0]
+            severity = notes[source_id][1] or 2
+        facts.signals.setdefault(client_id, []).append(
+            Fact(pk, client_id, kind, occurred_at, float(strength), category, severity,
+                 source_type, source_id))
+
+    for client_id, total in (payments.values_list("invoice__client_id")
+                             .annotate(total=Sum("amount")).order_by()):
+        facts.revenue[client_id] = total or Decimal("0")
+    for client_id, total in (logs.values_list("client_id")
+                             .annotate(total=Sum("actual_minutes")).order_by()):
+        facts.minutes[client_id] = total or 0
+    facts.enjoyment = dict(enjoyment.values_list("client_id", "rating"))
+    return facts
+
+
+_HAS_CATEGORY = any(f.name == "category" for f in Signal._meta.get_fields())
+
+
+def _start_of(workspace: Workspace, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=workspace.tz)
+
+
+# --- non-negotiables ---
+
+_NIGHT = re.compile(r"abend|nacht|night|evening|nach\s*(\d{1,2})\s*uhr|after\s*(\d{1,2})",
+                    re.IGNORECASE)
+_DAYS = {6: re.compile(r"sonntag|sunday", re.I), 5: re.compile(r"samstag|saturday", re.I)}
+_WEEKEND = re.compile(r"wochenende|weekend", re.I)
+_CALLS = re.compile(r"anruf|telefon|call|phone", re.I)
+_CALL_SOURCES = {"meeting", "meetinglog", "call"}
+_TIME_KINDS = {SignalKind.AFTER_HOURS, SignalKind.LATE_NIGHT, SignalKind.URGENCY}
+
+
+def breached_non_negotiables(workspace: Workspace, fact: Fact) -> list[str]:
+    """The non-negotiables a signal breaks: a late-night message against "no work in the
+    evening", a Sunday message against "no work on Sundays". A rule about calls ("no calls
+    after 18:00") is broken by calls (meetings), not by an email the freelancer can leave
+    until morning."""
+    if fact.kind not in _TIME_KINDS:
+        return []
+    local = fact.occurred_at.astimezone(workspace.tz)
+    breached = []
+    for item in workspace.non_negotiables or []:
+        if _CALLS.search(item) and fact.source_type not in _CALL_SOURCES:
+            continue
+        night = _NIGHT.search(item)
+        if night and fact.kind in (SignalKind.AFTER_HOURS, SignalKind.LATE_NIGHT):
+            hour = night.group(1) or night.group(2)
+            nightly = re.search(r"nacht|night", item, re.I)
+            limit = int(hour) if hour else (22 if nightly else 18)
+            if hour and "pm" in item.lower() and limit < 12:
+                limit += 12
+            if fact.kind == SignalKind.LATE_NIGHT or local.hour >= limit or local.hour < 6:
+                breached.append(item)
+                continue
+        on_day = any(p.search(item) and local.weekday() == day for day, p in _DAYS.items())
+        if on_day or (_WEEKEND.search(item) and local.weekday() >= 5):
+            breached.append(item)
+    return breached
+
+
+# --- the assessment ---
+
+
+def _status(score: float, settings: HealthSettings) -> str:
+    if score >= float(settings.present_threshold):
+        return PRESENT
+    if score >= float(settings.watch_threshold):
+        return WATCH
+    return NONE
+
+
+def _index(settings: HealthSettings) -> tuple[dict, dict]:
+    """kind -> [(sign, weight)] and incident category -> [(sign, weight)], built once."""
+    cached = getattr(settings, "_health_index", None)
+    if cached is None:
+        by_kind: dict[str, list[tuple[str, float]]] = {}
+        by_category: dict[str, list[tuple[str, float]]] = {}
+        for sign, parts in settings.effective_weights().items():
+            for kind, weight in parts["kinds"].items():
+                by_kind.setdefault(kind, []).append((sign, weight))
+            for category, weight in parts["incidents"].items():
+                by_category.setdefault(category, []).append((sign, weight))
+        cached = settings._health_index = (by_kind, by_category)
+    return cached
+
+
+def assess_signs(workspace: Workspace, facts: list[Fact], settings: HealthSettings,
+                 today: dt.date) -> list[SignStatus]:
+    """One pass over the facts. Per sign, one source (message, invoice…) counts once,
+    with its strongest kind; the window before gives the trend."""
+    window = dt.timedelta(days=settings.window_days)
+    end = _start_of(workspace, today + dt.timedelta(days=1))
+    start, previous_start = end - window, end - 2 * window
+    by_kind, by_category = _index(settings)
+    best: dict[str, dict[tuple[str, int], tuple[float, Fact]]] = {k: {} for k in defaults.SIGNS}
+    for fact in facts:
+        if not previous_start <= fact.occurred_at < end:
+            continue
+        if fact.kind == SignalKind.INCIDENT:
+            targets = [(sign, w * fact.severity / 2) for sign, w in
+                       by_category.get(fact.category, [])]
+        else:
+            targets = [(sign, w * fact.strength) for sign, w in by_kind.get(fact.kind, [])]
+        source = (fact.source_type, fact.source_id) if fact.source_type else ("", -fact.id)
+        for sign, value in targets:
+            held = best[sign].get(source)
+            if held is None or abs(value) > abs(held[0]):
+                best[sign][source] = (value, fact)
+    result = []
+    for key, spec in defaults.SIGNS.items():
+        score = previous = 0.0
+        count = previous_count = 0
+        ids: list[int] = []
+        kinds: set[str] = set()
+        breaches: list[str] = []
+        for value, fact in sorted(best[key].values(), key=lambda vf: vf[1].occurred_at,
+                                  reverse=True):
+            if fact.occurred_at >= start:
+                score += value
+                ids.append(fact.id)
+                kinds.add(fact.kind)
+                count += value > 0
+                if key == "unreasonable_demands":
+                    breaches += [b for b in breached_non_negotiables(workspace, fact)
+                                 if b not in breaches]
+            else:
+                previous += value
+                previous_count += value > 0
+        score, previous = max(score, 0.0), max(previous, 0.0)
+        status = PRESENT if breaches else _status(score, settings)
+        result.append(SignStatus(
+            key=key, label=str(spec["label"]), status=status, score=round(score, 2),
+            count=count, previous_count=previous_count, previous_score=round(previous, 2),
+            signal_ids=ids, kinds=sorted(kinds), breaches=breaches,
+            script_key=_sign_script(key, kinds)))
+    return result
+
+
+def _sign_script(key: str, kinds: set[str]) -> str:
+    if key == "unreasonable_demands" and kinds == {SignalKind.OFF_TOPIC_CALLS}:
+        return "back_to_agenda"
+    return defaults.SIGN_SCRIPTS[key]
+
+
+def value_side(client: Client, facts: Facts) -> ValueSide:
+    revenue = facts.revenue.get(client.pk, Decimal("0"))
+    total = facts.total_revenue
+    minutes = facts.minutes.get(client.pk)
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.1")) if minutes else None
+    rate = ((revenue / (Decimal(minutes) / 60)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            if minutes and revenue else None)
+    return ValueSide(revenue=revenue, share=float(revenue / total) if total else None,
+                     hours=hours, hourly_rate=rate, enjoyment=facts.enjoyment.get(client.pk))
+
+
+def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:
+    present = [s for s in signs if s.status == PRESENT]
+    watch = [s for s in signs if s.status == WATCH]
+    low_joy = value.enjoyment is not None and value.enjoyment <= defaults.VALUE["low_enjoyment"]
+    major = value.share is not None and value.share >= defaults.VALUE["major_share"]
+    reasons = [_("“%(sign)s” is present (%(count)s signals in the window, trend %(trend)s).")
+               % {"sign": s.label, "count": s.count, "trend": TREND_LABELS[s.trend]}
+               for s in present]
+    reasons += [_("“%(sign)s” is worth watching (%(count)s signals).")
+                % {"sign": s.label, "count": s.count} for s in watch]
+    for sign in present:
+        reasons += [_("Breaks your non-negotiable “%(item)s”.") % {"item": b}
+                    for b in sign.breaches]
+    if value.enjoyment is not None:
+        reasons.append(_("You rate the work with this client %(n)s of 5.")
+                       % {"n": value.enjoyment})
+    if value.share is not None:
+        reasons.append(_("%(share)s %% of your income in the last 12 months.")
+                       % {"share": round(value.share * 100)})
+    if major:
+        reasons.append(_("Over half of your income: build reserves and other clients first."))
+    worst = sorted(present or watch, key=lambda s: -s.score)
+    script = worst[0].script_key if worst else defaults.RECOMMENDATION_SCRIPTS["keep"]
+    exit_signs = [s for s in present if s.key in defaults.EXIT_SIGNS]
+    if len(present) >= 3 or (len(present) >= 2 and low_joy):
+        key = "plan_exit" if major else "let_go"
+    elif exit_signs:
+        key = "plan_exit"
+        script = exit_signs[0].script_key
+    elif present:
+        key = "recalibrate"
+    elif watch or low_joy:
+        key = "talk_now"
+    else:
+        key = "keep"
+        reasons.insert(0, _("No warning sign in the window."))
+    if key == "let_go":
+        script = defaults.RECOMMENDATION_SCRIPTS["let_go"]
+    return Recommendation(key=key, reasons=reasons, script_key=script)
+
+
+def assess(client: Client, facts: Facts) -> ClientHealth:
+    workspace = client.workspace
+    mine = facts.signals.get(client.pk, [])
+    signs = assess_signs(workspace, mine, facts.settings, facts.today)
+    value = value_side(client, facts)
+    health = ClientHealth(client=client, signs=signs, value=value,
+                          recommendation=recommend(signs, value))
+    week_ago = facts.today - dt.timedelta(days=7)
+    since = _start_of(workspace, week_ago + dt.timedelta(days=1))
+    health.new_this_week = sum(1 for f in mine if f.occurred_at >= since)
+    before = assess_signs(workspace, mine, facts.settings, week_ago)
+    health.changes = [(now.label, str(STATUS_LABELS[was.status]),
+                       str(STATUS_LABELS[now.status]))
+                      for was, now in zip(before, signs, strict=True)
+                      if was.status != now.status]
+    return health
+
+
+def assess_client(client: Client, today: dt.date | None = None) -> ClientHealth:
+    return assess(client, load_facts(client.workspace, [client], today))
+
+
+def assess_portfolio(workspace: Workspace, today: dt.date | None = None,
+                     statuses: tuple[str, ...] = (Client.Status.ACTIVE, Client.Status.PAUSED,
+                                                  Client.Status.OFFBOARDING),
+                     ) -> list[ClientHealth]:
+    clients = list(Client.objects.filter(workspace=workspace, status__in=statuses)
+                   .select_related("workspace"))
+    for client in clients:
+        client.workspace = workspace  # share the cached office hours and tz
+    facts = load_facts(workspace, clients, today)
+    return sorted((assess(client, facts) for client in clients),
+                  key=lambda h: (-STATUS_ORDER[h.status], -h.friction, h.client.name))
+

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rapport.health import defaults
+from rapport.health.models import Enjoyment, HealthSettings, Reserve, Script
+
+
+class EnjoymentForm(forms.ModelForm):
+    class Meta:
+        model = Enjoyment
+        fields = ["rating", "note"]
+        widgets = {"rating": forms.NumberInput(attrs={"min": 1, "max": 5})}
+
+
+class ReserveForm(forms.ModelForm):
+    class Meta:
+        model = Reserve
+        fields = ["business_fund", "personal_fund", "monthly_expenses", "savings_percent",
+                  "target_months"]
+
+
+class ScriptForm(forms.ModelForm):
+    class Meta:
+        model = Script
+        fields = ["key", "language", "title", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {"key": _("Use the key of a shipped script to replace it; any new key "
+                               "adds your own script.")}
+
+
+class SendScriptForm(forms.Form):
+    to = forms.CharField(label=_("To"), help_text=_("Separate several addresses with commas."))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+
+    def clean_to(self) -> list[str]:
+        addresses = [a.strip() for a in self.cleaned_data["to"].split(",") if a.strip()]
+        if not addresses:
+            raise forms.ValidationError(_("Name at least one address."))
+        for address in addresses:
+            forms.EmailField().clean(address)
+        return addresses
+
+
+class HealthSettingsForm(forms.ModelForm):
+    """Thresholds, window and one number field per weight, named `w__sign__part__key`."""
+
+    class Meta:
+        model = HealthSettings
+        fields = ["window_days", "watch_threshold", "present_threshold"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.weight_fields: list[tuple[str, list[str]]] = []
+        weights = self.instance.effective_weights()
+        for sign, spec in defaults.SIGNS.items():
+            names = []
+            for part in ("kinds", "incidents"):
+                for key, value in weights[sign][part].items():
+                    name = f"w__{sign}__{part}__{key}"
+                    label = key if part == "kinds" else _("incident: %(c)s") % {"c": key}
+                    self.fields[name] = forms.FloatField(label=label, initial=value,
+                                                         min_value=-5, max_value=10)
+                    names.append(name)
+            self.weight_fields.append((str(spec["label"]), names))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        watch, present = data.get("watch_threshold"), data.get("present_threshold")
+        if watch is not None and present is not None and present < watch:
+            self.add_error("present_threshold", _("Must not be below the watch threshold."))
+        return data
+
+    def save(self, commit: bool = True) -> HealthSettings:
+        base = defaults.default_weights()
+        overrides: dict = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("w__"):
+                continue
+            _w, sign, part, key = name.split("__", 3)
+            if value != base[sign][part].get(key):
+                overrides.setdefault(sign, {}).setdefault(part, {})[key] = value
+        self.instance.weights = overrides
+        return super().save(commit)
+
+    def weight_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(label, [self[name] for name in names]) for label, names in self.weight_fields]

@@ -1,0 +1,81 @@
+"""Fire-readiness: DOMAIN.md §8's worked example and the savings plan."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from rapport.billing import services
+from rapport.health.fire import fire_readiness, herfindahl, months_if_lost
+from rapport.health.models import Reserve
+from tests.billing.factories import billable_client, make_billable
+
+pytestmark = pytest.mark.django_db
+
+
+def paid(client, amount: str, days_ago: int = 10):
+    make_billable(client.workspace)
+    invoice = services.new_draft(client.workspace, client)
+    services.add_line(invoice, "Work", 1, amount)
+    invoice = services.issue(invoice)
+    gross = invoice.amount_due
+    services.record_payment(invoice, gross,
+                            paid_on=timezone.localdate() - dt.timedelta(days=days_ago))
+    return gross
+
+
+def test_five_clients_at_twenty_percent_and_one_month_reserve_last_five_months(workspace):
+    for name in "ABCDE":
+        paid(billable_client(workspace, f"Client {name}"), "1000.00")
+    Reserve.objects.create(workspace=workspace, business_fund=Decimal("3000"),
+                           personal_fund=Decimal("1000"), monthly_expenses=Decimal("4000"))
+    fire = fire_readiness(workspace)
+    assert fire.runway_months == Decimal("1.0")
+    assert [loss.share for loss in fire.losses] == [0.2] * 5
+    assert all(loss.months == Decimal("5.0") for loss in fire.losses)
+    assert fire.top_share == 0.2
+    assert fire.herfindahl == 0.2
+
+
+def test_one_client_with_most_of_the_income_is_a_trap(workspace):
+    paid(billable_client(workspace, "Big"), "8000.00")
+    paid(billable_client(workspace, "Small"), "2000.00")
+    Reserve.objects.create(workspace=workspace, business_fund=Decimal("4000"),
+                           monthly_expenses=Decimal("2000"))
+    fire = fire_readiness(workspace)
+    assert fire.top_share == 0.8
+    assert fire.herfindahl == 0.68
+    assert fire.losses[0].client.name == "Big" and fire.losses[0].months == Decimal("2.5")
+
+
+def test_payments_older_than_a_year_do_not_count(workspace):
+    paid(billable_client(workspace, "Old"), "1000.00", days_ago=400)
+    assert fire_readiness(workspace).losses == []
+
+
+def test_savings_plan_counts_the_months_to_the_target(workspace):
+    paid(billable_client(workspace, "A"), "10000.00")  # 11,900 gross a year
+    Reserve.objects.create(workspace=workspace, business_fund=Decimal("1000"),
+                           personal_fund=Decimal("1000"), monthly_expenses=Decimal("1000"),
+                           savings_percent=Decimal("10"), target_months=3)
+    plan = fire_readiness(workspace).plan
+    assert plan.target == Decimal("3000") and plan.missing == Decimal("1000")
+    assert plan.monthly_saving == Decimal("99.17")
+    assert plan.months_to_target == Decimal("10.1")
+
+
+def test_pure_helpers():
+    assert months_if_lost(Decimal("4000"), Decimal("4000"), 0.2) == Decimal("5.0")
+    assert months_if_lost(Decimal("4000"), Decimal("0"), 0.2) is None
+    assert herfindahl([1.0]) == 1.0
+
+
+def test_fire_page_saves_the_reserve(owner_http, workspace):
+    response = owner_http.post("/health/fire/", {
+        "business_fund": "2000", "personal_fund": "1000", "monthly_expenses": "1500",
+        "savings_percent": "5", "target_months": "6"})
+    assert response.status_code == 302
+    page = owner_http.get("/health/fire/").content.decode()
+    assert "2.0" in page or "2,0" in page
+    assert Reserve.objects.get(workspace=workspace).monthly_expenses == Decimal("1500")

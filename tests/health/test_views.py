@@ -1,0 +1,112 @@
+"""The health pages: portfolio, client health, dismissing, enjoyment, settings."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rapport.health.models import Enjoyment, HealthSettings
+from rapport.signals.models import Signal
+from tests.conftest import make_client
+from tests.health.helpers import signal
+
+pytestmark = pytest.mark.django_db
+
+
+def _active(workspace, name):
+    client = make_client(workspace, name)
+    client.change_status("active")
+    return client
+
+
+def test_portfolio_shows_every_client_with_a_chart(owner_http, workspace):
+    red = _active(workspace, "Redwood")
+    _active(workspace, "Greenfield")
+    for days in (3, 10, 20):
+        signal(red, "slow_payment", days)
+    page = owner_http.get("/health/").content.decode()
+    assert "Redwood" in page and "Greenfield" in page
+    assert 'data-testid="portfolio-chart"' in page and "<svg" in page
+    assert f'href="/health/clients/{red.pk}/"' in page
+    assert "3 new signals" not in page or "Redwood" in page
+
+
+def test_portfolio_queries_do_not_grow_with_the_number_of_clients(owner_http, workspace):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_http.get("/health/").status_code == 200
+        return len(queries)
+
+    for i in range(2):
+        signal(_active(workspace, f"C{i}"), "urgency", 2)
+    count()  # warm up: settings rows are created on the first visit
+    few = count()
+    for i in range(2, 12):
+        client = _active(workspace, f"C{i}")
+        signal(client, "urgency", 2)
+        Enjoyment.objects.create(workspace=workspace, client=client, rating=3)
+    assert count() == few
+
+
+def test_client_page_shows_signs_evidence_links_and_dismiss(owner_http, workspace):
+    client = _active(workspace, "Redwood")
+    signals = [signal(client, "slow_payment", d, explanation=f"Invoice {d} late")
+               for d in (3, 10, 20)]
+    page = owner_http.get(f"/health/clients/{client.pk}/").content.decode()
+    assert "Invoice 10 late" in page
+    assert f"/signals/clients/{client.pk}/?kind=slow_payment" in page
+    assert "Plan the exit" in page
+    assert "key=late_fee_policy" in page
+    response = owner_http.post(f"/health/clients/{client.pk}/signals/{signals[0].pk}/dismiss/")
+    assert response.status_code == 302
+    assert Signal.objects.get(pk=signals[0].pk).dismissed_at is not None
+    page = owner_http.get(f"/health/clients/{client.pk}/").content.decode()
+    assert "Invoice 3 late" not in page
+    assert "Plan the exit" not in page
+
+
+def test_enjoyment_is_saved_and_validated(owner_http, client_obj):
+    url = f"/health/clients/{client_obj.pk}/enjoyment/"
+    owner_http.post(url, {"rating": "4", "note": "Nice"})
+    assert Enjoyment.objects.get(client=client_obj).rating == 4
+    owner_http.post(url, {"rating": "9"})
+    assert Enjoyment.objects.get(client=client_obj).rating == 4
+
+
+def test_settings_page_stores_only_the_changed_weights(owner_http, workspace):
+    page = owner_http.get("/health/settings/").content.decode()
+    assert "w__slow_to_pay__kinds__kept_promise" in page
+    from rapport.health.forms import HealthSettingsForm
+
+    data = {name: field.initial for name, field in
+            HealthSettingsForm(instance=HealthSettings(workspace=workspace)).fields.items()
+            if name.startswith("w__")}
+    data.update({"window_days": 60, "watch_threshold": "1.5", "present_threshold": "4",
+                 "w__everything_for_nothing__kinds__haggling": "2"})
+    assert owner_http.post("/health/settings/", data).status_code == 302
+    settings = HealthSettings.objects.get(workspace=workspace)
+    assert settings.window_days == 60
+    assert settings.weights == {"everything_for_nothing": {"kinds": {"haggling": 2.0}}}
+
+
+def test_settings_refuse_a_present_threshold_below_watch(owner_http, workspace):
+    from rapport.health.forms import HealthSettingsForm
+
+    form = HealthSettingsForm({"window_days": 90, "watch_threshold": "3",
+                               "present_threshold": "1"},
+                              instance=HealthSettings(workspace=workspace))
+    assert not form.is_valid()
+    assert "present_threshold" in form.errors
+
+
+def test_dashboard_summary_tag_lists_the_clients_that_need_attention(rf, owner, workspace):
+    from django.template import Context, Template
+
+    red = _active(workspace, "Redwood")
+    _active(workspace, "Greenfield")
+    for days in (3, 10, 20):
+        signal(red, "slow_payment", days)
+    request = rf.get("/")
+    request.workspace, request.user = workspace, owner
+    html = Template("{% load health %}{% health_summary %}").render(Context({"request": request}))
+    assert "Redwood" in html and "Slow to pay" in html and "Greenfield" not in html
+    assert "1 with a warning sign present" in html
