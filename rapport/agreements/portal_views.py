@@ -1,0 +1,129 @@
+"""The client's side: one proposal or change order behind a random token, no account."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from rapport.agreements import services
+from rapport.agreements.documents import render_pdf
+from rapport.agreements.models import AgreementLink, Contract, Proposal
+from rapport.core import clock
+from rapport.core.middleware import workspace_optional
+
+
+def _usable_link(token: str) -> AgreementLink:
+    link = (AgreementLink.objects
+            .select_related("proposal", "proposal__client", "change_order",
+                            "change_order__contract__proposal")
+            .filter(token=token).first())
+    if link is None or not link.is_usable():
+        raise Http404
+    if link.proposal and not link.proposal.versions.exists():
+        raise Http404
+    if link.change_order and not link.change_order.html:
+        raise Http404
+    return link
+
+
+def _evidence(request: HttpRequest) -> services.Evidence:
+    return services.Evidence(
+        name=request.POST.get("name", ""), agreed=request.POST.get("agree") == "on",
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""))
+
+
+def _language(link: AgreementLink) -> str:
+    return (link.proposal or link.change_order.contract.proposal).language
+
+
+def _page(request: HttpRequest, link: AgreementLink, error: str = "",
+          status: int = 200) -> HttpResponse:
+    context: dict[str, object] = {"link": link, "error": error, "workspace": link.workspace,
+                                  "portal": True}
+    if link.proposal:
+        proposal = link.proposal
+        if proposal.status in (Proposal.Status.SENT, Proposal.Status.CHANGES_REQUESTED) \
+                and proposal.is_expired(clock.today()):
+            services.expire_offers(proposal.workspace)
+            proposal.refresh_from_db()
+        version = proposal.current_version
+        context.update(
+            proposal=proposal, version=version, html=version.html,
+            expired=proposal.is_expired(clock.today())
+            and proposal.status != Proposal.Status.ACCEPTED,
+            acceptance=getattr(version, "acceptance", None) if version else None,
+            contract=Contract.objects.filter(proposal=proposal).first(),
+            comments=proposal.comments.all(),
+        )
+    else:
+        change = link.change_order
+        context.update(change=change, html=change.html,
+                       acceptance=getattr(change, "acceptance", None),
+                       proposal=change.contract.proposal)
+    with translation.override(_language(link)):
+        response = render(request, "agreements/portal.html", context, status=status)
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "same-origin"  # POST forms need an Origin
+    return response
+
+
+@never_cache
+@login_not_required
+@workspace_optional
+def document(request: HttpRequest, token: str) -> HttpResponse:
+    return _page(request, _usable_link(token))
+
+
+@never_cache
+@login_not_required
+@workspace_optional
+@require_POST
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    link = _usable_link(token)
+    with translation.override(_language(link)):
+        try:
+            if link.proposal:
+                services.accept(link.proposal, int(request.POST.get("version") or 0),
+                                request.POST.get("sha256", ""), _evidence(request))
+            else:
+                services.accept_change_order(link.change_order, request.POST.get("sha256", ""),
+                                             _evidence(request))
+        except services.AcceptanceRefused as exc:
+            return _page(request, link, str(exc), status=409)
+    return redirect(link.get_absolute_url())
+
+
+@never_cache
+@login_not_required
+@workspace_optional
+@require_POST
+def request_changes(request: HttpRequest, token: str) -> HttpResponse:
+    link = _usable_link(token)
+    if not link.proposal or link.proposal.status == Proposal.Status.ACCEPTED:
+        raise Http404
+    with translation.override(_language(link)):
+        try:
+            services.request_changes(link.proposal, link.proposal.current_version,
+                                     request.POST.get("name", ""), request.POST.get("text", ""))
+        except services.AcceptanceRefused as exc:
+            return _page(request, link, str(exc), status=400)
+    return redirect(link.get_absolute_url() + "?sent=1")
+
+
+@never_cache
+@login_not_required
+@workspace_optional
+def pdf(request: HttpRequest, token: str) -> HttpResponse:
+    link = _usable_link(token)
+    if not link.proposal:
+        raise Http404
+    version = link.proposal.current_version
+    contract = Contract.objects.filter(proposal=link.proposal, version=version).first()
+    response = HttpResponse(render_pdf(version, contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="proposal-v{version.number}.pdf"'
+    return response
