@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client(workspace):
+    # Explanations are written in the workspace's language; these tests read English.
+    workspace.language = "en"
+    workspace.save()
     return billable_client(workspace, "Meridian Lane Events")
 
 
