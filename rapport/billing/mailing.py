@@ -38,14 +38,13 @@ from rapport.billing.bank import format_iban
 from rapport.billing.export import document_name
 from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
 from rapport.billing.texts import title
-from rapport.core.money import format_money
+from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
 
 PORTAL_LINK_DAYS = 60
 # A link reused in a new email should still work for a while after it arrives.
 PORTAL_LINK_MIN_REMAINING = dt.timedelta(days=30)
-_LOCALES = {"de": "de_DE", "en": "en_GB"}  # as rapport.core.money.format_money
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ def _from_address(display_name: str) -> str:
 
 
 def _format_date(value: dt.date, language: str) -> str:
-    return format_date(value, format="long", locale=_LOCALES.get(language, language))
+    return format_date(value, format="long", locale=babel_locale(language))
 
 
 def compose_body(invoice: Invoice, *, portal_url: str, link_expires_at: dt.datetime,

@@ -6,6 +6,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency, get_currency_precision
 
+# The Babel locale each UI language formats amounts and dates with.
+BABEL_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    return BABEL_LOCALES.get(language, language)
+
+
 CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK", "JPY"]
 CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
 
@@ -20,8 +28,7 @@ def format_money(amount: Decimal | int | str | None, currency: str, language: st
     """Format for humans in the given UI language: `1.234,50 €` or `€1,234.50`."""
     if amount is None or amount == "":
         return ""
-    locale = {"de": "de_DE", "en": "en_GB"}.get(language, language)
-    return format_currency(quantize(amount, currency), currency, locale=locale)
+    return format_currency(quantize(amount, currency), currency, locale=babel_locale(language))
 
 
 def precise(amount: Decimal | int | str, currency: str) -> Decimal:
@@ -35,6 +42,5 @@ def format_unit_price(amount: Decimal | int | str | None, currency: str, languag
     """Like format_money, but keeps extra decimals of a precise unit price (0.125 €)."""
     if amount is None or amount == "":
         return ""
-    locale = {"de": "de_DE", "en": "en_GB"}.get(language, language)
-    return format_currency(precise(amount, currency), currency, locale=locale,
-                           decimal_quantization=False)
+    return format_currency(precise(amount, currency), currency,
+                           locale=babel_locale(language), decimal_quantization=False)

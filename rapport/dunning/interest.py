@@ -33,6 +33,8 @@ from importlib import resources
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from rapport.core.money import BABEL_LOCALES
+
 __all__ = [
     "Allocation",
     "BaseRate",
@@ -56,7 +58,6 @@ DAYS_PER_YEAR = 365
 ZERO = Decimal(0)
 _ONE_DAY = dt.timedelta(days=1)
 _PRECISION = 50  # digits for intermediate results; far beyond anything a cent can notice
-_LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 
 class MissingBaseRate(LookupError):
@@ -150,9 +151,9 @@ class DefaultStatement:
     def explain(self, language: str) -> list[str]:
         """Human-readable lines (``"de"`` or ``"en"``) so the client can retrace every cent."""
         lang = language.split("-")[0].split("_")[0].lower()
-        if lang not in _LOCALES:
+        if lang not in BABEL_LOCALES:
             raise ValueError(f"Unsupported language {language!r}; use 'de' or 'en'.")
-        locale = _LOCALES[lang]
+        locale = BABEL_LOCALES[lang]
         de = lang == "de"
 
         def money(value: Decimal) -> str:

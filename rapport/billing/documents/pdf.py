@@ -33,13 +33,13 @@ from rapport.billing.documents.girocode import girocode_svg
 from rapport.billing.models import Invoice, InvoiceLine, TaxTreatment
 from rapport.billing.services import totals as invoice_totals
 from rapport.billing.texts import consumer_default_note, tax_note, title
+from rapport.core.money import babel_locale
 
 TEMPLATE = "billing/pdf/invoice.html"
-LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 
 def _locale(language: str) -> str:
-    return LOCALES.get(language, language)
+    return babel_locale(language)
 
 
 def unit_label(unit: str, quantity: Decimal) -> str:
