@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from decimal import Decimal
 
 from django.db import models
@@ -15,14 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client, Project, WorkspaceOwned
 from rapport.core import clock
 from rapport.core.choices import Language
+from rapport.core.tokens import TokenLink, new_token
 
 
 def sha256_of(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)  # 192 bits
 
 
 class ProposalTemplate(WorkspaceOwned):
@@ -216,23 +212,20 @@ class Acceptance(WorkspaceOwned):
             name="acceptance_one_document")]
 
 
-class AgreementLink(WorkspaceOwned):
+# Referenced by the first migration; new rows use rapport.core.tokens.new_token.
+_new_token = new_token
+
+
+class AgreementLink(WorkspaceOwned, TokenLink):
     """A portal link to one proposal or one change order."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="links")
     change_order = models.ForeignKey(ChangeOrder, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="links")
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at"]
-
-    def is_usable(self, now: dt.datetime | None = None) -> bool:
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+    class Meta(TokenLink.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("agreements_portal:document", kwargs={"token": self.token})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,10 +16,6 @@ from rapport.clients.models import Client, WorkspaceOwned
 from rapport.core.choices import Language
 
 PORTAL_DAYS = 14
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)  # 192 bits
 
 
 class WorkingStyle(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rapport.clients.models import Client, Contact, StatusChange
 from rapport.clients.services import set_contact_emails
 from rapport.core.models import Workspace
+from rapport.core.tokens import new_token
 from rapport.intake import content
 from rapport.intake.fit import FitReport, Profile, Recommendation, fit_report, recommend
 from rapport.intake.models import (
@@ -21,7 +22,6 @@ from rapport.intake.models import (
     Interview,
     Question,
     WaitingListEntry,
-    new_token,
 )
 
 
