@@ -1,11 +1,14 @@
-"""Login everywhere, and the request's workspace — the tenant every query goes through."""
+"""The request's workspace — the tenant every query goes through.
+
+Login is required everywhere by Django's own LoginRequiredMiddleware (see settings);
+views open to visitors are marked `@login_not_required`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -13,10 +16,6 @@ from django.utils.functional import SimpleLazyObject
 from rapport.core.models import Workspace
 
 SESSION_KEY = "rapport_workspace_id"
-
-
-class LoginRequiredMiddleware(_DjangoLoginRequired):
-    """Django's own: every view needs a login unless marked `@login_not_required`."""
 
 
 def current_workspace(request: HttpRequest) -> Workspace | None:
