@@ -6,3 +6,6 @@ class HealthConfig(AppConfig):
     name = "rapport.health"
     label = "health"
     verbose_name = _("Client health")
+
+    def ready(self) -> None:
+        from rapport.health import receivers  # noqa: F401  (connects the receivers)

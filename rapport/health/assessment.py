@@ -8,6 +8,7 @@ Weights and thresholds come from `defaults.py`, overridden per workspace by
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from rapport.billing.models import Payment
 from rapport.clients.models import Client, Note
-from rapport.comms.models import MeetingLog
+from rapport.comms.models import Direction, MeetingLog, Message
 from rapport.core.models import Workspace
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings
@@ -67,6 +68,7 @@ class Facts:
     revenue: dict[int, Decimal] = field(default_factory=dict)
     minutes: dict[int, int] = field(default_factory=dict)
     enjoyment: dict[int, int] = field(default_factory=dict)
+    inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
 
     @property
     def total_revenue(self) -> Decimal:
@@ -123,7 +125,13 @@ class ClientHealth:
     value: ValueSide
     recommendation: Recommendation
     new_this_week: int = 0
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # label, was, now
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # sign key, was, now
+
+    @property
+    def change_labels(self) -> list[tuple[str, str, str]]:
+        """The changes of the last week as (sign, status a week ago, status now), in words."""
+        return [(str(defaults.SIGNS[key]["label"]), str(STATUS_LABELS[was]),
+                 str(STATUS_LABELS[now])) for key, was, now in self.changes]
 
     @property
     def friction(self) -> float:
@@ -143,9 +151,10 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 
 
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
-               today: dt.date | None = None) -> Facts:
+               today: dt.date | None = None, signals_of: list[int] | None = None) -> Facts:
     """Signals of two windows (plus a week, for "what changed"), payments and meeting
-    minutes of 12 months and enjoyment ratings — a fixed number of queries."""
+    minutes of 12 months and enjoyment ratings — a fixed number of queries. With
+    `signals_of`, signals are read for those clients only (the others' are stored)."""
     today = today or timezone.localdate()
     settings = health_settings(workspace)
     facts = Facts(today=today, settings=settings)
@@ -168,6 +177,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
         enjoyment = enjoyment.filter(client_id__in=ids)
         # payments of all clients stay: the share of income needs the total
 
+    if signals_of is not None:
+        signals = signals.filter(client_id__in=signals_of) if signals_of else signals.none()
     muted_pairs = set(muted.values_list("client_id", "kind"))
     columns = ["pk", "client_id", "kind", "occurred_at", "strength", "source_type",
                "source_id"]
@@ -188,6 +199,13 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
         facts.signals.setdefault(client_id, []).append(
             Fact(pk, client_id, kind, occurred_at, float(strength), category, severity,
                  source_type, source_id))
+
+    messages = Message.objects.filter(workspace=workspace, direction=Direction.INBOUND,
+                                      date__gte=since, client__isnull=False)
+    if signals_of is not None or ids is not None:
+        messages = messages.filter(client_id__in=signals_of if signals_of is not None else ids)
+    for client_id, date in messages.values_list("client_id", "date").order_by("date"):
+        facts.inbound.setdefault(client_id, []).append(date)
 
     for client_id, total in (payments.values_list("invoice__client_id")
                              .annotate(total=Sum("amount")).order_by()):
@@ -271,17 +289,37 @@ def _index(settings: HealthSettings) -> tuple[dict, dict]:
     return cached
 
 
+def _after_hours_counts(facts: list[Fact], inbound: list[dt.datetime], start: dt.datetime,
+                        end: dt.datetime, share: int) -> bool:
+    """Whether after-hours messages in [start, end) reach `share` % of the messages."""
+    late = sum(1 for f in facts if f.kind == SignalKind.AFTER_HOURS
+               and start <= f.occurred_at < end)
+    total = max(bisect.bisect_left(inbound, end) - bisect.bisect_left(inbound, start), late)
+    return late > 0 and late * 100 >= share * total
+
+
 def assess_signs(workspace: Workspace, facts: list[Fact], settings: HealthSettings,
-                 today: dt.date) -> list[SignStatus]:
+                 today: dt.date, inbound: list[dt.datetime] | None = None
+                 ) -> list[SignStatus]:
     """One pass over the facts. Per sign, one source (message, invoice…) counts once,
-    with its strongest kind; the window before gives the trend."""
+    with its strongest kind; the window before gives the trend. After-hours messages
+    count only where they reach the share set in the settings (of `inbound`, the client's
+    incoming message dates, sorted)."""
     window = dt.timedelta(days=settings.window_days)
     end = _start_of(workspace, today + dt.timedelta(days=1))
     start, previous_start = end - window, end - 2 * window
     by_kind, by_category = _index(settings)
+    inbound = inbound or []
+    after_hours = {
+        "now": _after_hours_counts(facts, inbound, start, end, settings.after_hours_share),
+        "before": _after_hours_counts(facts, inbound, previous_start, start,
+                                      settings.after_hours_share)}
     best: dict[str, dict[tuple[str, int], tuple[float, Fact]]] = {k: {} for k in defaults.SIGNS}
     for fact in facts:
         if not previous_start <= fact.occurred_at < end:
+            continue
+        if fact.kind == SignalKind.AFTER_HOURS and not after_hours[
+                "now" if fact.occurred_at >= start else "before"]:
             continue
         if fact.kind == SignalKind.INCIDENT:
             targets = [(sign, w * fact.severity / 2) for sign, w in
@@ -384,16 +422,16 @@ def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:
 def assess(client: Client, facts: Facts) -> ClientHealth:
     workspace = client.workspace
     mine = facts.signals.get(client.pk, [])
-    signs = assess_signs(workspace, mine, facts.settings, facts.today)
+    inbound = facts.inbound.get(client.pk, [])
+    signs = assess_signs(workspace, mine, facts.settings, facts.today, inbound)
     value = value_side(client, facts)
     health = ClientHealth(client=client, signs=signs, value=value,
                           recommendation=recommend(signs, value))
     week_ago = facts.today - dt.timedelta(days=7)
     since = _start_of(workspace, week_ago + dt.timedelta(days=1))
     health.new_this_week = sum(1 for f in mine if f.occurred_at >= since)
-    before = assess_signs(workspace, mine, facts.settings, week_ago)
-    health.changes = [(now.label, str(STATUS_LABELS[was.status]),
-                       str(STATUS_LABELS[now.status]))
+    before = assess_signs(workspace, mine, facts.settings, week_ago, inbound)
+    health.changes = [(now.key, was.status, now.status)
                       for was, now in zip(before, signs, strict=True)
                       if was.status != now.status]
     return health

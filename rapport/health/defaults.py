@@ -68,6 +68,10 @@ SIGNS: dict[str, dict] = {
 # is "present". Incident weights are multiplied by the incident's severity (1–3) / 2,
 # so one high-severity incident (2.0 × 1.5) makes its sign present.
 THRESHOLDS: dict[str, str] = {"watch": "1.50", "present": "3.00"}
+# Messages outside office hours count only when they are at least this share (in %) of
+# the client's incoming messages in the window: a client who writes 200 mails, eight of
+# them in the evening, respects your hours. Late-night messages (22–06) always count.
+AFTER_HOURS_SHARE = 25
 
 # Which signs ask for which action (see recommendation in assessment.py).
 BOUNDARY_SIGNS = ("unreasonable_demands", "everything_for_nothing", "panic_mode",

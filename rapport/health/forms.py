@@ -49,7 +49,7 @@ class HealthSettingsForm(forms.ModelForm):
 
     class Meta:
         model = HealthSettings
-        fields = ["window_days", "watch_threshold", "present_threshold"]
+        fields = ["window_days", "watch_threshold", "present_threshold", "after_hours_share"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -25,6 +25,11 @@ class HealthSettings(models.Model):
     present_threshold = models.DecimalField(_("present from a score of"), max_digits=5,
                                             decimal_places=2,
                                             default=Decimal(defaults.THRESHOLDS["present"]))
+    after_hours_share = models.PositiveSmallIntegerField(
+        _("after-hours messages count from a share of (%)"),
+        default=defaults.AFTER_HOURS_SHARE, validators=[MaxValueValidator(100)],
+        help_text=_("Share of the client's messages in the window sent outside your office "
+                    "hours. Late-night messages always count."))
     window_days = models.PositiveSmallIntegerField(
         _("window in days"), default=defaults.WINDOW_DAYS,
         validators=[MinValueValidator(7), MaxValueValidator(730)])
@@ -116,3 +121,26 @@ class Script(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HealthSnapshot(WorkspaceOwned):
+    """A client's warning signs as last assessed, so the dashboard reads one row per
+    client instead of every signal. Valid for `as_of` and the settings hashed in
+    `settings_key`; `dirty_at` is set when the client's signals change after that."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE,
+                                  related_name="health_snapshot")
+    as_of = models.DateField()
+    settings_key = models.CharField(max_length=64)
+    signs = models.JSONField(default=list)
+    new_this_week = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list)  # [sign key, status a week ago, status now]
+    dirty_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("health snapshot")
+        verbose_name_plural = _("health snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.as_of}"

@@ -13,11 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
 from rapport.health import scripts as script_lib
-from rapport.health.assessment import (
-    assess_client,
-    assess_portfolio,
-    health_settings,
-)
+from rapport.health.assessment import assess_client, health_settings
 from rapport.health.charts import client_chart_data, client_svg, portfolio_svg
 from rapport.health.fire import fire_readiness, reserve_for
 from rapport.health.forms import (
@@ -28,6 +24,8 @@ from rapport.health.forms import (
     SendScriptForm,
 )
 from rapport.health.models import Enjoyment, Script
+from rapport.health.snapshots import portfolio as health_portfolio
+from rapport.signals import services as signal_services
 from rapport.signals.models import Signal
 
 
@@ -51,7 +49,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    portfolio = assess_portfolio(request.workspace)
+    portfolio = health_portfolio(request.workspace)
     changed = [h for h in portfolio if h.changes or h.new_this_week]
     return render(request, "health/index.html", {
         "portfolio": portfolio, "changed": changed, "chart": portfolio_svg(portfolio),
@@ -95,9 +93,7 @@ def enjoyment(request: HttpRequest, client_pk: int) -> HttpResponse:
 def dismiss(request: HttpRequest, client_pk: int, signal_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
     signal = get_object_or_404(Signal, workspace=request.workspace, client=client, pk=signal_pk)
-    if signal.dismissed_at is None:
-        signal.dismissed_at = timezone.now()
-        signal.save(update_fields=["dismissed_at"])
+    signal_services.dismiss(signal)
     messages.success(request, _("Signal dismissed: it no longer counts."))
     return redirect("health:client", client_pk=client.pk)
 

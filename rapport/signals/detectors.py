@@ -61,10 +61,13 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
         language = detect_language(text, "")
         language = language or detect_language(body or "", default_language)
     lex = lexicon(language if language in ("de", "en") else "en")
+    present = lex.stems_in(text.lower())
     hits: list[Hit] = []
     for kind in TEXT_KINDS:
         found: list[tuple[float, int, int]] = []
         for pattern in lex.patterns[kind]:
+            if pattern.stems is not None and pattern.stems.isdisjoint(present):
+                continue  # cannot match: none of its starts occurs in the message
             for match in pattern.regex.finditer(text):
                 if match.end() == match.start():
                     continue

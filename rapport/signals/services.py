@@ -25,6 +25,7 @@ from rapport.core.models import Workspace
 from rapport.core.office_hours import is_within
 from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.signals import facts
+from rapport.signals.changes import announce
 from rapport.signals.detectors import Hit, detect_text, detect_time
 from rapport.signals.facts import Candidate
 from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
@@ -110,6 +111,7 @@ class _Writer:
                                                     source_id__in=ids[start:start + 500]):
                     existing[(signal.source_type, signal.source_id, signal.kind)] = signal
         new: list[Signal] = []
+        changed: set[int] = set()
         seen: set[tuple[str, int, str]] = set()
         for client_id, c, update in self.pending:
             key = (c.source_type, c.source_id, c.kind)
@@ -127,9 +129,11 @@ class _Writer:
                     found.strength != c.strength or found.explanation != c.explanation):
                 Signal.objects.filter(pk=found.pk).update(strength=c.strength,
                                                           explanation=c.explanation)
+                changed.add(found.client_id)
         self.pending = []
         if new:
             Signal.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        announce(changed | {signal.client_id for signal in new})
         return new
 
 
@@ -187,6 +191,7 @@ def _facts_for(client: Client, writer: _Writer, now: dt.datetime | None = None,
         "pk", "source_type", "source_id", "kind") if (source_type, source_id, kind) not in keep]
     if gone:
         Signal.objects.filter(pk__in=gone).delete()
+        announce([client.pk])
 
 
 def detect_for_client(client: Client, now: dt.datetime | None = None) -> None:

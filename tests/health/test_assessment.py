@@ -151,3 +151,35 @@ def test_one_watch_sign_means_talk_now(client_obj):
     assert assess_client(client_obj).recommendation.key == "keep"
     signal(client_obj, "unresponsive", 9)
     assert assess_client(client_obj).recommendation.key == "talk_now"
+
+
+def test_after_hours_messages_count_only_from_a_share_of_the_clients_mail(client_obj):
+    import datetime as dt
+
+    from rapport.signals.services import detect_for_client
+    from tests.signals.helpers import message
+
+    tz = client_obj.workspace.tz
+    today = timezone.localdate()
+
+    def write(count: int, hour: int, first_day: int) -> None:
+        for n in range(count):
+            day = today - dt.timedelta(days=first_day + n)
+            while day.weekday() >= 5:  # weekdays only: weekends are outside hours anyway
+                day -= dt.timedelta(days=2)
+            message(client_obj.workspace, client_obj, "Kurze Rückfrage zum Entwurf.",
+                    dt.datetime.combine(day, dt.time(hour, 30), tzinfo=tz))
+
+    write(12, 11, 1)  # office hours
+    write(2, 19, 20)  # the evening, 2 of 14 messages
+    detect_for_client(client_obj)
+    sign = assess_client(client_obj).sign("unreasonable_demands")
+    assert sign.count == 0 and sign.status == "none"
+    write(5, 19, 30)  # now 7 of 19: over a quarter
+    detect_for_client(client_obj)
+    sign = assess_client(client_obj).sign("unreasonable_demands")
+    assert sign.count == 7 and sign.kinds == ["after_hours"]
+    settings = HealthSettings.objects.get(workspace=client_obj.workspace)
+    settings.after_hours_share = 50
+    settings.save()
+    assert assess_client(client_obj).sign("unreasonable_demands").count == 0

@@ -38,13 +38,37 @@ def test_portfolio_queries_do_not_grow_with_the_number_of_clients(owner_http, wo
 
     for i in range(2):
         signal(_active(workspace, f"C{i}"), "urgency", 2)
-    count()  # warm up: settings rows are created on the first visit
-    few = count()
-    for i in range(2, 12):
-        client = _active(workspace, f"C{i}")
-        signal(client, "urgency", 2)
-        Enjoyment.objects.create(workspace=workspace, client=client, rating=3)
+    count()  # warm up: the settings row is created on the first visit
+    few = count()  # read from the stored snapshots
+
+    def add(first: int, last: int) -> None:
+        for i in range(first, last):
+            client = _active(workspace, f"C{i}")
+            signal(client, "urgency", 2)
+            Enjoyment.objects.create(workspace=workspace, client=client, rating=3)
+
+    add(2, 4)
+    assessing_two = count()  # two new clients assessed and stored
+    add(4, 24)
+    assert count() == assessing_two  # twenty new clients: the same queries
     assert count() == few
+
+
+def test_portfolio_reassesses_only_what_changed(owner_http, workspace):
+    from rapport.health.models import HealthSnapshot
+
+    calm, busy = _active(workspace, "Calm"), _active(workspace, "Busy")
+    signal(busy, "urgency", 2)
+    owner_http.get("/health/")
+    before = {s.client_id: s.computed_at for s in HealthSnapshot.objects.all()}
+    assert set(before) == {calm.pk, busy.pk}
+    for days in (3, 4, 5, 6):
+        signal(busy, "slow_payment", days)
+    page = owner_http.get("/health/").content.decode()
+    after = {s.client_id: s.computed_at for s in HealthSnapshot.objects.all()}
+    assert after[calm.pk] == before[calm.pk] and after[busy.pk] > before[busy.pk]
+    row = page.split(f'data-testid="health-row-{busy.pk}"')[1].split("</tr>")[0]
+    assert "Slow to pay" in row
 
 
 def test_client_page_shows_signs_evidence_links_and_dismiss(owner_http, workspace):
@@ -81,10 +105,10 @@ def test_settings_page_stores_only_the_changed_weights(owner_http, workspace):
             HealthSettingsForm(instance=HealthSettings(workspace=workspace)).fields.items()
             if name.startswith("w__")}
     data.update({"window_days": 60, "watch_threshold": "1.5", "present_threshold": "4",
-                 "w__everything_for_nothing__kinds__haggling": "2"})
+                 "after_hours_share": "30", "w__everything_for_nothing__kinds__haggling": "2"})
     assert owner_http.post("/health/settings/", data).status_code == 302
     settings = HealthSettings.objects.get(workspace=workspace)
-    assert settings.window_days == 60
+    assert settings.window_days == 60 and settings.after_hours_share == 30
     assert settings.weights == {"everything_for_nothing": {"kinds": {"haggling": 2.0}}}
 
 
@@ -92,7 +116,7 @@ def test_settings_refuse_a_present_threshold_below_watch(owner_http, workspace):
     from rapport.health.forms import HealthSettingsForm
 
     form = HealthSettingsForm({"window_days": 90, "watch_threshold": "3",
-                               "present_threshold": "1"},
+                               "present_threshold": "1", "after_hours_share": "25"},
                               instance=HealthSettings(workspace=workspace))
     assert not form.is_valid()
     assert "present_threshold" in form.errors

@@ -12,10 +12,11 @@ from rapport.billing.tasks import bill_retainers
 from rapport.comms.tasks import refresh_calendars, sync_mail_accounts
 from rapport.core.tasks import clear_expired_sessions
 from rapport.dunning.tasks import run_reminders
+from rapport.health.tasks import refresh_health
 from rapport.signals.tasks import detect_new_signals
 
 PERIODIC = [sync_mail_accounts, refresh_calendars, bill_retainers, run_reminders,
-            detect_new_signals, clear_expired_sessions]
+            detect_new_signals, refresh_health, clear_expired_sessions]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,126 @@
+"""Stored assessments, so the dashboard does not reread every signal on every request.
+
+`portfolio()` reads one `HealthSnapshot` per client and reassesses only the clients whose
+snapshot is missing, dirty (their signals changed), from another day, or computed under
+other weights, thresholds or non-negotiables. The value side (revenue, hours, enjoyment)
+is always read fresh: it is a few grouped queries, whatever the number of clients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from rapport.clients.models import Client
+from rapport.core.models import Workspace
+from rapport.health import defaults
+from rapport.health.assessment import (
+    STATUS_ORDER,
+    ClientHealth,
+    SignStatus,
+    assess,
+    health_settings,
+    load_facts,
+    recommend,
+    value_side,
+)
+from rapport.health.models import HealthSettings, HealthSnapshot
+
+ACTIVE_STATUSES = (Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING)
+_STORED = ("key", "status", "score", "count", "previous_count", "previous_score", "kinds",
+           "breaches", "script_key")
+
+
+def settings_key(workspace: Workspace, settings: HealthSettings) -> str:
+    """A fingerprint of everything besides the signals that decides a sign's status."""
+    parts = {
+        "weights": settings.effective_weights(),
+        "watch": str(settings.watch_threshold), "present": str(settings.present_threshold),
+        "window": settings.window_days, "after_hours": settings.after_hours_share,
+        "rules": workspace.non_negotiables or [],
+        "tz": str(workspace.tz),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def mark_dirty(client_ids: Iterable[int]) -> None:
+    """The signals of these clients changed: their next read reassesses them."""
+    ids = list(set(client_ids))
+    for start in range(0, len(ids), 500):
+        HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500]).update(
+            dirty_at=timezone.now())
+
+
+def _sign_from(data: dict) -> SignStatus:
+    """A stored sign; evidence ids are not stored (the client page reads them live)."""
+    return SignStatus(label=str(defaults.SIGNS[data["key"]]["label"]), signal_ids=[],
+                      **{name: data[name] for name in _STORED})
+
+
+def _sign_data(sign: SignStatus) -> dict:
+    return {name: getattr(sign, name) for name in _STORED}
+
+
+def _usable(snapshot: HealthSnapshot | None, today: dt.date, key: str) -> bool:
+    return (snapshot is not None and snapshot.dirty_at is None and snapshot.as_of == today
+            and snapshot.settings_key == key
+            and [s["key"] for s in snapshot.signs] == list(defaults.SIGNS))
+
+
+def portfolio(workspace: Workspace, today: dt.date | None = None,
+              statuses: tuple[str, ...] = ACTIVE_STATUSES) -> list[ClientHealth]:
+    """Every client's health, worst first; reassesses (and stores) only what is out of date."""
+    today = today or timezone.localdate()
+    started = timezone.now()
+    clients = list(Client.objects.filter(workspace=workspace, status__in=statuses))
+    for client in clients:
+        client.workspace = workspace  # share the cached office hours and time zone
+    settings = health_settings(workspace)
+    key = settings_key(workspace, settings)
+    stored = {s.client_id: s for s in HealthSnapshot.objects.filter(workspace=workspace)}
+    stale = [c.pk for c in clients if not _usable(stored.get(c.pk), today, key)]
+    facts = load_facts(workspace, clients, today, signals_of=stale)
+    result, fresh = [], []
+    for client in clients:
+        if client.pk in stale:
+            health = assess(client, facts)
+            fresh.append(HealthSnapshot(
+                workspace=workspace, client=client, as_of=today, settings_key=key,
+                signs=[_sign_data(s) for s in health.signs],
+                new_this_week=health.new_this_week,
+                changes=[list(change) for change in health.changes]))
+        else:
+            snapshot = stored[client.pk]
+            signs = [_sign_from(data) for data in snapshot.signs]
+            value = value_side(client, facts)
+            health = ClientHealth(client=client, signs=signs, value=value,
+                                  recommendation=recommend(signs, value),
+                                  new_this_week=snapshot.new_this_week,
+                                  changes=[tuple(change) for change in snapshot.changes])
+        result.append(health)
+    if fresh:
+        _store(fresh, started)
+    return sorted(result, key=lambda h: (-STATUS_ORDER[h.status], -h.friction, h.client.name))
+
+
+def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
+    """Write the new assessments; a change announced while they were computed keeps its
+    snapshot dirty (`dirty_at` later than `started`)."""
+    HealthSnapshot.objects.bulk_create(
+        snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
+        update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
+                       "computed_at"])
+    ids = [s.client_id for s in snapshots]
+    for start in range(0, len(ids), 500):
+        HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
+                                      dirty_at__lte=started).update(dirty_at=None)
+
+
+def refresh(workspace: Workspace, today: dt.date | None = None) -> None:
+    """Bring every snapshot of the workspace up to date (the periodic task does this, so
+    a page rarely has to)."""
+    portfolio(workspace, today)

@@ -1,0 +1,75 @@
+"""Stored assessments must always say what a fresh assessment says."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from rapport.health import snapshots
+from rapport.health.assessment import assess_portfolio, health_settings
+from rapport.health.models import HealthSnapshot
+from rapport.signals import services
+from rapport.signals.models import Signal
+from tests.conftest import make_client
+from tests.health.helpers import signal
+from tests.signals.helpers import message
+
+pytestmark = pytest.mark.django_db
+
+
+def _view(portfolio):
+    return [(h.client.name, h.status, h.recommendation.key, h.new_this_week, h.changes,
+             [(s.key, s.status, s.count, s.score, s.previous_score, s.breaches)
+              for s in h.signs]) for h in portfolio]
+
+
+def _same(workspace, today=None):
+    assert _view(snapshots.portfolio(workspace, today)) == _view(
+        assess_portfolio(workspace, today))
+
+
+@pytest.fixture
+def clients(workspace):
+    late, calm = make_client(workspace, "Late Ltd"), make_client(workspace, "Calm AG")
+    for client in (late, calm):
+        client.change_status("active")
+    for days in (3, 9, 30, 40):
+        signal(late, "slow_payment", days)
+    signal(calm, "urgency", 5)
+    return late, calm
+
+
+def test_snapshots_follow_dismissing_muting_settings_and_the_date(workspace, clients):
+    late, calm = clients
+    _same(workspace)
+    assert HealthSnapshot.objects.count() == 2
+    services.dismiss(Signal.objects.filter(client=late).first())
+    _same(workspace)
+    services.mute(calm, "urgency")
+    _same(workspace)
+    services.unmute(calm, "urgency")
+    _same(workspace)
+    settings = health_settings(workspace)
+    settings.present_threshold = 9
+    settings.save()
+    _same(workspace)
+    workspace.non_negotiables = ["No calls on Sundays"]
+    workspace.save()
+    _same(workspace)
+    # Two months later the old signals have left the window.
+    _same(workspace, timezone.localdate() + dt.timedelta(days=60))
+
+
+def test_new_signals_from_the_detectors_make_the_snapshot_dirty(workspace, clients):
+    _late, calm = clients
+    snapshots.portfolio(workspace)
+    assert not HealthSnapshot.objects.filter(dirty_at__isnull=False).exists()
+    for days in (1, 2, 3):
+        message(workspace, calm, "Das ist dringend, bitte sofort!",
+                timezone.now() - dt.timedelta(days=days))
+    services.detect_new()  # written with bulk_create: no model signals
+    assert HealthSnapshot.objects.get(client=calm).dirty_at is not None
+    _same(workspace)
+    assert HealthSnapshot.objects.get(client=calm).dirty_at is None
+    calm_health = next(h for h in snapshots.portfolio(workspace) if h.client == calm)
+    assert calm_health.sign("unreasonable_demands").count >= 3
