@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from rapport.core.models import Workspace
@@ -42,14 +43,18 @@ def workspace_optional(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class WorkspaceMiddleware:
-    """Set `request.workspace`; send users without one to create it first."""
+    """Set `request.workspace` and activate its time zone; send users without a
+    workspace to create one first."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.workspace = SimpleLazyObject(lambda: current_workspace(request))  # type: ignore[attr-defined]
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
@@ -62,4 +67,6 @@ class WorkspaceMiddleware:
             return None
         if not request.workspace:  # type: ignore[attr-defined]
             return redirect("core:workspace_create")
+        # Dates and times on every page are the workspace's, not the server's.
+        timezone.activate(request.workspace.tz)  # type: ignore[attr-defined]
         return None

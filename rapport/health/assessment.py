@@ -155,7 +155,7 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     """Signals of two windows (plus a week, for "what changed"), payments and meeting
     minutes of 12 months and enjoyment ratings — a fixed number of queries. With
     `signals_of`, signals are read for those clients only (the others' are stored)."""
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=workspace.tz)
     settings = health_settings(workspace)
     facts = Facts(today=today, settings=settings)
     ids = [c.pk for c in clients] if clients is not None else None

@@ -74,7 +74,7 @@ def _usable(snapshot: HealthSnapshot | None, today: dt.date, key: str) -> bool:
 def portfolio(workspace: Workspace, today: dt.date | None = None,
               statuses: tuple[str, ...] = ACTIVE_STATUSES) -> list[ClientHealth]:
     """Every client's health, worst first; reassesses (and stores) only what is out of date."""
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=workspace.tz)
     started = timezone.now()
     clients = list(Client.objects.filter(workspace=workspace, status__in=statuses))
     for client in clients:
