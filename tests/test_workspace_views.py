@@ -100,3 +100,22 @@ def test_a_member_sees_the_same_clients(member, workspace, client_obj):
     http = HttpClient()
     http.force_login(member)
     assert client_obj.name in http.get("/clients/").content.decode()
+
+
+def test_pages_show_times_in_the_workspace_time_zone(owner_http, workspace):
+    """A mail sent 09:00 UTC in November is 10:00 in Berlin, whatever the server's zone."""
+    import datetime as dt
+
+    from tests.conftest import make_client
+    from tests.signals.helpers import message
+
+    workspace.time_zone = "Europe/Berlin"
+    workspace.save()
+    sent = message(workspace, make_client(workspace, "Zeitzone GmbH"), "Hallo",
+                   dt.datetime(2026, 11, 4, 9, 0, tzinfo=dt.UTC))
+    page = owner_http.get(f"/inbox/messages/{sent.pk}/").content.decode()
+    assert "10 a.m." in page and "9 a.m." not in page
+    workspace.time_zone = "America/New_York"
+    workspace.save()
+    page = owner_http.get(f"/inbox/messages/{sent.pk}/").content.decode()
+    assert "4 a.m." in page
