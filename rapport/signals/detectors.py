@@ -65,6 +65,7 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
     hits: list[Hit] = []
     for kind in TEXT_KINDS:
         found: list[tuple[float, int, int]] = []
+        suppressed: dict[int, bool] = {}  # per sentence start: checked once, not per hit
         for pattern in lex.patterns[kind]:
             if pattern.stems is not None and pattern.stems.isdisjoint(present):
                 continue  # cannot match: none of its starts occurs in the message
@@ -74,8 +75,10 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
                 if _negated(text, match.start(), lex.negations):
                     continue
                 s_start, s_end = sentence_bounds(text, match.start())
-                sentence = text[s_start:s_end]
-                if any(sup.search(sentence) for sup in lex.suppressors[kind]):
+                if s_start not in suppressed:
+                    suppressed[s_start] = any(sup.search(text, s_start, s_end)
+                                              for sup in lex.suppressors[kind])
+                if suppressed[s_start]:
                     continue
                 found.append((pattern.weight, match.start(), match.end()))
         if not found:

@@ -10,8 +10,8 @@ from rapport.signals.detectors import detect_text
 from rapport.signals.lexicon import DATA, TEXT_KINDS
 
 CORPUS = DATA / "corpus.jsonl"
-# Written after the lexicons were tuned on CORPUS (and on corpus_src/holdout_v1.jsonl), in
-# deliberately different wording, and never used for tuning: the honest recall figure.
+# Written by an author who never saw the lexicons, and never used for tuning: the honest
+# figure for wording nobody anticipated (see data/README.txt).
 HOLDOUT = DATA / "holdout.jsonl"
 
 

@@ -84,7 +84,16 @@ for lang in ("en", "de"):
         for text in rng.sample(NEUTRAL[lang], 2):
             rows.append({"text": compose(lang, text, close=sig), "language": lang, "kinds": [],
                          "note": "hard negative: signature"})
+# Written whole by other authors, in their own wording (and earlier held-out sets that
+# have since been used for tuning): added as they are, after the shuffle, so the rows
+# above stay stable.
+tail = []
+for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de"):
+    for line in open(HERE / f"{name}.jsonl", encoding="utf-8"):
+        if line.strip():
+            tail.append({**json.loads(line), "note": name})
 rng.shuffle(rows)
+rows += tail
 with open(HERE.parent / "corpus.jsonl", "w", encoding="utf-8") as f:
     for r in rows:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
