@@ -1,6 +1,7 @@
 """Stored assessments must always say what a fresh assessment says."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.utils import timezone
@@ -73,3 +74,15 @@ def test_new_signals_from_the_detectors_make_the_snapshot_dirty(workspace, clien
     assert HealthSnapshot.objects.get(client=calm).dirty_at is None
     calm_health = next(h for h in snapshots.portfolio(workspace) if h.client == calm)
     assert calm_health.sign("unreasonable_demands").count >= 3
+
+
+def test_the_tick_prepares_the_snapshots(workspace, clients):
+    from django.core.management import call_command
+
+    late, calm = clients
+    call_command("tick", "--now", stdout=StringIO())
+    stored = {s.client_id: s for s in HealthSnapshot.objects.all()}
+    assert set(stored) == {late.pk, calm.pk}
+    assert all(s.dirty_at is None and s.as_of == timezone.localdate(timezone=workspace.tz)
+               for s in stored.values())
+    assert {d["key"]: d["status"] for d in stored[late.pk].signs}["slow_to_pay"] == "present"
