@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rapport.clients.models import Note
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings, Reserve, Script
+from rapport.signals.models import SignalKind
 
 
 class EnjoymentForm(forms.ModelForm):
@@ -55,12 +57,15 @@ class HealthSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.weight_fields: list[tuple[str, list[str]]] = []
         weights = self.instance.effective_weights()
+        kind_labels = dict(SignalKind.choices)
+        incident_labels = dict(Note.IncidentCategory.choices)
         for sign, spec in defaults.SIGNS.items():
             names = []
             for part in ("kinds", "incidents"):
                 for key, value in weights[sign][part].items():
                     name = f"w__{sign}__{part}__{key}"
-                    label = key if part == "kinds" else _("incident: %(c)s") % {"c": key}
+                    label = (kind_labels.get(key, key) if part == "kinds" else
+                             _("Incident: %(c)s") % {"c": incident_labels.get(key, key)})
                     self.fields[name] = forms.FloatField(label=label, initial=value,
                                                          min_value=-5, max_value=10)
                     names.append(name)

@@ -102,3 +102,48 @@ def test_from_the_dashboard_to_dismissing_evidence_and_sending_a_script(
     assert message["Subject"] == "Update to my payment terms"
     assert "catalogue files are ready" in message.get_content()
     assert Note.objects.filter(client=brandt, text__contains="Late-fee policy update").exists()
+
+
+def test_the_after_hours_share_decides_whether_evening_mail_counts(page, django_user_model):
+    """A client who writes mostly in the evening is amber; raise the share it takes for
+    after-hours mail to count, and the client turns green."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rapport.signals.services import detect_for_client
+    from tests.signals.helpers import message
+
+    user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en")
+    workspace = make_workspace(user, name="Lena Text")
+    owl = make_client(workspace, "Nachteule AG")
+    owl.change_status("active")
+    day, written = timezone.localdate(), 0
+    while written < 16:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:  # weekday evenings: after hours, not yet late at night
+            hour = 20 if written < 14 else 11
+            message(workspace, owl, "Kurze Frage zum Entwurf.",
+                    dt.datetime.combine(day, dt.time(hour), tzinfo=workspace.tz))
+            written += 1
+    detect_for_client(owl)
+
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.get_by_label("Email address").fill("lena@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Health", exact=True).first.click()
+    row = page.get_by_test_id(f"health-row-{owl.pk}")
+    expect(row.get_by_test_id("health-status")).to_have_text("amber")
+    expect(row).to_contain_text("Unreasonable demands")
+
+    page.get_by_role("link", name="Weights and thresholds").click()
+    share = page.get_by_label("After-hours messages count from a share of (%)")
+    expect(share).to_have_value("25")
+    share.fill("90")  # 14 of 16 messages is 87.5 %
+    screenshot(page, "health-settings-after-hours-share")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Health settings saved.")).to_be_visible()
+    page.get_by_role("link", name="Client health").first.click()
+    row = page.get_by_test_id(f"health-row-{owl.pk}")
+    expect(row.get_by_test_id("health-status")).to_have_text("green")
