@@ -119,3 +119,31 @@ def test_pages_show_times_in_the_workspace_time_zone(owner_http, workspace):
     workspace.save()
     page = owner_http.get(f"/inbox/messages/{sent.pk}/").content.decode()
     assert "4 a.m." in page
+
+
+def test_new_office_hours_rejudge_the_times_of_client_mail(owner_http, workspace):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from rapport.signals.models import Signal
+    from rapport.signals.services import detect_for_client
+    from tests.conftest import make_client
+    from tests.signals.helpers import message
+
+    client = make_client(workspace, "Abendrot GmbH")
+    wednesday = dt.date(2026, 11, 4)
+    evening = message(workspace, client, "Hallo", dt.datetime.combine(
+        wednesday, dt.time(18, 30), tzinfo=workspace.tz))
+    night = message(workspace, client, "Hallo", dt.datetime.combine(
+        wednesday, dt.time(23, 0), tzinfo=workspace.tz))
+    detect_for_client(client)
+    flagged = set(Signal.objects.filter(kind="after_hours").values_list("source_id", flat=True))
+    assert flagged == {evening.pk, night.pk}
+    response = owner_http.post("/workspace/settings/", {**VALID, "hours_2": "09:00-19:00"},
+                               follow=True)
+    assert "being recounted with the new hours" in response.content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    flagged = set(Signal.objects.filter(kind="after_hours").values_list("source_id", flat=True))
+    assert flagged == {night.pk}  # 18:30 on a Wednesday is office time now
+    assert Signal.objects.filter(kind="late_night", source_id=night.pk).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal as DjangoSignal
 
 from rapport.accounts.models import User
 from rapport.core.models import Membership, OfficeHours, Workspace
@@ -30,6 +31,19 @@ def set_office_hours(workspace: Workspace, hours: dict[int, list[TimeRange]]) ->
         for r in ranges
     )
     workspace.__dict__.pop("hours_by_weekday", None)
+
+
+# Sent when the office hours, time zone or holiday region of a workspace change, so that
+# whatever was judged against them (after-hours signals) can be judged again.
+office_time_changed = DjangoSignal()  # keyword argument: workspace
+
+
+def office_time_rules(workspace: Workspace) -> tuple:
+    """Everything that decides whether a moment is office time, to compare."""
+    hours = sorted(OfficeHours.objects.filter(workspace=workspace).values_list(
+        "weekday", "start", "end"))  # from the table: the cached property may be stale
+    return (hours, workspace.time_zone, workspace.holiday_country,
+            workspace.holiday_subdivision)
 
 
 def is_member(user: User, workspace: Workspace) -> bool:

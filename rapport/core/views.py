@@ -16,7 +16,12 @@ from rapport.clients.models import Client, Note, Project
 from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
 from rapport.core.models import Workspace
-from rapport.core.services import create_workspace, set_office_hours
+from rapport.core.services import (
+    create_workspace,
+    office_time_changed,
+    office_time_rules,
+    set_office_hours,
+)
 from rapport.dunning.services import reminder_summary
 
 
@@ -61,12 +66,17 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
 
 def workspace_settings(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
+    before = office_time_rules(workspace)
     form = WorkspaceForm(request.POST or None, instance=workspace)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             set_office_hours(workspace, form.office_hours)
         messages.success(request, _("Settings saved."))
+        if office_time_rules(workspace) != before:
+            office_time_changed.send(sender=Workspace, workspace=workspace)
+            messages.info(request, _("Messages outside your office hours are being "
+                                     "recounted with the new hours."))
         return redirect("core:workspace_settings")
     return render(request, "core/workspace_form.html", {"form": form, "creating": False})
 

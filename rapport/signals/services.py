@@ -74,6 +74,12 @@ def message_candidates(message: Message, is_office_time: Callable[[dt.datetime],
             hit.kind, message.date, hit.strength, explanation, "message", message.pk,
             evidence=hit.evidence, span_start=-1 if in_subject else hit.start,
             span_end=-1 if in_subject else hit.end))
+    return candidates + _time_candidates(message, is_office_time, tz)
+
+
+def _time_candidates(message: Message, is_office_time: Callable[[dt.datetime], bool],
+                     tz: dt.tzinfo) -> list[Candidate]:
+    candidates = []
     for hit in detect_time(message.date, is_office_time, tz):
         text = (_("Sent at night: %(when)s (your time).") if hit.kind == "late_night"
                 else _("Sent outside your office hours: %(when)s (your time)."))
@@ -81,6 +87,31 @@ def message_candidates(message: Message, is_office_time: Callable[[dt.datetime],
                                     text % {"when": hit.evidence}, "message", message.pk,
                                     evidence=hit.evidence))
     return candidates
+
+
+TIME_KINDS = ("after_hours", "late_night")
+
+
+def redetect_office_time(workspace: Workspace) -> int:
+    """After the office hours, time zone or holiday region changed: rejudge every incoming
+    message's time. Dismissed signals stay dismissed; returns the signals now present."""
+    with translation.override(_language(workspace)):
+        stale = Signal.objects.filter(workspace=workspace, source_type="message",
+                                      kind__in=TIME_KINDS, dismissed_at__isnull=True)
+        touched = set(stale.values_list("client_id", flat=True).distinct())
+        stale.delete()
+        checker, tz, writer = office_checker(workspace), workspace.tz, _Writer(workspace)
+        for message in (Message.objects.filter(workspace=workspace,
+                                               direction=Direction.INBOUND,
+                                               client__isnull=False)
+                        .only("pk", "client_id", "date").iterator(chunk_size=2000)):
+            writer.add(message.client_id, _time_candidates(message, checker, tz))
+            if len(writer.pending) > 2000:
+                writer.flush()
+        writer.flush()
+        announce(touched)
+    return Signal.objects.filter(workspace=workspace, source_type="message",
+                                 kind__in=TIME_KINDS, dismissed_at__isnull=True).count()
 
 
 class _Writer:

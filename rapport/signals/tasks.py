@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from rapport.signals.services import detect_new
+from rapport.core.models import Workspace
+from rapport.signals.services import detect_new, redetect_office_time
 
 
 @task()
 def detect_new_signals() -> dict[str, int]:
     """Turn what arrived since the last run into signals; idempotent."""
     return detect_new()
+
+
+@task()
+def redetect_office_time_signals(workspace_id: int) -> int:
+    """Rejudge message times after the office hours, time zone or holidays changed."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    return redetect_office_time(workspace) if workspace else 0
