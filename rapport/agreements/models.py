@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.models import Client, Project, WorkspaceOwned
+from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.choices import Language
+from rapport.core.models import WorkspaceOwned
 from rapport.core.tokens import TokenLink, new_token
 
 

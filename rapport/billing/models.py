@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rapport.clients.models import Client, Project, WorkspaceOwned
-from rapport.core.models import Workspace
+from rapport.clients.models import Client, Project
+from rapport.core.models import Workspace, WorkspaceOwned
 from rapport.core.money import CURRENCY_CHOICES
 from rapport.core.tokens import TokenLink, new_token
 

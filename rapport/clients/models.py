@@ -15,19 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rapport.core.choices import Channel, Language
-from rapport.core.models import Workspace, validate_time_zone
+from rapport.core.models import Workspace, WorkspaceOwned, validate_time_zone
 from rapport.core.money import CURRENCY_CHOICES
-
-
-class WorkspaceOwned(models.Model):
-    """Every domain row names its workspace so every query can be scoped to it."""
-
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Tag(WorkspaceOwned):

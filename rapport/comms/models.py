@@ -8,7 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.models import Client, Contact, WorkspaceOwned
+from rapport.clients.models import Client, Contact
+from rapport.core.models import WorkspaceOwned
 from rapport.core.money import CURRENCY_CHOICES
 
 

@@ -176,3 +176,14 @@ class OfficeHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class WorkspaceOwned(models.Model):
+    """Every domain row names its workspace so every query can be scoped to it."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
+    )
+
+    class Meta:
+        abstract = True

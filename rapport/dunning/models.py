@@ -15,7 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.billing.models import Invoice
-from rapport.clients.models import Client, WorkspaceOwned
+from rapport.clients.models import Client
+from rapport.core.models import WorkspaceOwned
 
 
 class DunningPolicy(WorkspaceOwned):

@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.models import Client, WorkspaceOwned
-from rapport.core.models import Workspace
+from rapport.clients.models import Client
+from rapport.core.models import Workspace, WorkspaceOwned
 from rapport.health import defaults
 
 

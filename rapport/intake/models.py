@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.models import Client, WorkspaceOwned
+from rapport.clients.models import Client
 from rapport.core.choices import Language
+from rapport.core.models import WorkspaceOwned
 
 PORTAL_DAYS = 14
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.models import Client, WorkspaceOwned
+from rapport.clients.models import Client
+from rapport.core.models import WorkspaceOwned
 
 
 class SignalKind(models.TextChoices):
