@@ -338,23 +338,13 @@ def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
                     "workspace_id", client_path).distinct():
                 touch(workspace_id, client_id)
             Checkpoint.objects.filter(pk=checkpoint.pk).update(position=top)
-    # Facts that change with the passing of time.
+    # Facts that change with the passing of time (days late, days without an answer):
+    # reread once per day, not on every run, so a run for one new message stays small.
     today = now.date()
-    for workspace_id, client_id in Invoice.objects.filter(
-            state=Invoice.State.ISSUED, due_date__lt=today - dt.timedelta(
-                days=facts.SLOW_PAYMENT_DAYS - 1)).filter(
-            Q(payments__isnull=True) | Q(payments__paid_on__gte=today - dt.timedelta(days=2))
-    ).values_list("workspace_id", "client_id").distinct():
-        touch(workspace_id, client_id)
-    for workspace_id, client_id in PaymentPromise.objects.filter(
-            Q(outcome="pending") | Q(resolved_on__gte=today - dt.timedelta(days=2))
-    ).values_list("workspace_id", "invoice__client_id").distinct():
-        touch(workspace_id, client_id)
-    recent = now - dt.timedelta(days=facts.UNRESPONSIVE_DAYS * 4)
-    for workspace_id, client_id in Message.objects.filter(
-            direction=Direction.OUTBOUND, date__gte=recent, client__isnull=False,
-            body_text__contains="?").values_list("workspace_id", "client_id").distinct():
-        touch(workspace_id, client_id)
+    daily = _checkpoint("daily-facts")
+    if daily.position != today.toordinal():
+        for workspace_id, client_id in _clients_with_facts_over_time(now):
+            touch(workspace_id, client_id)
 
     for workspace in Workspace.objects.filter(pk__in=set(by_workspace) | set(
             UnlinkedMessage.objects.filter(message_id__in=linked_later).values_list(
@@ -374,4 +364,24 @@ def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
             writer.flush()
     UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
     Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
+    Checkpoint.objects.filter(pk=daily.pk).update(position=today.toordinal())
     return stats
+
+
+def _clients_with_facts_over_time(now: dt.datetime) -> set[tuple[int, int]]:
+    """(workspace, client) pairs whose fact signals may have grown since yesterday:
+    overdue invoices, promises, questions of mine waiting for an answer."""
+    today = now.date()
+    pairs = set(Invoice.objects.filter(
+        state=Invoice.State.ISSUED,
+        due_date__lt=today - dt.timedelta(days=facts.SLOW_PAYMENT_DAYS - 1)).filter(
+        Q(payments__isnull=True) | Q(payments__paid_on__gte=today - dt.timedelta(days=2))
+    ).values_list("workspace_id", "client_id").distinct())
+    pairs |= set(PaymentPromise.objects.filter(
+        Q(outcome="pending") | Q(resolved_on__gte=today - dt.timedelta(days=2))
+    ).values_list("workspace_id", "invoice__client_id").distinct())
+    recent = now - dt.timedelta(days=facts.UNRESPONSIVE_DAYS * 4)
+    pairs |= set(Message.objects.filter(
+        direction=Direction.OUTBOUND, date__gte=recent, client__isnull=False,
+        body_text__contains="?").values_list("workspace_id", "client_id").distinct())
+    return pairs

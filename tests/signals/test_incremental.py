@@ -64,3 +64,6 @@ def test_an_overdue_invoice_is_revisited_as_time_passes(workspace):
     weak = Signal.objects.get(kind="slow_payment").strength
     assert detect_new(now=at(2026, 11, 1))["clients"] == 1
     assert Signal.objects.get(kind="slow_payment").strength > weak
+    # Later the same day nothing has aged: the run reads no client at all.
+    assert detect_new(now=at(2026, 11, 1, 15))["clients"] == 0
+    assert detect_new(now=at(2026, 11, 2))["clients"] == 1
