@@ -20,8 +20,8 @@ FLAGS = re.IGNORECASE | re.UNICODE
 class Pattern:
     weight: float
     regex: re.Pattern[str]
-    # Lower-case starts one of which every match begins with (None: unknown), so a message
-    # that contains none of them is not scanned with this pattern at all.
+    # Word stems one of which every match begins with (see `stems_of`; None: unknown), so
+    # a message without any of them is not scanned with this pattern at all.
     stems: frozenset[str] | None = None
 
 
@@ -32,10 +32,6 @@ class Lexicon:
     suppressors: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
-    stems: tuple[str, ...] = ()  # every pattern's stems, to test a message against once
-
-    def stems_in(self, lowered: str) -> set[str]:
-        return {stem for stem in self.stems if stem in lowered}
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -58,6 +54,10 @@ def _compile(text: str, path: Path, number: int, flags: int = FLAGS) -> re.Patte
 def lexicon(language: str) -> Lexicon:
     folder = DATA / language
     lex = Lexicon(language=language)
+    lex.negations = frozenset(w.lower() for _n, w in _lines(folder / "negations.txt"))
+    lex.stopwords = frozenset(
+        w.lower() for _n, line in _lines(folder / "stopwords.txt") for w in line.split()
+    )
     for kind in TEXT_KINDS:
         path = folder / f"{kind}.txt"
         patterns: list[Pattern] = []
@@ -70,15 +70,10 @@ def lexicon(language: str) -> Lexicon:
             if not sep:
                 raise ValueError(f"{path.name}:{number}: expected 'weight | regex'")
             compiled = _compile(regex.strip(), path, number)
-            patterns.append(Pattern(float(weight), compiled, stems_of(compiled.pattern)))
+            patterns.append(Pattern(float(weight), compiled, stems_of(compiled.pattern,
+                                                                 lex.stopwords)))
         lex.patterns[kind] = patterns
         lex.suppressors[kind] = suppressors
-    lex.stems = tuple(sorted({stem for patterns in lex.patterns.values()
-                              for pattern in patterns for stem in pattern.stems or ()}))
-    lex.negations = frozenset(w.lower() for _n, w in _lines(folder / "negations.txt"))
-    lex.stopwords = frozenset(
-        w.lower() for _n, line in _lines(folder / "stopwords.txt") for w in line.split()
-    )
     return lex
 
 
@@ -94,8 +89,16 @@ def closings() -> frozenset[str]:
 
 
 # -- stems: a cheap necessary condition for a pattern to match --------------------------
+#
+# A pattern's matches begin with one of a few literal strings ("could you also", "zu
+# teuer"). Each word inside such a string is a whole word of the message, so a message
+# that lacks it cannot match. `stems_of` picks, per string, its least common word (not a
+# stop word, the longest) and keeps its first four letters; `word_stems()` lists the
+# three- and four-letter beginnings of a message's words once, and a pattern none of
+# whose stems is among them is skipped. The suite checks on the corpus that no match is
+# lost.
 
-_STEM_LENGTH = 5
+_TOKEN = re.compile(r"[^\W_]+")
 _MAX_STARTS = 512
 _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 
@@ -138,10 +141,44 @@ def _starts(items: list) -> tuple[set[str], bool] | None:
     return results, True
 
 
-def stems_of(pattern: str) -> frozenset[str] | None:
-    """Up to five lower-case characters every match begins with, or None if some match
-    may begin otherwise (then the pattern always runs)."""
-    found = _starts(list(sre_parser.parse(pattern, FLAGS)))
-    if found is None or any(len(start) < 3 for start in found[0]):
+def _anchored(items: list) -> bool:
+    """Whether every match starts at a word boundary (\\b before any literal)."""
+    for op, av in items:
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            continue
+        if op is sre_constants.AT:
+            return av is sre_constants.AT_BOUNDARY
+        if op is sre_constants.BRANCH:
+            return all(_anchored(list(branch)) for branch in av[1])
+        if op is sre_constants.SUBPATTERN:
+            return _anchored(list(av[-1]))
+        return False
+    return False
+
+
+def _stem(start: str, anchored: bool, common: frozenset[str]) -> str | None:
+    """The first letters of the rarest whole word in `start`; the first word counts only
+    if the match starts at a word boundary (otherwise it may be the end of a word)."""
+    words = [m.group() for m in _TOKEN.finditer(start)
+             if len(m.group()) >= 3 and (anchored or m.start() > 0)]
+    if not words:
         return None
-    return frozenset(start[:_STEM_LENGTH] for start in found[0])
+    return max(words, key=lambda word: (word not in common, len(word)))[:4]
+
+
+def stems_of(pattern: str, common: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    """The word stems one of which every match of `pattern` contains, or None if unknown
+    (then the pattern always runs). `common`: words to pick only when nothing else is."""
+    parsed = list(sre_parser.parse(pattern, FLAGS))
+    found = _starts(parsed)
+    if found is None:
+        return None
+    anchored = _anchored(parsed)
+    stems = {_stem(start, anchored, common) for start in found[0]}
+    return None if None in stems else frozenset(stems)  # type: ignore[arg-type]
+
+
+def word_stems(lowered: str) -> set[str]:
+    """The three- and four-letter beginnings of every word of a (lower-cased) message."""
+    tokens = set(_TOKEN.findall(lowered))
+    return {word[:4] for word in tokens} | {word[:3] for word in tokens}

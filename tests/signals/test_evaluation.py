@@ -47,16 +47,16 @@ def test_the_command_prints_json_per_kind_and_language():
 
 
 def test_the_stem_shortcut_never_skips_a_pattern_that_matches():
-    """Patterns are skipped when none of their stems occurs in the message; that must
-    never hide a match (checked on every corpus message and every pattern)."""
-    from rapport.signals.lexicon import lexicon
+    """Patterns are skipped when the word they start with is not in the message; that
+    must never hide a match (checked on every corpus message and every pattern)."""
+    from rapport.signals.lexicon import lexicon, word_stems
     from rapport.signals.text import own_text
 
     checked = 0
     for row in load_corpus(CORPUS):
         lex = lexicon(row["language"])
         text = own_text(row["text"])
-        present = lex.stems_in(text.lower())
+        present = word_stems(text.lower())
         for kind in TEXT_KINDS:
             for pattern in lex.patterns[kind]:
                 if pattern.regex.search(text):
@@ -65,4 +65,4 @@ def test_the_stem_shortcut_never_skips_a_pattern_that_matches():
                         pattern.regex.pattern, row["text"])
     assert checked > 300
     shortcuts = [p for kind in TEXT_KINDS for p in lexicon("en").patterns[kind] if p.stems]
-    assert len(shortcuts) > 0.7 * sum(len(lexicon("en").patterns[k]) for k in TEXT_KINDS)
+    assert len(shortcuts) > 0.6 * sum(len(lexicon("en").patterns[k]) for k in TEXT_KINDS)
