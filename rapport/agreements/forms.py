@@ -169,3 +169,15 @@ class ProposalForm(forms.Form):
             target = content.setdefault(section, {}) if section else content
             target[key] = value
         return content
+
+
+class WithdrawForm(forms.Form):
+    """The second step before withdrawing: an optional reason and an explicit tick."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only for your records; the client is not shown it."))
+    confirm = forms.BooleanField(
+        label=_("Withdraw this offer: the client can no longer accept it."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")})

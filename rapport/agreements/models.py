@@ -47,6 +47,10 @@ class Proposal(WorkspaceOwned):
         ACCEPTED = "accepted", _("Accepted")
         EXPIRED = "expired", _("Expired")
         DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A sent offer the freelancer can still take back; an accepted one is a contract.
+    WITHDRAWABLE = (Status.SENT, Status.CHANGES_REQUESTED, Status.EXPIRED)
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="proposals",
                                verbose_name=_("client"))
@@ -58,6 +62,8 @@ class Proposal(WorkspaceOwned):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT)
     content = models.JSONField(_("content"), default=dict)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

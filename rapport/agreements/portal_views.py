@@ -56,6 +56,7 @@ def _page(request: HttpRequest, link: AgreementLink, error: str = "",
             proposal=proposal, version=version, html=version.html,
             expired=proposal.is_expired(clock.today())
             and proposal.status != Proposal.Status.ACCEPTED,
+            withdrawn=proposal.status == Proposal.Status.WITHDRAWN,
             acceptance=getattr(version, "acceptance", None) if version else None,
             contract=Contract.objects.filter(proposal=proposal).first(),
             comments=proposal.comments.all(),

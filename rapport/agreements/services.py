@@ -183,6 +183,7 @@ def update_content(proposal: Proposal, content: dict, **fields: object) -> Propo
     """Save edits; once the client has seen the proposal, the edit becomes a new version."""
     if proposal.status == Proposal.Status.ACCEPTED:
         raise AcceptanceRefused(_("An accepted proposal cannot be edited; use a change order."))
+    _refuse_withdrawn(proposal)
     proposal.content = content
     for name, value in fields.items():
         setattr(proposal, name, value)
@@ -199,6 +200,7 @@ def update_content(proposal: Proposal, content: dict, **fields: object) -> Propo
 
 @transaction.atomic
 def send(proposal: Proposal) -> AgreementLink:
+    _refuse_withdrawn(proposal)
     snapshot(proposal)
     if proposal.status == Proposal.Status.DRAFT:
         proposal.status = Proposal.Status.SENT
@@ -217,6 +219,8 @@ def revoke(link: AgreementLink) -> None:
 
 
 def request_changes(proposal: Proposal, version: ProposalVersion, name: str, text: str) -> Comment:
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        raise AcceptanceRefused(_("This proposal was withdrawn."))
     if not text.strip():
         raise AcceptanceRefused(_("Please describe the change you would like."))
     comment = Comment.objects.create(workspace=proposal.workspace, proposal=proposal,
@@ -227,12 +231,55 @@ def request_changes(proposal: Proposal, version: ProposalVersion, name: str, tex
     return comment
 
 
-def expire_offers(workspace: Workspace, today: dt.date | None = None) -> int:
+def expire_offers(workspace: Workspace | None = None, today: dt.date | None = None) -> int:
+    """Mark open offers past their validity date as expired (all workspaces without one).
+
+    Idempotent: only open offers change, so the periodic task and page reads can both call it.
+    """
     today = today or clock.today()
-    return Proposal.objects.filter(
-        workspace=workspace, valid_until__lt=today,
-        status__in=[Proposal.Status.SENT, Proposal.Status.CHANGES_REQUESTED],
-    ).update(status=Proposal.Status.EXPIRED)
+    offers = Proposal.objects.filter(
+        valid_until__lt=today,
+        status__in=[Proposal.Status.SENT, Proposal.Status.CHANGES_REQUESTED])
+    if workspace is not None:
+        offers = offers.filter(workspace=workspace)
+    return offers.update(status=Proposal.Status.EXPIRED)
+
+
+def _refuse_withdrawn(proposal: Proposal) -> None:
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        raise AcceptanceRefused(_("A withdrawn proposal cannot be changed or sent again; "
+                                  "write a new one."))
+
+
+def withdrawal_refused(proposal: Proposal) -> str:
+    """Why this proposal cannot be withdrawn, or "" if it can."""
+    if proposal.status == Proposal.Status.ACCEPTED:
+        return _("The client has already accepted this proposal, so it is a binding contract "
+                 "and cannot be withdrawn.")
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        return _("This proposal was withdrawn.")
+    if proposal.status not in Proposal.WITHDRAWABLE:
+        return _("Only a proposal that was sent to the client can be withdrawn.")
+    return ""
+
+
+@transaction.atomic
+def withdraw(proposal: Proposal, reason: str = "") -> Proposal:
+    """Take back a sent offer: the portal link stays, but only to say it was withdrawn.
+
+    The reason is the freelancer's own record; the client is not shown it.
+    """
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != Proposal.Status.WITHDRAWN:
+        refusal = withdrawal_refused(locked)
+        if refusal:
+            raise AcceptanceRefused(refusal)
+        locked.status = Proposal.Status.WITHDRAWN
+        locked.withdrawn_at = clock.now()
+        locked.withdrawal_reason = reason.strip()
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason"])
+    proposal.refresh_from_db(fields=["status", "withdrawn_at", "withdrawal_reason"])
+    return proposal
 
 
 # -- acceptance ----------------------------------------------------------------------------
@@ -258,7 +305,7 @@ def accept(proposal: Proposal, version_number: int, sha256: str, evidence: Evide
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == Proposal.Status.ACCEPTED:
         raise AcceptanceRefused(_("This proposal has already been accepted."))
-    if proposal.status == Proposal.Status.DECLINED:
+    if proposal.status in (Proposal.Status.DECLINED, Proposal.Status.WITHDRAWN):
         raise AcceptanceRefused(_("This proposal was withdrawn."))
     if proposal.is_expired(clock.today()):
         raise AcceptanceRefused(_("This offer expired on %(date)s.")

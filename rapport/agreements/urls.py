@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:proposal_pk>/", views.proposal_detail, name="proposal"),
     path("<int:proposal_pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("<int:proposal_pk>/send/", views.proposal_send, name="proposal_send"),
+    path("<int:proposal_pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<int:proposal_pk>/template/", views.proposal_save_template, name="proposal_template"),
     path("<int:proposal_pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
     path("links/<int:link_pk>/revoke/", views.link_revoke, name="link_revoke"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.agreements import services
 from rapport.agreements.documents import render_pdf
-from rapport.agreements.forms import NewProposalForm, ProposalForm
+from rapport.agreements.forms import NewProposalForm, ProposalForm, WithdrawForm
 from rapport.agreements.models import (
     AgreementLink,
     ChangeOrder,
@@ -73,6 +73,10 @@ def proposal_edit(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     if proposal.status == Proposal.Status.ACCEPTED:
         messages.error(request, _("An accepted proposal cannot be edited; use a change order."))
         return redirect(proposal)
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        messages.error(request, _("A withdrawn proposal cannot be changed or sent again; "
+                                  "write a new one."))
+        return redirect(proposal)
     form = ProposalForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         version = services.update_content(
@@ -100,6 +104,7 @@ def proposal_detail(request: HttpRequest, proposal_pk: int) -> HttpResponse:
         "comments": proposal.comments.select_related("version"),
         "links": proposal.links.all(),
         "contract": Contract.objects.filter(proposal=proposal).first(),
+        "withdrawable": Proposal.WITHDRAWABLE,
     })
 
 
@@ -108,9 +113,34 @@ def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = _get_proposal(request, proposal_pk)
     if proposal.status == Proposal.Status.ACCEPTED:
         return redirect(proposal)
-    services.send(proposal)
+    try:
+        services.send(proposal)
+    except services.AcceptanceRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(proposal)
     messages.success(request, _("Proposal ready: send the client link below."))
     return redirect(proposal)
+
+
+def proposal_withdraw(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    """Withdraw a sent offer after a confirmation page; an accepted one is refused."""
+    proposal = _get_proposal(request, proposal_pk)
+    refusal = services.withdrawal_refused(proposal)
+    form = WithdrawForm(request.POST or None)
+    if not refusal and request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(proposal, form.cleaned_data["reason"])
+        except services.AcceptanceRefused as exc:  # accepted meanwhile
+            refusal = str(exc)
+        else:
+            messages.success(request, _("Offer withdrawn. The client link now says so."))
+            return redirect(proposal)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(proposal)
+    return render(request, "agreements/proposal_withdraw.html",
+                  {"proposal": proposal, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from rapport.billing.models import BillingSettings, Deliverable, Invoice, InvoiceLine
+from rapport.billing.services import image_data_uri
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client, Project
 from rapport.core.money import precise
@@ -17,12 +18,24 @@ LOGO_MAX_BYTES = 200 * 1024
 LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
+class LogoInput(forms.ClearableFileInput):
+    """Shows the current logo itself (uploaded files are not served by URL)."""
+
+    template_name = "billing/widgets/logo_input.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["preview"] = image_data_uri(value)
+        return context
+
+
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
         fields = ["number_format", "payment_term_days", "tax_regime", "account_holder", "iban",
                   "bic", "bank_name", "deposit_percent", "retainer_day", "footer_text", "logo"]
-        widgets = {"footer_text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"footer_text": forms.Textarea(attrs={"rows": 3}), "logo": LogoInput}
         help_texts = {"logo": _("PNG or JPEG, at most 200 KB; printed on every invoice.")}
 
     def clean_logo(self):  # noqa: ANN201

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -192,12 +193,15 @@ def seller_snapshot(workspace: Workspace) -> dict[str, str]:
 
 def logo_data_uri(settings: BillingSettings) -> str:
     """The logo as a data URI, so the invoice's snapshot keeps the logo it was issued with."""
-    if not settings.logo:
-        return ""
+    return image_data_uri(settings.logo) if settings.logo else ""
+
+
+def image_data_uri(image: FieldFile) -> str:
+    """A stored PNG or JPEG as a data URI ("" if the file is gone)."""
     try:
-        with settings.logo.open("rb") as handle:
+        with image.open("rb") as handle:
             data = handle.read()
-    except OSError:
+    except (OSError, ValueError):
         return ""
     kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
-from rapport.billing.models import Invoice, TaxTreatment
+from rapport.billing.models import Invoice, InvoiceLine, TaxTreatment
 
 
 def tax_note(invoice: Invoice) -> str:
@@ -44,3 +47,17 @@ def consumer_default_note(invoice: Invoice) -> str:
             "If payment has not been made, you will be in default no later than 30 days "
             "after the due date and receipt of this invoice (§ 286 (3) BGB)."
         )
+
+
+def unit_label(unit: str, quantity: Decimal) -> str:
+    """'hour'/'hours' etc. for the active language; one is singular, anything else plural."""
+    singular = abs(Decimal(quantity)) == 1
+    n = 1 if singular else 2
+    labels = {
+        InvoiceLine.Unit.HOUR: ngettext("hour", "hours", n),
+        InvoiceLine.Unit.DAY: ngettext("day", "days", n),
+        InvoiceLine.Unit.MONTH: ngettext("month", "months", n),
+        InvoiceLine.Unit.PIECE: ngettext("piece", "pieces", n),
+        InvoiceLine.Unit.FLAT: gettext("flat rate"),
+    }
+    return str(labels.get(unit, unit))

@@ -6,3 +6,6 @@ class DunningConfig(AppConfig):
     name = "rapport.dunning"
     label = "dunning"
     verbose_name = _("Reminders and late fees")
+
+    def ready(self) -> None:
+        from rapport.dunning import receivers  # noqa: F401  (connects the receivers)

@@ -250,3 +250,24 @@ def test_consumers_are_told_when_default_begins(ws):
     company = services.issue(_draft(ws, billable_client(ws, "Firma GmbH"),
                                     ("Text", "1", "300", "19")), TODAY)
     assert "§ 286" not in render_html(company)
+
+
+def test_a_company_changed_into_a_person_is_billed_as_a_consumer(ws):
+    """The legal status follows a change of the client's kind, even after the payment
+    terms were first read (opening the client page creates them)."""
+    from rapport.billing.documents.pdf import render_html
+    from rapport.dunning.services import terms_for
+
+    client = billable_client(ws, "Annette Sommer")  # filed as a company by mistake
+    assert terms_for(client).is_business is True
+    client.kind = "person"
+    client.save()
+    assert terms_for(client).is_business is False
+    invoice = services.issue(_draft(ws, client, ("Blogartikel", "1", "300", "19")), TODAY)
+    assert invoice.buyer["is_business"] is False and "§ 286" in render_html(invoice)
+    terms = terms_for(client)
+    terms.is_business = True  # a sole trader: set by hand, kept while the kind stays
+    terms.save()
+    client.name = "Annette Sommer Texte"
+    client.save()
+    assert terms_for(client).is_business is True

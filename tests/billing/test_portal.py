@@ -78,3 +78,19 @@ def test_tokens_are_long_and_random(two_invoices):
     tokens = {_link(two_invoices[0]).token for _ in range(20)}
     assert len(tokens) == 20
     assert all(len(token) >= 32 for token in tokens)  # 24 random bytes = 192 bits
+
+
+def test_a_consumer_reads_the_default_notice_in_the_portal_too(workspace):
+    make_billable(workspace)
+    person = billable_client(workspace, "Annette Sommer", kind="person", language="de")
+    invoice = services.new_draft(workspace, person)
+    services.add_line(invoice, "Blogartikel", 1, 300)
+    invoice = services.issue(invoice)
+    page = HttpClient().get(f"/p/{_link(invoice).token}/").content.decode()
+    assert 'data-testid="consumer-note"' in page and "§ 286" in page
+    assert "1 Stück" in page  # one piece, singular, as on the PDF
+    company = services.new_draft(workspace, billable_client(workspace, "Firma GmbH"))
+    services.add_line(company, "Text", 2, 300)
+    company = services.issue(company)
+    page = HttpClient().get(f"/p/{_link(company).token}/").content.decode()
+    assert "§ 286" not in page

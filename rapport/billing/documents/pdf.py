@@ -17,7 +17,6 @@ from babel import Locale
 from babel.numbers import format_decimal
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
 from drafthorse.pdf import attach_xml
 from pypdf import PdfReader, PdfWriter
 from schwifty.exceptions import SchwiftyException
@@ -30,9 +29,9 @@ from rapport.billing.documents.einvoice import (
     payment_terms_text,
 )
 from rapport.billing.documents.girocode import girocode_svg
-from rapport.billing.models import Invoice, InvoiceLine, TaxTreatment
+from rapport.billing.models import Invoice, TaxTreatment
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import consumer_default_note, tax_note, title
+from rapport.billing.texts import consumer_default_note, tax_note, title, unit_label
 from rapport.core.money import babel_locale
 
 TEMPLATE = "billing/pdf/invoice.html"
@@ -40,20 +39,6 @@ TEMPLATE = "billing/pdf/invoice.html"
 
 def _locale(language: str) -> str:
     return babel_locale(language)
-
-
-def unit_label(unit: str, quantity: Decimal) -> str:
-    """'hour'/'hours' etc. for the active language; one is singular, anything else plural."""
-    singular = abs(Decimal(quantity)) == 1
-    n = 1 if singular else 2
-    labels = {
-        InvoiceLine.Unit.HOUR: ngettext("hour", "hours", n),
-        InvoiceLine.Unit.DAY: ngettext("day", "days", n),
-        InvoiceLine.Unit.MONTH: ngettext("month", "months", n),
-        InvoiceLine.Unit.PIECE: ngettext("piece", "pieces", n),
-        InvoiceLine.Unit.FLAT: gettext("flat rate"),
-    }
-    return str(labels.get(unit, unit))
 
 
 def format_quantity(value: Decimal, language: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from rapport.agreements.tasks import expire_overdue_offers
 from rapport.billing.tasks import bill_retainers
 from rapport.comms.tasks import refresh_calendars, sync_mail_accounts
 from rapport.core.tasks import clear_expired_sessions
@@ -16,7 +17,7 @@ from rapport.health.tasks import refresh_health
 from rapport.signals.tasks import detect_new_signals
 
 PERIODIC = [sync_mail_accounts, refresh_calendars, bill_retainers, run_reminders,
-            detect_new_signals, refresh_health, clear_expired_sessions]
+            detect_new_signals, refresh_health, expire_overdue_offers, clear_expired_sessions]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,22 @@
+"""`{% load billing %}`: invoice wording on the web pages, the same as in the PDF."""
+
+from __future__ import annotations
+
+from django import template
+
+from rapport.billing.models import Invoice, InvoiceLine
+from rapport.billing.texts import consumer_default_note, unit_label
+
+register = template.Library()
+
+
+@register.filter
+def unit(line: InvoiceLine) -> str:
+    """"1 piece", "2 pieces": the unit in singular or plural, as on the PDF."""
+    return unit_label(line.unit, line.quantity)
+
+
+@register.filter
+def consumer_note(invoice: Invoice) -> str:
+    """The § 286 (3) BGB notice for consumers (empty for businesses and drafts)."""
+    return consumer_default_note(invoice) if invoice.buyer else ""
