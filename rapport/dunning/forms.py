@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
@@ -23,8 +24,29 @@ class LevelForm(forms.ModelForm):
                    "body_en": forms.Textarea(attrs={"rows": 6})}
 
 
-LevelFormSet = inlineformset_factory(DunningPolicy, DunningLevel, form=LevelForm, extra=0,
-                                     can_delete=True)
+class BaseLevelFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Levels escalate: each one comes later than the one before it."""
+        super().clean()
+        previous = None
+        title = "title_de" if (translation.get_language() or "").startswith("de") else "title_en"
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            days = form.cleaned_data.get("delay_days")
+            if days is None:
+                continue
+            if previous is not None and days <= previous[1]:
+                raise forms.ValidationError(
+                    _("Each level must come later than the one before: “%(title)s” "
+                      "(%(days)s days) is not after “%(previous)s” (%(before)s days).")
+                    % {"title": form.cleaned_data.get(title) or "?", "days": days,
+                       "previous": previous[0], "before": previous[1]})
+            previous = (form.cleaned_data.get(title) or "?", days)
+
+
+LevelFormSet = inlineformset_factory(DunningPolicy, DunningLevel, form=LevelForm,
+                                     formset=BaseLevelFormSet, extra=0, can_delete=True)
 
 
 class TermsForm(forms.ModelForm):

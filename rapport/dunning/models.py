@@ -79,6 +79,11 @@ class DunningLevel(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
+    @property
+    def days_before_due(self) -> int:
+        """For a friendly note sent before the due date: how many days before."""
+        return -self.delay_days
+
     def title(self, language: str) -> str:
         return self.title_de if language == "de" else self.title_en
 

@@ -118,7 +118,7 @@ def test_the_after_hours_share_decides_whether_evening_mail_counts(page, django_
     workspace = make_workspace(user, name="Lena Text")
     owl = make_client(workspace, "Nachteule AG")
     owl.change_status("active")
-    day, written = timezone.localdate(), 0
+    day, written = timezone.localdate(timezone=workspace.tz), 0
     while written < 16:
         day -= dt.timedelta(days=1)
         if day.weekday() < 5:  # weekday evenings: after hours, not yet late at night

@@ -25,7 +25,7 @@ def test_policy_reminder_promise(page, django_user_model, mailoutbox):
     set_contact_emails(contact, ["buchhaltung@brandt.example"])
     invoice = billing.new_draft(workspace, client)
     billing.add_line(invoice, "Produkttexte", 1, "1000.00")
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=workspace.tz)  # the server shows the workspace date
     invoice = billing.issue(invoice, today - dt.timedelta(days=20))  # due 6 days ago
 
     page.goto(f"{page.base_url}/accounts/login/")

@@ -32,6 +32,11 @@ def test_the_policy_page_starts_with_german_defaults_and_saves_changes(owner_htt
     level = DunningLevel.objects.get(title_en="Payment reminder")
     assert (level.delay_days, level.fee_kind, level.fee_value) == (5, "fixed", 5)
 
+    data["levels-2-delay_days"] = "40"  # the first notice after the final notice (28 days)
+    page = owner_http.post("/reminders/policy/", data).content.decode()
+    assert "Each level must come later than the one before" in page
+    assert DunningLevel.objects.get(title_en="First notice").delay_days != 40
+
 
 def test_the_policy_page_warns_about_a_missing_base_rate(owner_http, workspace):
     page = owner_http.get("/reminders/policy/").content.decode()
