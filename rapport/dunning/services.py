@@ -326,8 +326,10 @@ def _open_earlier_fees(invoice: Invoice) -> Decimal:
     return sum((fee for _d, fee, _t in _earlier_fees(invoice)), Decimal("0.00"))
 
 
-def plan(today: dt.date | None = None, workspace: Workspace | None = None) -> list[Reminder]:
-    """Create the outbox rows for every reminder due today; safe to run concurrently."""
+def plan(today: dt.date | None = None, workspace: Workspace | None = None,
+         invoice: Invoice | None = None) -> list[Reminder]:
+    """Create the outbox rows for every reminder due today (of one invoice, if given);
+    safe to run concurrently."""
     today = today or clock.today()
     created = []
     invoices = (Invoice.objects.filter(state=Invoice.State.ISSUED, due_date__isnull=False)
@@ -335,13 +337,15 @@ def plan(today: dt.date | None = None, workspace: Workspace | None = None) -> li
                 .select_related("client", "workspace").prefetch_related("payments"))
     if workspace is not None:
         invoices = invoices.filter(workspace=workspace)
-    for invoice in invoices:
-        if blocking_reason(invoice, today):
+    if invoice is not None:
+        invoices = invoices.filter(pk=invoice.pk)
+    for candidate in invoices:
+        if blocking_reason(candidate, today):
             continue
-        found = next_level(invoice, today)
+        found = next_level(candidate, today)
         if found is None or found[1] > today:
             continue
-        reminder = _create(invoice, found[0], today)
+        reminder = _create(candidate, found[0], today)
         if reminder:
             created.append(reminder)
     return created
@@ -363,8 +367,8 @@ def _create(invoice: Invoice, level: DunningLevel, today: dt.date) -> Reminder |
         return None  # another worker planned it a moment ago
 
 
-def due_for_delivery(now: dt.datetime | None = None,
-                     workspace: Workspace | None = None) -> list[int]:
+def due_for_delivery(now: dt.datetime | None = None, workspace: Workspace | None = None,
+                     invoice: Invoice | None = None) -> list[int]:
     now = now or clock.now()
     rows = Reminder.objects.filter(
         Q(state=Reminder.State.PENDING)
@@ -372,15 +376,17 @@ def due_for_delivery(now: dt.datetime | None = None,
     )
     if workspace is not None:
         rows = rows.filter(workspace=workspace)
+    if invoice is not None:
+        rows = rows.filter(invoice=invoice)
     return list(rows.values_list("pk", flat=True))
 
 
-def run_now(workspace: Workspace) -> tuple[int, int]:
-    """Plan and send this workspace's due reminders in this process (the laptop mode)."""
+def run_now(workspace: Workspace, invoice: Invoice | None = None) -> tuple[int, int]:
+    """Plan and send this workspace's due reminders (or one invoice's) in this process."""
     resolve_promises()
-    planned = plan(workspace=workspace)
+    planned = plan(workspace=workspace, invoice=invoice)
     sent = sum(deliver(pk) == Reminder.State.SENT
-               for pk in due_for_delivery(workspace=workspace))
+               for pk in due_for_delivery(workspace=workspace, invoice=invoice))
     return len(planned), sent
 
 

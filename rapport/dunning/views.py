@@ -115,7 +115,11 @@ def client_policy_toggle(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    planned, sent = services.run_now(request.workspace)
+    invoice = None
+    if request.POST.get("invoice"):
+        invoice = get_object_or_404(Invoice, workspace=request.workspace,
+                                    pk=request.POST["invoice"])
+    planned, sent = services.run_now(request.workspace, invoice)
     messages.success(request, ngettext("%(planned)s reminder was due; %(sent)s sent.",
                                        "%(planned)s reminders were due; %(sent)s sent.",
                                        planned) % {"planned": planned, "sent": sent})

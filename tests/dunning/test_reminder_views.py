@@ -7,7 +7,13 @@ import pytest
 from rapport.billing.models import Invoice
 from rapport.core import clock
 from rapport.dunning import services
-from rapport.dunning.models import BaseRateEntry, ClientTerms, DunningLevel, PaymentPromise
+from rapport.dunning.models import (
+    BaseRateEntry,
+    ClientTerms,
+    DunningLevel,
+    PaymentPromise,
+    Reminder,
+)
 
 pytestmark = pytest.mark.django_db
 DUE = dt.date(2026, 3, 16)
@@ -129,3 +135,22 @@ def test_a_client_can_get_its_own_levels(owner_http, overdue):
                                     ).delay_days == 3
     owner_http.post(f"/reminders/clients/{client.pk}/policy/toggle/")
     assert services.policy_for(overdue).client is None
+
+
+def test_the_invoice_page_sends_only_its_own_due_reminder(owner_http, overdue, workspace):
+    from rapport.billing import services as billing
+    from tests.billing.factories import billable_client
+
+    other = billing.new_draft(workspace, billable_client(workspace, "Kranich Verlag GmbH"))
+    billing.add_line(other, "Lektorat", 1, "500.00")
+    other = billing.issue(other, overdue.issue_date)
+    with clock.travel(DUE + dt.timedelta(days=5)):
+        page = owner_http.get(f"/invoices/{overdue.pk}/").content.decode()
+        assert "Send this reminder now" in page
+        owner_http.post("/reminders/run/", {"invoice": overdue.pk,
+                                            "next": f"/invoices/{overdue.pk}/"})
+    assert list(Reminder.objects.values_list("invoice_id", flat=True)) == [overdue.pk]
+    # Not yet due: no button.
+    with clock.travel(overdue.due_date):
+        assert "Send this reminder now" not in owner_http.get(
+            f"/invoices/{other.pk}/").content.decode()

@@ -19,6 +19,7 @@ def invoice_reminders(invoice: object) -> dict[str, object]:
     step = services.next_step(invoice, today)
     return {
         "step": step,
+        "today": today,
         "step_title": step.level.title((get_language() or "en")[:2]) if step else "",
         "invoice": invoice,
         "reminders": invoice.reminders.select_related("level"),
