@@ -124,10 +124,11 @@ def test_pages_show_times_in_the_workspace_time_zone(owner_http, workspace):
 def test_new_office_hours_rejudge_the_times_of_client_mail(owner_http, workspace):
     import datetime as dt
 
-    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
 
     from rapport.signals.models import Signal
     from rapport.signals.services import detect_for_client
+    from rapport.signals.tasks import redetect_office_time_signals
     from tests.conftest import make_client
     from tests.signals.helpers import message
 
@@ -143,7 +144,10 @@ def test_new_office_hours_rejudge_the_times_of_client_mail(owner_http, workspace
     response = owner_http.post("/workspace/settings/", {**VALID, "hours_2": "09:00-19:00"},
                                follow=True)
     assert "being recounted with the new hours" in response.content.decode()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # Enqueued for the worker (tests/test_tasks.py runs the real worker); run it here.
+    queued = DBTaskResult.objects.get(task_path__endswith=".redetect_office_time_signals")
+    assert queued.args_kwargs["args"] == [workspace.pk]
+    redetect_office_time_signals.call(workspace.pk)
     flagged = set(Signal.objects.filter(kind="after_hours").values_list("source_id", flat=True))
     assert flagged == {night.pk}  # 18:30 on a Wednesday is office time now
     assert Signal.objects.filter(kind="late_night", source_id=night.pk).exists()
