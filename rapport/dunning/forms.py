@@ -6,7 +6,13 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
-from rapport.dunning.models import BaseRateEntry, ClientTerms, DunningLevel, DunningPolicy
+from rapport.dunning.models import (
+    BaseRateEntry,
+    ClientTerms,
+    DunningLevel,
+    DunningPolicy,
+    FeeKind,
+)
 
 
 class PolicyForm(forms.ModelForm):
@@ -22,6 +28,18 @@ class LevelForm(forms.ModelForm):
                   "deadline_days", "body_de", "body_en"]
         widgets = {"body_de": forms.Textarea(attrs={"rows": 6}),
                    "body_en": forms.Textarea(attrs={"rows": 6})}
+
+    def clean(self) -> dict:
+        """A level that charges must say so: the text names the charges or the total."""
+        data = super().clean()
+        if data.get("fee_kind", FeeKind.NONE) != FeeKind.NONE:
+            for name in ("body_de", "body_en"):
+                body = data.get(name) or ""
+                if body and "{charges}" not in body and "{total}" not in body:
+                    self.add_error(name, _("This level charges a fee: mention it in the text "
+                                           "with {charges} or {total}, so the client sees "
+                                           "what is added."))
+        return data
 
 
 class BaseLevelFormSet(forms.BaseInlineFormSet):

@@ -115,6 +115,13 @@ def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutb
     page.locator("#id_levels-1-title_en").fill("Polite reminder")
     page.locator("#id_levels-1-fee_kind").select_option("fixed")
     page.locator("#id_levels-1-fee_value").fill("5.00")
+    page.get_by_role("button", name="Save policy").click()  # the text does not say so yet
+    expect(page.locator("#id_levels-1-body_de").locator("..")).to_contain_text(
+        "This level charges a fee")
+    for language in ("de", "en"):
+        body = page.locator(f"#id_levels-1-body_{language}")
+        body.fill(body.input_value() + ("\n\nGebühr: {charges}" if language == "de"
+                                        else "\n\nFee: {charges}"))
     page.locator("#id_levels-2-delay_days").fill("21")
     page.locator("#id_levels-2-fee_kind").select_option("fixed")
     page.locator("#id_levels-2-fee_value").fill("15.00")
