@@ -34,6 +34,10 @@ def test_the_policy_page_starts_with_german_defaults_and_saves_changes(owner_htt
     data["levels-1-delay_days"] = "5"
     data["levels-1-fee_kind"] = "fixed"
     data["levels-1-fee_value"] = "5.00"
+    page = owner_http.post("/reminders/policy/", data).content.decode()
+    assert "This level charges a fee: mention it in the text" in page  # and the email not
+    data["levels-1-body_de"] += "\nGebühr: {charges}"
+    data["levels-1-body_en"] += "\nFee: {charges}"
     assert owner_http.post("/reminders/policy/", data).status_code == 302
     level = DunningLevel.objects.get(title_en="Payment reminder")
     assert (level.delay_days, level.fee_kind, level.fee_value) == (5, "fixed", 5)
