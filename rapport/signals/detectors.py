@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from rapport.signals.lexicon import TEXT_KINDS, lexicon, word_stems
+from rapport.signals.lexicon import TEXT_KINDS, lexicon, message_words
 from rapport.signals.text import detect_language, own_text, preceding_words, sentence_bounds
 
 THRESHOLD = 0.5
@@ -61,15 +61,17 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
         language = detect_language(text, "")
         language = language or detect_language(body or "", default_language)
     lex = lexicon(language if language in ("de", "en") else "en")
-    present = word_stems(text.lower())
+    words = message_words(text)
+    present = words.stems if words else None
     hits: list[Hit] = []
     for kind in TEXT_KINDS:
         found: list[tuple[float, int, int]] = []
         suppressed: dict[int, bool] = {}  # per sentence start: checked once, not per hit
         for pattern in lex.patterns[kind]:
-            if pattern.stems is not None and pattern.stems.isdisjoint(present):
-                continue  # cannot match: the word it starts with is not in the message
-            for match in pattern.regex.finditer(text):
+            if present is not None and pattern.stems is not None and \
+                    pattern.stems.isdisjoint(present):
+                continue  # cannot match: a word every match contains is missing
+            for match in pattern.finditer(text, words):
                 if match.end() == match.start():
                     continue
                 if _negated(text, match.start(), lex.negations):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,9 +21,35 @@ FLAGS = re.IGNORECASE | re.UNICODE
 class Pattern:
     weight: float
     regex: re.Pattern[str]
-    # Word stems one of which every match begins with (see `stems_of`; None: unknown), so
-    # a message without any of them is not scanned with this pattern at all.
+    # Word stems one of which every match contains (see `stems_of`; None: unknown), so a
+    # message without any of them is not scanned with this pattern at all.
     stems: frozenset[str] | None = None
+    # Stems of the word every match starts with (None: unknown): the pattern is then tried
+    # only where such a word starts, instead of at every position of the message.
+    heads: frozenset[str] | None = None
+
+    def finditer(self, text: str, words: Words | None) -> Iterator[re.Match[str]]:
+        """The same matches as `regex.finditer(text)`, found faster with `words`."""
+        if self.heads is None or words is None:
+            yield from self.regex.finditer(text)
+            return
+        starts = sorted({start for head in self.heads for start in words.starts.get(head, ())})
+        end = -1
+        for start in starts:
+            if start < end:
+                continue  # inside the previous match, as finditer skips it
+            match = self.regex.match(text, start)
+            if match:
+                yield match
+                end = max(match.end(), start + 1)
+
+
+@dataclass
+class Words:
+    """Where the words of a message start, by their first three and four letters."""
+
+    starts: dict[str, list[int]]
+    stems: set[str]
 
 
 @dataclass
@@ -70,8 +97,9 @@ def lexicon(language: str) -> Lexicon:
             if not sep:
                 raise ValueError(f"{path.name}:{number}: expected 'weight | regex'")
             compiled = _compile(regex.strip(), path, number)
-            patterns.append(Pattern(float(weight), compiled, stems_of(compiled.pattern,
-                                                                 lex.stopwords)))
+            patterns.append(Pattern(float(weight), compiled,
+                                    stems_of(compiled.pattern, lex.stopwords),
+                                    heads_of(compiled.pattern)))
         lex.patterns[kind] = patterns
         lex.suppressors[kind] = suppressors
     return lex
@@ -88,15 +116,16 @@ def closings() -> frozenset[str]:
     return frozenset(line.lower() for _n, line in _lines(DATA / "closings.txt"))
 
 
-# -- stems: a cheap necessary condition for a pattern to match --------------------------
+# -- stems and heads: scanning only what can match ---------------------------------------
 #
 # A pattern's matches begin with one of a few literal strings ("could you also", "zu
 # teuer"). Each word inside such a string is a whole word of the message, so a message
 # that lacks it cannot match. `stems_of` picks, per string, its least common word (not a
-# stop word, the longest) and keeps its first four letters; `word_stems()` lists the
+# stop word, the longest) and keeps its first four letters; `message_words()` indexes the
 # three- and four-letter beginnings of a message's words once, and a pattern none of
-# whose stems is among them is skipped. The suite checks on the corpus that no match is
-# lost.
+# whose stems is among them is skipped. Where every match starts at a word boundary with
+# a known word (`heads_of`), the pattern is tried only where such words start. The suite
+# checks on the corpora that both give exactly the matches of a plain scan.
 
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_STARTS = 512
@@ -178,7 +207,32 @@ def stems_of(pattern: str, common: frozenset[str] = frozenset()) -> frozenset[st
     return None if None in stems else frozenset(stems)  # type: ignore[arg-type]
 
 
-def word_stems(lowered: str) -> set[str]:
-    """The three- and four-letter beginnings of every word of a (lower-cased) message."""
-    tokens = set(_TOKEN.findall(lowered))
-    return {word[:4] for word in tokens} | {word[:3] for word in tokens}
+def heads_of(pattern: str) -> frozenset[str] | None:
+    """Stems of the first word of every match, if every match starts at a word boundary
+    with a word of at least three letters; else None."""
+    parsed = list(sre_parser.parse(pattern, FLAGS))
+    found = _starts(parsed) if _anchored(parsed) else None
+    if found is None:
+        return None
+    heads = set()
+    for start in found[0]:
+        first = _TOKEN.match(start)
+        if first is None or len(first.group()) < 3:
+            return None
+        heads.add(first.group()[:4])
+    return frozenset(heads)
+
+
+def message_words(text: str) -> Words | None:
+    """Index a message's words once for all patterns (None if lower-casing would move
+    offsets, which a few rare characters do; then every pattern scans the whole text)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    starts: dict[str, list[int]] = {}
+    for word in _TOKEN.finditer(lowered):
+        token = word.group()
+        starts.setdefault(token[:3], []).append(word.start())
+        if len(token) > 3:
+            starts.setdefault(token[:4], []).append(word.start())
+    return Words(starts, set(starts))
