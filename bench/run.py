@@ -19,6 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from health import bench_health
+
+# bench/health.py imports `_django` from here: run as a script, this module is `__main__`,
+# so register it as `run` too, or that import would load a second copy (a second database).
+sys.modules.setdefault("run", sys.modules[__name__])
 PROJECT = Path(__file__).resolve().parents[1]
 MAIL_MESSAGES = int(os.environ.get("BENCH_MAIL_MESSAGES", "100000"))
 _TMP = tempfile.TemporaryDirectory(prefix="rapport-bench-")
@@ -141,11 +146,23 @@ def bench_mail_import() -> dict[str, object]:
     }
 
 
-BENCHMARKS: list[Callable[[], dict[str, object]]] = [bench_mail_import]
+# Each returns a list of results; BENCH_ONLY=health (comma-separated names) runs a subset.
+BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
+    "mail_import": lambda: [bench_mail_import()],
+    "health": bench_health,
+}
 
 
 def main() -> None:
-    print(json.dumps([bench() for bench in BENCHMARKS], indent=2))
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    if only - set(BENCHMARKS):
+        sys.exit(f"BENCH_ONLY: unknown {sorted(only - set(BENCHMARKS))}; "
+                 f"known: {', '.join(BENCHMARKS)}")
+    results = []
+    for name, bench in BENCHMARKS.items():
+        if not only or name in only:
+            results += bench()
+    print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache, cached_property
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,7 +72,7 @@ class Facts:
     enjoyment: dict[int, int] = field(default_factory=dict)
     inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
 
-    @property
+    @cached_property
     def total_revenue(self) -> Decimal:
         return sum(self.revenue.values(), Decimal("0"))
 
@@ -110,12 +112,28 @@ class ValueSide:
 @dataclass
 class Recommendation:
     key: str
-    reasons: list[str]
     script_key: str
+    signs: list[SignStatus] = field(default_factory=list, repr=False)
+    value: ValueSide | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
         return str(RECOMMENDATIONS[self.key])
+
+    @cached_property
+    def reasons(self) -> list[str]:
+        """Written out only when a page shows them (the overview does not)."""
+        return _reasons(self.key, self.signs, self.value)
+
+
+@cache
+def _client_url_pattern() -> str:
+    return reverse("health:client", kwargs={"client_pk": 4242}).replace("4242", "{}")
+
+
+def client_health_url(client_pk: int) -> str:
+    """The client's health page (one `reverse()` for the whole overview, not one per row)."""
+    return _client_url_pattern().format(client_pk)
 
 
 @dataclass
@@ -133,13 +151,22 @@ class ClientHealth:
         return [(str(defaults.SIGNS[key]["label"]), str(STATUS_LABELS[was]),
                  str(STATUS_LABELS[now])) for key, was, now in self.changes]
 
-    @property
+    @cached_property
     def friction(self) -> float:
         return round(sum(max(sign.score, 0) for sign in self.signs), 2)
 
-    @property
+    @cached_property
     def status(self) -> str:
         return max((s.status for s in self.signs), key=STATUS_ORDER.get, default=NONE)
+
+    @property
+    def flagged(self) -> list[SignStatus]:
+        """The signs to watch or present, for the overview."""
+        return [s for s in self.signs if s.status != NONE]
+
+    @property
+    def url(self) -> str:
+        return client_health_url(self.client.pk)
 
     def sign(self, key: str) -> SignStatus:
         return next(s for s in self.signs if s.key == key)
@@ -170,15 +197,13 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     logs = MeetingLog.objects.filter(workspace=workspace, actual_minutes__gt=0,
                                      held_on__gt=today - dt.timedelta(days=365))
     enjoyment = Enjoyment.objects.filter(workspace=workspace)
-    if ids is not None:
-        signals = signals.filter(client_id__in=ids)
-        muted = muted.filter(client_id__in=ids)
-        logs = logs.filter(client_id__in=ids)
-        enjoyment = enjoyment.filter(client_id__in=ids)
-        # payments of all clients stay: the share of income needs the total
-
+    # Mutes, meeting logs and ratings are few per workspace: read them all rather than
+    # build a long list of client ids; payments of all clients are needed for the share
+    # of income anyway. Signals are many: read only those of the clients asked for.
     if signals_of is not None:
         signals = signals.filter(client_id__in=signals_of) if signals_of else signals.none()
+    elif ids is not None:
+        signals = signals.filter(client_id__in=ids)
     muted_pairs = set(muted.values_list("client_id", "kind"))
     columns = ["pk", "client_id", "kind", "occurred_at", "strength", "source_type",
                "source_id"]
@@ -383,22 +408,6 @@ def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:
     watch = [s for s in signs if s.status == WATCH]
     low_joy = value.enjoyment is not None and value.enjoyment <= defaults.VALUE["low_enjoyment"]
     major = value.share is not None and value.share >= defaults.VALUE["major_share"]
-    reasons = [_("“%(sign)s” is present (%(count)s signals in the window, trend %(trend)s).")
-               % {"sign": s.label, "count": s.count, "trend": TREND_LABELS[s.trend]}
-               for s in present]
-    reasons += [_("“%(sign)s” is worth watching (%(count)s signals).")
-                % {"sign": s.label, "count": s.count} for s in watch]
-    for sign in present:
-        reasons += [_("Breaks your non-negotiable “%(item)s”.") % {"item": b}
-                    for b in sign.breaches]
-    if value.enjoyment is not None:
-        reasons.append(_("You rate the work with this client %(n)s of 5.")
-                       % {"n": value.enjoyment})
-    if value.share is not None:
-        reasons.append(_("%(share)s %% of your income in the last 12 months.")
-                       % {"share": round(value.share * 100)})
-    if major:
-        reasons.append(_("Over half of your income: build reserves and other clients first."))
     worst = sorted(present or watch, key=lambda s: -s.score)
     script = worst[0].script_key if worst else defaults.RECOMMENDATION_SCRIPTS["keep"]
     exit_signs = [s for s in present if s.key in defaults.EXIT_SIGNS]
@@ -413,10 +422,34 @@ def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:
         key = "talk_now"
     else:
         key = "keep"
-        reasons.insert(0, _("No warning sign in the window."))
     if key == "let_go":
         script = defaults.RECOMMENDATION_SCRIPTS["let_go"]
-    return Recommendation(key=key, reasons=reasons, script_key=script)
+    return Recommendation(key=key, script_key=script, signs=signs, value=value)
+
+
+def _reasons(key: str, signs: list[SignStatus], value: ValueSide | None) -> list[str]:
+    present = [s for s in signs if s.status == PRESENT]
+    watch = [s for s in signs if s.status == WATCH]
+    reasons = [_("“%(sign)s” is present (%(count)s signals in the window, trend %(trend)s).")
+               % {"sign": s.label, "count": s.count, "trend": TREND_LABELS[s.trend]}
+               for s in present]
+    reasons += [_("“%(sign)s” is worth watching (%(count)s signals).")
+                % {"sign": s.label, "count": s.count} for s in watch]
+    for sign in present:
+        reasons += [_("Breaks your non-negotiable “%(item)s”.") % {"item": b}
+                    for b in sign.breaches]
+    if value is not None and value.enjoyment is not None:
+        reasons.append(_("You rate the work with this client %(n)s of 5.")
+                       % {"n": value.enjoyment})
+    if value is not None and value.share is not None:
+        reasons.append(_("%(share)s %% of your income in the last 12 months.")
+                       % {"share": round(value.share * 100)})
+        if value.share >= defaults.VALUE["major_share"]:
+            reasons.append(_("Over half of your income: build reserves and other clients "
+                             "first."))
+    if key == "keep":
+        reasons.insert(0, _("No warning sign in the window."))
+    return reasons
 
 
 def assess(client: Client, facts: Facts) -> ClientHealth:

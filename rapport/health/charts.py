@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -66,7 +65,7 @@ def portfolio_svg(portfolio: list[ClientHealth]) -> SafeString:
     ]
     for h in portfolio:
         cx, cy = x(float(h.value.revenue)), y(h.friction)
-        url = reverse("health:client", kwargs={"client_pk": h.client.pk})
+        url = h.url
         anchor = "end" if cx > W - PAD - 120 else "start"
         dx = -9 if anchor == "end" else 9
         parts.append(

@@ -55,20 +55,23 @@ def mark_dirty(client_ids: Iterable[int]) -> None:
             dirty_at=timezone.now())
 
 
-def _sign_from(data: dict) -> SignStatus:
-    """A stored sign; evidence ids are not stored (the client page reads them live)."""
-    return SignStatus(label=str(defaults.SIGNS[data["key"]]["label"]), signal_ids=[],
-                      **{name: data[name] for name in _STORED})
+def _sign_from(row: list, labels: dict[str, str]) -> SignStatus:
+    """A stored sign (a list in `_STORED` order, compact to store and quick to read);
+    evidence ids are not stored (the client page reads them live)."""
+    key, status, score, count, previous_count, previous_score, kinds, breaches, script = row
+    return SignStatus(key, labels[key], status, score, count, previous_count,
+                      previous_score, [], kinds, breaches, script)
 
 
-def _sign_data(sign: SignStatus) -> dict:
-    return {name: getattr(sign, name) for name in _STORED}
+def _sign_data(sign: SignStatus) -> list:
+    return [getattr(sign, name) for name in _STORED]
 
 
 def _usable(snapshot: HealthSnapshot | None, today: dt.date, key: str) -> bool:
     return (snapshot is not None and snapshot.dirty_at is None and snapshot.as_of == today
             and snapshot.settings_key == key
-            and [s["key"] for s in snapshot.signs] == list(defaults.SIGNS))
+            and [row[0] if isinstance(row, list) else None for row in snapshot.signs]
+            == list(defaults.SIGNS))  # also refuses rows stored in an older layout
 
 
 def portfolio(workspace: Workspace, today: dt.date | None = None,
@@ -76,17 +79,18 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     """Every client's health, worst first; reassesses (and stores) only what is out of date."""
     today = today or timezone.localdate(timezone=workspace.tz)
     started = timezone.now()
-    clients = list(Client.objects.filter(workspace=workspace, status__in=statuses))
-    for client in clients:
-        client.workspace = workspace  # share the cached office hours and time zone
+    clients = list(Client.objects.filter(workspace=workspace, status__in=statuses)
+                   .only("pk", "name", "status", "workspace_id"))
     settings = health_settings(workspace)
     key = settings_key(workspace, settings)
     stored = {s.client_id: s for s in HealthSnapshot.objects.filter(workspace=workspace)}
-    stale = [c.pk for c in clients if not _usable(stored.get(c.pk), today, key)]
-    facts = load_facts(workspace, clients, today, signals_of=stale)
+    stale = {c.pk for c in clients if not _usable(stored.get(c.pk), today, key)}
+    facts = load_facts(workspace, clients, today, signals_of=sorted(stale))
     result, fresh = [], []
+    labels = {key: str(spec["label"]) for key, spec in defaults.SIGNS.items()}
     for client in clients:
         if client.pk in stale:
+            client.workspace = workspace  # share the cached office hours and time zone
             health = assess(client, facts)
             fresh.append(HealthSnapshot(
                 workspace=workspace, client=client, as_of=today, settings_key=key,
@@ -95,7 +99,7 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
                 changes=[list(change) for change in health.changes]))
         else:
             snapshot = stored[client.pk]
-            signs = [_sign_from(data) for data in snapshot.signs]
+            signs = [_sign_from(data, labels) for data in snapshot.signs]
             value = value_side(client, facts)
             health = ClientHealth(client=client, signs=signs, value=value,
                                   recommendation=recommend(signs, value),

@@ -24,6 +24,7 @@ from rapport.health.forms import (
     SendScriptForm,
 )
 from rapport.health.models import Enjoyment, Script
+from rapport.health.overview import portfolio_rows
 from rapport.health.snapshots import portfolio as health_portfolio
 from rapport.signals import services as signal_services
 from rapport.signals.models import Signal
@@ -48,11 +49,18 @@ def _language(request: HttpRequest) -> str:
     return language[:2] if language[:2] in script_lib.LANGUAGES else "de"
 
 
+# "What changed this week" lists status changes first, then the most new signals.
+CHANGED_SHOWN = 15
+
+
 def index(request: HttpRequest) -> HttpResponse:
     portfolio = health_portfolio(request.workspace)
-    changed = [h for h in portfolio if h.changes or h.new_this_week]
+    changed = sorted((h for h in portfolio if h.changes or h.new_this_week),
+                     key=lambda h: (-len(h.changes), -h.new_this_week, h.client.name))
     return render(request, "health/index.html", {
-        "portfolio": portfolio, "changed": changed, "chart": portfolio_svg(portfolio),
+        "portfolio": portfolio, "changed": changed[:CHANGED_SHOWN],
+        "changed_more": max(len(changed) - CHANGED_SHOWN, 0), "chart": portfolio_svg(portfolio),
+        "rows": portfolio_rows(portfolio),
         "counts": {status: sum(1 for h in portfolio if h.status == status)
                    for status in ("present", "watch", "none")},
     })

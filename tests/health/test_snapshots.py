@@ -85,4 +85,4 @@ def test_the_tick_prepares_the_snapshots(workspace, clients):
     assert set(stored) == {late.pk, calm.pk}
     assert all(s.dirty_at is None and s.as_of == timezone.localdate(timezone=workspace.tz)
                for s in stored.values())
-    assert {d["key"]: d["status"] for d in stored[late.pk].signs}["slow_to_pay"] == "present"
+    assert {row[0]: row[1] for row in stored[late.pk].signs}["slow_to_pay"] == "present"

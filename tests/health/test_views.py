@@ -134,3 +134,17 @@ def test_dashboard_summary_tag_lists_the_clients_that_need_attention(rf, owner, 
     html = Template("{% load health %}{% health_summary %}").render(Context({"request": request}))
     assert "Redwood" in html and "Slow to pay" in html and "Greenfield" not in html
     assert "1 with a warning sign present" in html
+
+
+def test_the_overview_escapes_client_names_and_shortens_what_changed(owner_http, workspace):
+    from rapport.health.views import CHANGED_SHOWN
+
+    bad = _active(workspace, '<script>alert("x")</script> GmbH')
+    signal(bad, "slow_payment", 2)
+    for i in range(CHANGED_SHOWN + 2):
+        signal(_active(workspace, f"Kunde {i:02d}"), "urgency", 1)
+    page = owner_http.get("/health/").content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; GmbH" in page
+    assert f'data-testid="health-row-{bad.pk}"' in page
+    assert "… and 3 more clients with new signals." in page
