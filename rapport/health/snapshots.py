@@ -87,7 +87,7 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     stale = {c.pk for c in clients if not _usable(stored.get(c.pk), today, key)}
     facts = load_facts(workspace, clients, today, signals_of=sorted(stale))
     result, fresh = [], []
-    labels = {key: str(spec["label"]) for key, spec in defaults.SIGNS.items()}
+    labels = {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
     for client in clients:
         if client.pk in stale:
             client.workspace = workspace  # share the cached office hours and time zone
