@@ -11,18 +11,10 @@ from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.dunning.services import terms_for
 from tests.billing.factories import billable_client, make_billable
-from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, email):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_proposal_change_request_acceptance_contract_and_deposit(page, browser,
@@ -33,7 +25,7 @@ def test_proposal_change_request_acceptance_contract_and_deposit(page, browser,
                                                  name="Lena Hoffmann")
     workspace = make_billable(make_workspace(user, name="Lena Hoffmann Text"))
     client = billable_client(workspace, "Kranich Verlag GmbH", language="en")
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # Write the proposal from the shipped English template.
     page.goto(f"{page.base_url}/proposals/")

@@ -7,8 +7,7 @@ from rapport.agreements import services
 from rapport.agreements.models import Contract, Proposal
 from tests.agreements.factories import make_proposal
 from tests.billing.factories import billable_client, make_billable
-from tests.browser.conftest import screenshot
-from tests.browser.test_agreements_journey import _login
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +22,7 @@ def test_the_freelancer_withdraws_a_sent_offer_and_the_portal_says_so(page, brow
     proposal = make_proposal(client, title="Autumn catalogue texts", amount="3000.00")
     link = services.send(proposal)
     portal_url = f"{page.base_url}{link.get_absolute_url()}"
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # The client has the link open and could accept it.
     client_context = browser.new_context(viewport={"width": 1100, "height": 900})

@@ -18,19 +18,12 @@ from rapport.clients.models import Contact
 from rapport.clients.services import set_contact_emails
 from rapport.core import clock
 from tests.billing.factories import billable_client, make_billable
-from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOGO_COLOUR = (200, 40, 90)
-
-
-def _login(page, email):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _long(day: dt.date) -> str:
@@ -93,7 +86,7 @@ def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutb
     kranich = billable_client(workspace, "Kranich Verlag GmbH")
     brandt_invoice = _overdue_invoice(workspace, brandt, "buchhaltung@brandt.example", issued)
     kranich_invoice = _overdue_invoice(workspace, kranich, "rechnung@kranich.example", issued)
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # Brandt agreed to late fees in the contract: the client's payment terms say so.
     page.goto(f"{page.base_url}{brandt.get_absolute_url()}")
@@ -191,7 +184,7 @@ def test_an_uploaded_logo_is_printed_on_the_invoice(page, django_user_model, set
     before = billing.new_draft(workspace, client)
     billing.add_line(before, "Lektorat", 1, "400.00")
     before = billing.issue(before)
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # An invoice issued before there was a logo has no image in its PDF.
     page.goto(f"{page.base_url}{before.get_absolute_url()}")
@@ -237,7 +230,7 @@ def test_consumers_are_told_when_they_fall_into_default(page, django_user_model,
     user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en")
     workspace = make_billable(make_workspace(user, name="Lena Hoffmann Text"))
     billable_client(workspace, "Kranich Verlag GmbH")
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # A private person as a client.
     page.get_by_role("link", name="Clients", exact=True).click()

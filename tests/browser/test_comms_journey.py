@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from rapport.comms.models import Message
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.comms.helpers import DATA, kranich
 from tests.conftest import PASSWORD, make_workspace
 
@@ -39,10 +39,7 @@ def test_upload_mail_assign_sender_and_see_a_late_cancellation(page, django_user
                                                  language="en")
     workspace = make_workspace(user, name="Mara Berg Text")
     client = kranich(workspace)
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("mara@berg-text.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "mara@berg-text.example")
 
     # Upload an mbox export: it is queued, then imported in the background.
     page.get_by_role("link", name="Inbox").first.click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from rapport.accounts.models import User
 from rapport.clients.models import Client, Note
 from rapport.core.models import Workspace
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,10 +89,7 @@ def test_the_client_page_fits_a_phone_screen(page, django_user_model):
     user = django_user_model.objects.create_user("phone@example.com", PASSWORD)
     make_client(make_workspace(user), "Möwe & Partner")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("phone@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "phone@example.com")
     page.goto(f"{page.base_url}/clients/")
     page.get_by_role("link", name="Möwe & Partner").click()
     expect(page.get_by_role("heading", name="Möwe & Partner")).to_be_visible()

@@ -9,7 +9,7 @@ from rapport.clients.models import Contact, Note
 from rapport.clients.services import set_contact_emails
 from rapport.health.models import Enjoyment
 from tests.billing.smtp import smtp_server  # noqa: F401
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_client, make_workspace
 from tests.health.helpers import signal
 from tests.health.test_fire import paid
@@ -48,10 +48,7 @@ def test_from_the_dashboard_to_dismissing_evidence_and_sending_a_script(
     workspace = make_workspace(user, name="Lena Text")
     brandt, slow = _portfolio(workspace)
 
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("lena@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "lena@example.com")
 
     # Dashboard → the health overview: every client at a glance and the portfolio chart.
     page.get_by_role("link", name="Health", exact=True).first.click()
@@ -128,10 +125,7 @@ def test_the_after_hours_share_decides_whether_evening_mail_counts(page, django_
             written += 1
     detect_for_client(owl)
 
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("lena@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "lena@example.com")
     page.get_by_role("link", name="Health", exact=True).first.click()
     row = page.get_by_test_id(f"health-row-{owl.pk}")
     expect(row.get_by_test_id("health-status")).to_have_text("amber")

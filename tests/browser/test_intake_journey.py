@@ -4,17 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.clients.models import Client
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, email):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_prospect_questionnaire_fit_report_and_decline(page, browser, django_user_model):
@@ -25,7 +18,7 @@ def test_prospect_questionnaire_fit_report_and_decline(page, browser, django_use
     workspace.max_calls_per_week = 1
     workspace.non_negotiables = ["No work on Sundays"]
     workspace.save()
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # A new prospect.
     page.get_by_role("link", name="Prospects").first.click()

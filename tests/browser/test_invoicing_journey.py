@@ -8,24 +8,17 @@ from playwright.sync_api import expect
 
 from rapport.billing.models import Invoice
 from tests.billing.factories import billable_client, make_billable
-from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, email):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_deposit_portal_payment_and_final_invoice(page, browser, django_user_model, tmp_path):
     user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en")
     workspace = make_billable(make_workspace(user, name="Lena Hoffmann Text"))
     client = billable_client(workspace, "Kranich Verlag GmbH", language="de")
-    _login(page, "lena@example.com")
+    log_in(page, "lena@example.com")
 
     # A fixed-price project on the client page.
     page.goto(f"{page.base_url}{client.get_absolute_url()}")

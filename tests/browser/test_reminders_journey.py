@@ -11,7 +11,7 @@ from rapport.billing import services as billing
 from rapport.clients.models import Contact
 from rapport.clients.services import set_contact_emails
 from tests.billing.factories import billable_client, make_billable
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,10 +28,7 @@ def test_policy_reminder_promise(page, django_user_model, mailoutbox):
     today = timezone.localdate(timezone=workspace.tz)  # the server shows the workspace date
     invoice = billing.issue(invoice, today - dt.timedelta(days=20))  # due 6 days ago
 
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("lena@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "lena@example.com")
 
     # The policy: the payment reminder goes out 5 days after the due date.
     page.get_by_role("link", name="Invoices", exact=True).click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from rapport.signals import services
 from rapport.signals.models import Signal
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_client, make_workspace
 from tests.signals.helpers import at, message
 
@@ -23,10 +23,7 @@ def test_see_the_evidence_and_dismiss_a_signal(page, django_user_model):
     message(workspace, client, "Warum kostet die Korrekturrunde extra?", at(2026, 11, 5, 11))
     services.refresh_workspace(workspace, now=at(2026, 11, 6))
 
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Email address").fill("lena@berg-text.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "lena@berg-text.example")
     page.goto(f"{page.base_url}/signals/")
     page.get_by_role("link", name="Haggling").click()
     expect(page.locator("mark", has_text="zu teuer")).to_be_visible()
