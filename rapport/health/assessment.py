@@ -178,12 +178,13 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 
 
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
-               today: dt.date | None = None, signals_of: list[int] | None = None) -> Facts:
+               today: dt.date | None = None, signals_of: list[int] | None = None,
+               settings: HealthSettings | None = None) -> Facts:
     """Signals of two windows (plus a week, for "what changed"), payments and meeting
     minutes of 12 months and enjoyment ratings — a fixed number of queries. With
     `signals_of`, signals are read for those clients only (the others' are stored)."""
     today = today or timezone.localdate(timezone=workspace.tz)
-    settings = health_settings(workspace)
+    settings = settings or health_settings(workspace)
     facts = Facts(today=today, settings=settings)
     ids = [c.pk for c in clients] if clients is not None else None
     since = _start_of(workspace, today - dt.timedelta(days=2 * settings.window_days + 7))

@@ -85,7 +85,7 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     key = settings_key(workspace, settings)
     stored = {s.client_id: s for s in HealthSnapshot.objects.filter(workspace=workspace)}
     stale = {c.pk for c in clients if not _usable(stored.get(c.pk), today, key)}
-    facts = load_facts(workspace, clients, today, signals_of=sorted(stale))
+    facts = load_facts(workspace, clients, today, signals_of=sorted(stale), settings=settings)
     result, fresh = [], []
     labels = {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
     for client in clients:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -36,11 +36,8 @@ def _get_client(request: HttpRequest, client_pk: int) -> Client:
 
 
 def evidence_url(client_pk: int, kinds: list[str]) -> str:
-    """The signals engineer's filtered list; a plain path until their URL exists."""
-    try:
-        base = reverse("signals:client", kwargs={"client_pk": client_pk})
-    except NoReverseMatch:
-        base = f"/signals/clients/{client_pk}/"
+    """The client's signals, filtered to the kinds behind a sign."""
+    base = reverse("signals:client", kwargs={"client_pk": client_pk})
     return f"{base}?{urlencode([('kind', k) for k in kinds])}" if kinds else base
 
 
