@@ -77,3 +77,27 @@ def test_fire_readiness_with_mixed_currencies_in_german_and_english(page,
     expect(pounds.get_by_test_id("loss-revenue")).to_contain_text("£952.00")
     expect(pounds.get_by_test_id("loss-months")).to_have_text("40.0 months")
     screenshot(page, "fire-readiness-currencies-en")
+
+
+def test_the_health_of_a_client_paying_in_dollars_shows_euros_and_the_rate(
+        page, django_user_model):
+    from rapport.comms.models import MeetingLog
+
+    user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en")
+    workspace = make_workspace(user, name="Lena Text")
+    clients = _clients_in_three_currencies(workspace)
+    MeetingLog.objects.create(workspace=workspace, client=clients["USD"],
+                              held_on=timezone.localdate(), actual_minutes=1200)
+
+    log_in(page, "lena@example.com")
+    page.goto(f"{page.base_url}/health/")
+    expect(page.get_by_test_id("rates-note")).to_contain_text("1 EUR = 1.25 USD")
+    page.get_by_test_id(f"health-row-{clients['USD'].pk}").get_by_role(
+        "link", name="Hudson Media Inc.").click()
+    value = page.get_by_test_id("value")
+    expect(value.get_by_test_id("value-revenue")).to_contain_text("€3,570.00")
+    expect(value.get_by_test_id("value-revenue")).to_contain_text("from US$4,462.50")
+    expect(value.get_by_test_id("value-hourly-rate")).to_contain_text("€178.50")
+    expect(page.get_by_test_id("rate-USD")).to_contain_text("1 EUR = 1.25 USD (ECB,")
+    value.screenshot(path=str(screenshot(page, "health-client-usd").with_name(
+        "health-client-usd-value.png")))
