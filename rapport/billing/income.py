@@ -36,19 +36,10 @@ class Income:
     rates: list[Rate] = field(default_factory=list)
     stale: bool = False
 
-    @property
-    def total(self) -> Decimal:
-        return sum(self.by_client.values(), ZERO)
-
     def foreign(self, client_id: int) -> dict[str, Decimal]:
         """The client's payments in currencies other than the workspace currency."""
         return {code: amount for code, amount in self.original.get(client_id, {}).items()
                 if code != self.currency}
-
-    @property
-    def converted(self) -> bool:
-        """Whether any figure includes converted money (then the rates are stated)."""
-        return bool(self.rates)
 
 
 def received(workspace: Workspace, payments: QuerySet[Payment], day: dt.date) -> Income:

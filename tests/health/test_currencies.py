@@ -156,3 +156,21 @@ def test_invoice_list_keeps_one_open_total_per_currency(owner_http, workspace):
     page = owner_http.get("/invoices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     kpis = re.findall(r'class="kpi[^"]*">.*?<strong>(.*?)</strong>', page, re.S)
     assert sorted(kpis) == sorted(["€178.50", "US$119.00"])
+
+
+def test_dollars_without_a_known_rate_are_left_out_and_named_never_counted_as_euros(
+        workspace):
+    """Before the euro (1999) the ECB has no rate: the dollars stay dollars."""
+    make_billable(workspace)
+    day = dt.date(1998, 6, 1)
+    for name, currency in (("Euro client", "EUR"), ("Dollar client", "USD")):
+        invoice = services.new_draft(workspace, billable_client(workspace, name),
+                                     currency=currency)
+        services.add_line(invoice, "Work", 1, "1000.00")
+        invoice = services.issue(invoice, day - dt.timedelta(days=20))
+        services.record_payment(invoice, invoice.amount_due, paid_on=day - dt.timedelta(days=5))
+    fire = fire_readiness(workspace, today=day)
+    assert [(loss.client.name, loss.share) for loss in fire.losses] == [("Euro client", 1.0)]
+    assert [(client.name, amounts) for client, amounts in fire.unconverted] == [
+        ("Dollar client", {"USD": Decimal("1190.00")})]
+    assert fire.yearly_income == Decimal("1190.00")
