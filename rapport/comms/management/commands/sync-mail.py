@@ -36,4 +36,7 @@ class Command(BaseCommand):
             if options["workspace"]:
                 subs = subs.filter(workspace_id=options["workspace"])
             for sub in subs:
-                report(self, sub.name, refresh(sub))
+                try:
+                    report(self, sub.name, refresh(sub))
+                except Exception as exc:  # noqa: BLE001 - the next calendar all the same
+                    self.stderr.write(f"{sub.name}: {exc!r}")
