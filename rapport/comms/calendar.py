@@ -54,7 +54,7 @@ def occurrences_per_day(rule: dict) -> float:
     """An upper estimate of how often a rule repeats per day."""
     freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
     if freq not in _PER_DAY:
-        raise SeriesTooBig(f"unknown frequency {freq[:20]}")
+        raise ValueError(f"unknown frequency {freq[:20]}")
     interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
     order = list(_PER_DAY)
     per_day = _PER_DAY[freq] / interval

@@ -57,7 +57,8 @@ def refresh(subscription: CalendarSubscription, timeout: float = 20) -> ImportRe
         return ImportResult()
     result = import_ics(subscription.workspace, response.body, source=Source.ICS_URL)
     etag = response.headers.get("ETag", "") or ""
-    _done(subscription, etag[:200], "; ".join(str(e["reason"]) for e in result.errors)[:1000])
+    notes = "; ".join(f"{e['position']}: {e['reason']}" for e in result.errors)
+    _done(subscription, etag[:200], notes[:1000])
     return result
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from rapport.comms import calendar
+from rapport.comms import calendar, subscriptions
 from rapport.comms.calendar import import_ics
-from rapport.comms.models import ImportRun, Meeting
+from rapport.comms.models import CalendarSubscription, ImportRun, Meeting
 from rapport.comms.services import run_import, upload_dir
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,48 @@ def test_an_uploaded_bomb_finishes_and_lists_what_was_skipped(workspace):
     assert run.state == ImportRun.State.DONE
     assert [e["position"] for e in run.errors] == ["“Bomb”"]
     assert "stündlich" in run.errors[0]["reason"]
+
+
+def test_each_series_is_written_in_its_own_transaction(workspace, monkeypatch):
+    """A crash in the second series keeps the first: no transaction spans the file."""
+    stored = calendar.CalendarImporter._store
+
+    def crash_on_second(self, uid, *args, **kwargs):
+        if uid.startswith("second"):
+            raise SystemExit("worker stopped")
+        return stored(self, uid, *args, **kwargs)
+
+    monkeypatch.setattr(calendar.CalendarImporter, "_store", crash_on_second)
+    data = _ics(GOOD, "UID:second@example\nSUMMARY:Second\nDTSTART:20261103T090000Z\n"
+                      "DURATION:PT30M")
+    with pytest.raises(SystemExit):
+        import_ics(workspace, data, now=NOW)
+    assert Meeting.objects.filter(summary="Weekly call").count() == 4
+
+
+def test_a_subscription_names_the_skipped_event(workspace, settings):
+    settings.RAPPORT_ALLOW_PRIVATE_ADDRESSES = True  # the server below is on loopback
+    body = _ics(_bomb("FREQ=SECONDLY"), GOOD)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sub = CalendarSubscription.objects.create(
+            workspace=workspace, name="Team",
+            url=f"http://127.0.0.1:{server.server_address[1]}/team.ics")
+        subscriptions.refresh(sub)
+    finally:
+        server.shutdown()
+        server.server_close()
+    sub.refresh_from_db()
+    assert sub.last_error == ("“Bomb”: Übersprungen: Der Termin wiederholt sich öfter als "
+                              "stündlich.")
