@@ -156,3 +156,30 @@ def test_a_huge_message_on_the_server_is_fetched_only_in_part(workspace, imap_se
     big = Message.objects.get(subject="big")
     assert 30_000 < len(big.body_text) < 64 * 1024
     assert any("only the beginning was read" in e["reason"] for e in result.errors)
+
+
+def test_a_row_the_database_refuses_is_skipped_and_the_batch_stored(workspace, tmp_path,
+                                                                    monkeypatch):
+    """Another import stores the same message between the check and the insert: the batch
+    insert fails, the others are stored one by one and the clash is reported."""
+    from rapport.comms.linking import Linker
+
+    classify = Linker.classify
+    raced = []
+
+    def concurrent_import(self, sender, recipients):
+        if not raced:
+            raced.append(True)
+            import_mail_file(workspace, clash)
+        return classify(self, sender, recipients)
+
+    clash = tmp_path / "clash.eml"
+    clash.write_bytes(_msg(2))
+    path = tmp_path / "three.mbox"
+    path.write_bytes(_mbox([_msg(1), _msg(2), _msg(3)]))
+    monkeypatch.setattr(Linker, "classify", concurrent_import)
+    result = import_mail_file(workspace, path)
+    assert result.imported == 2
+    assert Message.objects.count() == 3
+    assert raced and [e["position"].split(",")[0] for e in result.errors] == ["message 2"]
+    assert "could not be stored" in result.errors[0]["reason"]
