@@ -113,7 +113,8 @@ def sync_account(account: MailAccount, batch: int = BATCH,
 
 
 def _skipped_note(account: MailAccount, result: ImportResult) -> str:
-    skipped = [e for e in result.errors if e.get("level") != "warning"]
+    skipped = [e for e in result.errors
+               if e.get("level") != "warning" and " UID " in str(e["position"])]
     if not skipped:
         return ""
     with translation.override(account.workspace.language):

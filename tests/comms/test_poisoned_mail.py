@@ -127,7 +127,8 @@ def _account(workspace, server, user: str, **extra) -> MailAccount:
 
 
 def test_a_poisoned_account_does_not_stop_another_workspace(workspace, imap_server):  # noqa: F811
-    imap_server.append("poisoned", "INBOX", [_msg(n, h) for n, h in enumerate(POISON)])
+    imap_server.append("poisoned", "INBOX", [_msg(n, h) for n, h in enumerate(POISON)]
+                       + [b"\r\nno headers at all\r\n"])
     imap_server.append("other", "INBOX", [_msg(70), _msg(71)])
     poisoned = _account(workspace, imap_server, "poisoned")
     broken = _account(workspace, imap_server, "broken", password_encrypted=b"not a token")
@@ -140,6 +141,9 @@ def test_a_poisoned_account_does_not_stop_another_workspace(workspace, imap_serv
     assert Message.objects.filter(workspace=other_ws).count() == 2
     broken.refresh_from_db()
     assert broken.last_error.startswith("Synchronisation wegen eines internen Fehlers")
+    poisoned.refresh_from_db()
+    assert poisoned.last_error == ("1 Nachricht war nicht lesbar und wurde übersprungen: "
+                                   "INBOX UID 13 (no headers)")
     subjects = set(Message.objects.filter(workspace=workspace).values_list("subject",
                                                                             flat=True))
     assert {"=?utf-8?B?!!!?=", "Grüße aus Köln"} <= subjects
