@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import ssl
+import time
 from collections.abc import Callable
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from rapport.comms.models import MailAccount, MailFolderState, Source
 from rapport.core import netguard
 
 BATCH = 50
+MAX_SYNC_SECONDS = 600  # one account's sync; the rest follows at the next one
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -100,10 +102,11 @@ def sync_account(account: MailAccount, batch: int = BATCH,
                  after_batch: Callable[[int], None] | None = None) -> ImportResult:
     """Fetch new messages of every folder; safe to interrupt and to run again."""
     total = ImportResult()
+    deadline = time.monotonic() + MAX_SYNC_SECONDS
     conn = connect(account)
     try:
         for folder in account.folder_names():
-            total.add(_sync_folder(conn, account, folder, batch, after_batch))
+            total.add(_sync_folder(conn, account, folder, batch, after_batch, deadline))
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()
@@ -127,7 +130,7 @@ def _skipped_note(account: MailAccount, result: ImportResult) -> str:
 
 
 def _sync_folder(conn: imaplib.IMAP4, account: MailAccount, folder: str, batch: int,
-                 after_batch: Callable[[int], None] | None) -> ImportResult:
+                 after_batch: Callable[[int], None] | None, deadline: float) -> ImportResult:
     status, _data = conn.select(_quote(folder), readonly=True)
     if status != "OK":
         return ImportResult(errors=[{"position": folder, "reason": "folder not found"}])
@@ -143,6 +146,8 @@ def _sync_folder(conn: imaplib.IMAP4, account: MailAccount, folder: str, batch: 
     uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > state.last_uid)
     result = ImportResult()
     for start in range(0, len(uids), batch):
+        if start and time.monotonic() > deadline:
+            break  # time is up: the next sync goes on after the last complete batch
         chunk = uids[start:start + batch]
         store = MessageStore(account.workspace, Source.IMAP)
         for uid, raw, cut in _fetch(conn, chunk):

@@ -187,3 +187,15 @@ def test_a_row_the_database_refuses_is_skipped_and_the_batch_stored(workspace, t
     assert Message.objects.count() == 3
     assert raced and [e["position"].split(",")[0] for e in result.errors] == ["message 2"]
     assert "could not be stored" in result.errors[0]["reason"]
+
+
+def test_a_long_sync_stops_in_time_and_the_next_one_goes_on(workspace, imap_server,  # noqa: F811
+                                                            monkeypatch):
+    imap_server.append("slow", "INBOX", [_msg(n) for n in range(1, 6)])
+    account = _account(workspace, imap_server, "slow")
+    monkeypatch.setattr(imap, "MAX_SYNC_SECONDS", 0)
+    assert imap.sync_account(account, batch=2).imported == 2
+    assert imap.sync_account(account, batch=2).imported == 2
+    monkeypatch.setattr(imap, "MAX_SYNC_SECONDS", 600)
+    assert imap.sync_account(account, batch=2).imported == 1
+    assert Message.objects.count() == 5
