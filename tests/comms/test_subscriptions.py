@@ -84,3 +84,21 @@ def test_the_periodic_task_refreshes_all_and_records_errors(workspace, http_serv
     assert bad.last_error == ("Der Kalender war nicht erreichbar: der Server hat mit einem "
                               "Fehler geantwortet.")
     assert Meeting.objects.count() == 4
+
+
+def test_a_calendar_that_breaks_does_not_stop_another_workspaces(workspace, http_server,
+                                                                lan_install):
+    from rapport.core.models import Workspace
+
+    broken_ws = Workspace.objects.create(name="Kaputt", time_zone="Mars/Olympus_Mons")
+    broken = CalendarSubscription.objects.create(workspace=broken_ws, name="Broken",
+                                                 url=f"{http_server}/cal.ics")
+    good = CalendarSubscription.objects.create(workspace=workspace, name="Good",
+                                               url=f"{http_server}/cal.ics")
+    assert broken.pk < good.pk
+    assert refresh_calendars.call() == 2
+    broken.refresh_from_db()
+    good.refresh_from_db()
+    assert broken.last_error.startswith("Der Kalender konnte wegen eines internen Fehlers")
+    assert not good.last_error
+    assert Meeting.objects.filter(workspace=workspace).count() == 4
