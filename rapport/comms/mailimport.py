@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from rapport.comms.linking import Linker
 from rapport.comms.mailparse import (
+    MAX_RAW_BYTES,
     ParsedMessage,
     ParseError,
     is_reply_subject,
@@ -23,6 +25,7 @@ from rapport.comms.models import ImportRun, Message, Source
 from rapport.core.models import Workspace
 
 BATCH = 500
+log = logging.getLogger(__name__)
 MAX_REPORTED = 1000  # problems listed one by one; beyond that only counted
 
 
@@ -105,24 +108,44 @@ class MessageStore:
                                            dedup_key__in=list(by_key))
                     .values_list("dedup_key", flat=True))
         self.result.duplicates += len(known)
-        rows = []
-        for key, (_position, parsed) in by_key.items():
+        rows: list[tuple[str, Message]] = []
+        for key, (position, parsed) in by_key.items():
             if key in known:
                 continue
-            recipients = parsed.to + parsed.cc
-            direction, client_id, contact_id = self.linker.classify(parsed.from_address,
-                                                                    recipients)
-            rows.append(Message(
-                workspace=self.workspace, dedup_key=key, message_id=parsed.message_id,
-                in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed),
-                from_address=parsed.from_address, from_name=parsed.from_name,
-                to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
-                date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
-                direction=direction, attachments=parsed.attachments, client_id=client_id,
-                contact_id=contact_id, source=self.source,
-            ))
-        Message.objects.bulk_create(rows, batch_size=BATCH)
-        self.result.imported += len(rows)
+            try:
+                rows.append((position, self._row(key, parsed)))
+            except Exception as exc:  # noqa: BLE001 - skip this message, keep the batch
+                log.warning("message at %s not stored", position, exc_info=True)
+                self.result.report(position, f"could not be stored ({type(exc).__name__})")
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create([row for _p, row in rows], batch_size=BATCH)
+            self.result.imported += len(rows)
+        except DatabaseError:
+            # One bad row fails the whole insert: store them one by one, skip the bad ones.
+            for position, row in rows:
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                    self.result.imported += 1
+                except DatabaseError as exc:
+                    log.warning("message at %s not stored", position, exc_info=True)
+                    self.result.report(position,
+                                       f"could not be stored ({type(exc).__name__})")
+
+    def _row(self, key: str, parsed: ParsedMessage) -> Message:
+        recipients = parsed.to + parsed.cc
+        direction, client_id, contact_id = self.linker.classify(parsed.from_address,
+                                                                recipients)
+        return Message(
+            workspace=self.workspace, dedup_key=key, message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed)[:500],
+            from_address=parsed.from_address, from_name=parsed.from_name,
+            to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
+            date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
+            direction=direction, attachments=parsed.attachments, client_id=client_id,
+            contact_id=contact_id, source=self.source,
+        )
 
     def _thread_key(self, parsed: ParsedMessage) -> str:
         root = parsed.thread_root
@@ -149,12 +172,21 @@ def import_raw_messages(
 
 
 def _add_raw(store: MessageStore, position: str, raw: bytes,
-             fallback_date: dt.datetime | None = None) -> None:
+             fallback_date: dt.datetime | None = None, truncated: bool = False) -> None:
+    """Parse and queue one message; whatever is wrong with it is recorded against its
+    position and the import goes on with the next one."""
     try:
-        parsed = parse_bytes(raw)
+        parsed = parse_bytes(raw[:MAX_RAW_BYTES])
     except ParseError as exc:
         store.error(position, str(exc))
         return
+    except Exception as exc:  # noqa: BLE001 - one message must never stop an import
+        log.warning("unreadable message at %s", position, exc_info=True)
+        store.error(position, f"unreadable message ({type(exc).__name__})")
+        return
+    if truncated or len(raw) > MAX_RAW_BYTES:
+        parsed.warnings.append(f"larger than {MAX_RAW_BYTES // (1024 * 1024)} MB; "
+                               "only the beginning was read")
     if parsed.date is None and fallback_date is not None:
         parsed.date = fallback_date
     store.add(parsed, position)
@@ -179,9 +211,9 @@ def import_mbox(
             )
 
     with path.open("rb") as stream:
-        for raw in iter_mbox(stream, start):
+        for raw in iter_mbox(stream, start, max_bytes=MAX_RAW_BYTES):
             _add_raw(store, f"message {raw.number}, line {raw.line}", raw.data,
-                     _separator_date(raw.separator))
+                     _separator_date(raw.separator), truncated=raw.truncated)
             offset = raw.end_offset
             if len(store.pending) >= BATCH:
                 store.flush(checkpoint)
@@ -194,7 +226,13 @@ def import_mbox(
 
 
 def import_eml(workspace: Workspace, path: Path) -> ImportResult:
-    return import_raw_messages(workspace, [(path.name, path.read_bytes())], Source.EML)
+    """One message; of a huge file only the first MAX_RAW_BYTES are read."""
+    store = MessageStore(workspace, Source.EML)
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_RAW_BYTES + 1)
+    _add_raw(store, path.name, raw, truncated=len(raw) > MAX_RAW_BYTES)
+    store.flush()
+    return store.result
 
 
 def import_mail_file(

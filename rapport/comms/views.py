@@ -60,7 +60,8 @@ def inbox(request: HttpRequest, upload_form: UploadForm | None = None) -> HttpRe
 
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES,
+                      too_large=getattr(request, "upload_too_large", False))
     if not form.is_valid():
         return inbox(request, upload_form=form)
     run = services.save_upload(request.workspace, form.cleaned_data["file"])
