@@ -70,9 +70,10 @@ def _time_candidates(message: Message, is_office_time: Callable[[dt.datetime], b
                      tz: dt.tzinfo) -> list[Candidate]:
     candidates = []
     for hit in detect_time(message.date, is_office_time, tz):
+        # No evidence text: the explanation shows the time in the reader's format.
         candidates.append(Candidate(hit.kind, message.date, hit.strength,
                                     Explanation(hit.kind, {"when": message.date}),
-                                    "message", message.pk, evidence=hit.evidence))
+                                    "message", message.pk))
     return candidates
 
 

@@ -83,8 +83,8 @@ def test_new_signals_store_a_code_and_parameters_not_a_sentence(workspace, clien
     services.detect_for_message(msg)
     night = Signal.objects.get(kind="late_night")
     assert night.explanation == ""
-    assert (night.message_code, night.params) == ("late_night",
-                                                  {"when": msg.date.isoformat()})
+    assert (night.message_code, night.params, night.evidence) == (
+        "late_night", {"when": msg.date.isoformat()}, "")
     urgency = Signal.objects.get(kind="urgency")
     assert (urgency.message_code, urgency.params) == ("urgency", {"in_subject": False})
 
@@ -140,7 +140,8 @@ def test_old_sentences_in_either_language_become_codes_and_the_rest_stays_as_wri
             strength="0.90", explanation=text, source_type="test",
             source_id=Signal.objects.count() + 1, **fields)
 
-    night = old("late_night", "Nachts gesendet: Do 2026-11-26 22:47 (Ihre Zeit).")
+    night = old("late_night", "Nachts gesendet: Do 2026-11-26 22:47 (Ihre Zeit).",
+                evidence="Thu 2026-11-26 22:47")
     answer = old("unresponsive", "You asked a question; the answer took 11 days.")
     subject = old("urgency", "Die Nachricht drängt zur Eile. (im Betreff)")
     moved = old("cancellation", "„Kick-off“ wurde 2 Stunden vor Beginn verschoben.")
@@ -153,6 +154,7 @@ def test_old_sentences_in_either_language_become_codes_and_the_rest_stays_as_wri
     with translation.override("en"), timezone.override(BERLIN):
         rendered = {s.pk: explain(s) for s in Signal.objects.all()}
     assert rendered[night.pk] == "Sent at night: Thu, 26 Nov 2026, 22:47 (your time)."
+    assert Signal.objects.get(pk=night.pk).evidence == ""  # the English copy of the time
     assert rendered[answer.pk] == "You asked a question; the answer took 11 days."
     assert rendered[subject.pk] == "The message presses for speed. (in the subject)"
     assert rendered[moved.pk] == "“Kick-off” was moved 2 h before the start."

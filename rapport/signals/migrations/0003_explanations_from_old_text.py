@@ -4,7 +4,9 @@ The old sentences were written in the workspace's language (German or English) a
 detection time. Each known sentence is recognised in both languages; what it said is
 stored as parameters, taken from the row itself where it is more precise (the message
 time is the signal's `occurred_at`). A sentence that matches none stays as it is and is
-shown as written. Reversing keeps the sentences and drops the codes."""
+shown as written. The evidence of a time signal was the same time as English text
+("Thu 2026-11-26 22:47"); the explanation now shows it in the reader's format, so that
+copy is dropped. Reversing keeps the sentences; nothing else needs undoing."""
 
 import re
 
@@ -96,23 +98,25 @@ def parse(text, signal):
 def forwards(apps, schema_editor):
     Signal = apps.get_model("signals", "Signal")
     rows = Signal.objects.filter(message_code="").only(
-        "pk", "explanation", "occurred_at", "category")
+        "pk", "explanation", "occurred_at", "category", "evidence")
     changed = []
     for signal in rows.iterator(chunk_size=2000):
         parsed = parse(signal.explanation, signal)
         if parsed is None:
             continue
         signal.message_code, signal.params = parsed
+        if signal.message_code in ("late_night", "after_hours"):
+            signal.evidence = ""
         changed.append(signal)
         if len(changed) >= 1000:
-            Signal.objects.bulk_update(changed, ["message_code", "params"])
+            Signal.objects.bulk_update(changed, ["message_code", "params", "evidence"])
             changed = []
     if changed:
-        Signal.objects.bulk_update(changed, ["message_code", "params"])
+        Signal.objects.bulk_update(changed, ["message_code", "params", "evidence"])
 
 
 def backwards(apps, schema_editor):
-    """The old sentences are still in `explanation`; nothing to undo."""
+    """The old sentences are still in `explanation`; the codes are ignored by old code."""
 
 
 class Migration(migrations.Migration):
