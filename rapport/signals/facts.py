@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -128,15 +129,23 @@ def question_in(body: str) -> str:
 class Wait:
     """A question of mine and the client's answer to it (None while unanswered)."""
 
-    question: Message
-    answer: Message | None
-
-    @property
-    def waited_until(self) -> dt.datetime | None:
-        return self.answer.date if self.answer else None
+    question: Thread
+    answer: Thread | None
+    asked: str = ""  # the question in my words
 
 
-def conversations(messages: Iterable[Message]) -> list[list[Message]]:
+class Thread(NamedTuple):
+    """What threading needs of a message (read in bulk, without the text)."""
+
+    pk: int
+    thread_key: str
+    message_id: str
+    in_reply_to: str
+    date: dt.datetime
+    direction: str
+
+
+def conversations(messages: Iterable[Thread]) -> list[list[Thread]]:
     """The client's messages grouped into conversations, each in time order.
 
     Two messages belong together when they share a thread key, when one names the other
@@ -167,13 +176,13 @@ def conversations(messages: Iterable[Message]) -> list[list[Message]]:
     for index, row in enumerate(rows):
         if row.in_reply_to and row.in_reply_to in first_with:
             join(index, first_with[row.in_reply_to])
-    groups: dict[int, list[Message]] = defaultdict(list)
+    groups: dict[int, list[Thread]] = defaultdict(list)
     for index, row in enumerate(rows):
         groups[find(index)].append(row)
     return [sorted(group, key=lambda m: (m.date, m.pk)) for group in groups.values()]
 
 
-def waits(conversation: list[Message], asks: Callable[[Message], bool]) -> list[Wait]:
+def waits(conversation: list[Thread], asks: Callable[[Thread], bool]) -> list[Wait]:
     """In one conversation: each question of mine that opened a wait, with the client's
     next message as its answer. A second question before the answer does not start a new
     wait (the client owes one answer, not two). The answer-time statistics and the
@@ -191,7 +200,6 @@ def waits(conversation: list[Message], asks: Callable[[Message], bool]) -> list[
     return result
 
 
-_LIGHT = ("pk", "thread_key", "message_id", "in_reply_to", "date", "direction")
 
 
 def client_waits(client: Client, since: dt.datetime | None = None,
@@ -200,7 +208,8 @@ def client_waits(client: Client, since: dt.datetime | None = None,
     `since`, only conversations with a message dated from then on or one of the `fresh`
     (just imported or just linked) messages. `read`, if given, receives my messages in the
     conversations read."""
-    rows = list(Message.objects.filter(client=client).only(*_LIGHT).order_by("date", "pk"))
+    rows = [Thread(*row) for row in Message.objects.filter(client=client).order_by(
+        "date", "pk").values_list(*Thread._fields)]
     groups = conversations(rows)
     if since is not None:
         fresh = set(fresh)
@@ -218,7 +227,7 @@ def client_waits(client: Client, since: dt.datetime | None = None,
     result = []
     for group in groups:
         for wait in waits(group, lambda m: m.pk in questions):
-            wait.question.question = questions[wait.question.pk]  # type: ignore[attr-defined]
+            wait.asked = questions[wait.question.pk]
             result.append(wait)
     return result
 
@@ -245,7 +254,7 @@ def judge_waits(found: list[Wait], now: dt.datetime) -> list[Candidate]:
             "unresponsive", question.date + limit,
             _clip(0.5 + (days - UNRESPONSIVE_DAYS) / (4 * UNRESPONSIVE_DAYS)),
             explanation, "message", question.pk,
-            evidence=getattr(question, "question", "")[:500]))
+            evidence=wait.asked[:500]))
     return result
 
 
