@@ -112,6 +112,7 @@ def test_the_same_signal_reads_german_for_a_german_reader_and_english_for_an_eng
 
     english = _page(owner_http, owner, "en", url)
     assert "Sent at night: Thu, 26 Nov 2026, 22:47 (your time)." in english
+    assert "<strong>Message late at night</strong> · Thu, 26 Nov 2026, 22:47" in english
     assert f"Invoice {invoice.number} (€1,190.00) is unpaid 73 days after its due" in english
     explanations = re.findall(r'data-testid="explanation">([^<]*)<', english)
     assert len(explanations) >= 4
@@ -121,6 +122,7 @@ def test_the_same_signal_reads_german_for_a_german_reader_and_english_for_an_eng
     evidence = re.findall(r'data-testid="signal-\d+">(.*)', health)
     assert f"Invoice {invoice.number} (€1,190.00) is unpaid 73 days" in " ".join(evidence)
     assert [line for line in evidence if GERMAN.search(line.split("<q>")[0])] == []
+    assert any(line.startswith("26 Nov 2026 · ") for line in evidence)
     german_health = _page(owner_http, owner, "de", f"/health/clients/{client.pk}/")
     assert f"Rechnung {invoice.number} (1.190,00\xa0€) ist 73 Tage" in german_health
 
