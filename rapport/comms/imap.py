@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.comms import jobs
 from rapport.comms.crypto import decrypt
 from rapport.comms.mailimport import ImportResult, MessageStore, _add_raw
 from rapport.comms.models import MailAccount, MailFolderState, Source
@@ -42,6 +43,7 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@jobs.tracked_sync
 def sync_account(account: MailAccount, batch: int = BATCH,
                  after_batch: Callable[[int], None] | None = None) -> ImportResult:
     """Fetch new messages of every folder; safe to interrupt and to run again."""

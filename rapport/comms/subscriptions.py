@@ -7,6 +7,7 @@ import urllib.request
 
 from django.utils import timezone
 
+from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import CalendarSubscription, Source
@@ -14,6 +15,7 @@ from rapport.comms.models import CalendarSubscription, Source
 MAX_BYTES = 20 * 1024 * 1024
 
 
+@jobs.tracked_sync
 def refresh(subscription: CalendarSubscription, timeout: float = 30) -> ImportResult:
     url = subscription.url
     if url.startswith("webcal://"):
