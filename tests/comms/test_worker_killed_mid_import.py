@@ -49,12 +49,13 @@ print(run.pk)
 """
 
 
-def _mbox(path: Path) -> Path:
+def write_mbox(path: Path, count: int = COUNT) -> Path:
+    """An mbox of `count` messages of a few KB from Anna, written with `mailbox`."""
     box = mailbox.mbox(path, create=True)
     box.lock()
     paragraph = ("Hallo Mara, anbei die Korrekturen zum Katalog. Bitte schau dir die "
                  "Seiten noch einmal an, bevor wir in den Druck gehen. ") * 20
-    for i in range(COUNT):
+    for i in range(count):
         message = EmailMessage()
         message["From"] = "Anna <anna@kranich.example>"
         message["To"] = "mara@berg-text.example"
@@ -131,7 +132,7 @@ def _wait_for(condition, timeout: float, worker: subprocess.Popen | None = None)
 
 
 def test_a_second_worker_finishes_an_import_whose_worker_was_killed(database, tmp_path):
-    mbox = _mbox(tmp_path / "archive.mbox")
+    mbox = write_mbox(tmp_path / "archive.mbox")
     pk = int(database.rapport("shell", "-c", SETUP, MBOX=str(mbox)).split()[-1])
     assert database.run(pk)[0] == "queued"
 
