@@ -46,6 +46,10 @@ class LeaseLost(Exception):
     """Another worker has taken the import over; this one stops without writing."""
 
 
+class WorkerDied(Exception):
+    """Recorded on the queue entry of a worker that stopped reporting mid-task."""
+
+
 def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.RAPPORT_JOB_LEASE_SECONDS)
 
@@ -136,6 +140,7 @@ def requeue_stale_runs() -> int:
             log.warning("import %s stopped its worker %s times; marked failed", pk, attempts)
         elif ImportRun.objects.filter(stale, pk=pk).update(state=State.QUEUED, worker="",
                                                            queued_at=now):
+            _close_dead_tasks(tasks.import_upload, pk)
             tasks.import_upload.enqueue(pk)
             count += 1
     lost = Q(state=State.QUEUED) & _expired("queued_at")
@@ -149,11 +154,24 @@ def requeue_stale_runs() -> int:
         for pk in model.objects.filter(stale_sync).values_list("pk", flat=True):
             if model.objects.filter(stale_sync, pk=pk).update(sync_state=SyncState.QUEUED,
                                                               sync_queued_at=now):
+                _close_dead_tasks(task, pk)
                 task.enqueue(pk)
                 count += 1
     if count:
         log.info("queued %s interrupted import(s) or sync(s) again", count)
     return count
+
+
+def _close_dead_tasks(task: Any, pk: int) -> None:
+    """Mark the queue entry the dead worker held as failed, so it does not read "running"
+    forever on the queue's pages (the work itself continues in a new entry)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend: nothing of ours to tidy up
+        return
+    for entry in DBTaskResult.objects.running().filter(task_path=task.module_path):
+        if entry.args_kwargs.get("args") == [pk]:
+            entry.set_failed(WorkerDied(f"the worker stopped reporting; continued as {pk}"))
 
 
 # Syncs of mail accounts and calendar subscriptions ---------------------------------------

@@ -48,6 +48,20 @@ def test_a_run_whose_worker_stopped_reporting_is_queued_again(mbox_run):
     assert _queued_tasks() == [("import_upload", [mbox_run.pk])]
 
 
+def test_the_dead_workers_queue_entry_no_longer_reads_running(mbox_run):
+    from rapport.comms.tasks import import_upload
+
+    held = import_upload.enqueue(mbox_run.pk)
+    entry = DBTaskResult.objects.get(id=held.id)
+    entry.claim("dead-worker")
+    jobs.claim(mbox_run)
+    _age(mbox_run, 600)
+    jobs.requeue_stale_runs()
+    entry.refresh_from_db()
+    assert entry.status == "FAILED" and "WorkerDied" in entry.exception_class_path
+    assert _queued_tasks() == [("import_upload", [mbox_run.pk])]
+
+
 def test_the_lease_is_configurable(mbox_run, settings):
     settings.RAPPORT_JOB_LEASE_SECONDS = 10
     jobs.claim(mbox_run)
