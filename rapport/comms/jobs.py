@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -61,6 +61,15 @@ def worker_id() -> str:
 
 def waiting_too_long(since: dt.datetime | None) -> bool:
     return since is not None and timezone.now() - since > WAITING_AFTER
+
+
+def worker_busy() -> bool:
+    """A worker is alive but still on other work (it reported within the lease)."""
+    fresh = timezone.now() - lease()
+    return (ImportRun.objects.filter(state=State.RUNNING, heartbeat_at__gte=fresh).exists()
+            or any(model.objects.filter(sync_state=SyncState.RUNNING,
+                                        sync_heartbeat_at__gte=fresh).exists()
+                   for model in (MailAccount, CalendarSubscription)))
 
 
 def _expired(field: str) -> Q:
@@ -126,8 +135,17 @@ def requeue_stale_runs() -> int:
 
     Also re-sends queued imports whose task went missing (the process died between the
     commit and the enqueue): a second task for the same run is harmless, the claim is
-    conditional.
+    conditional. A database error (SQLite busy) is logged and left for the next round,
+    never allowed to stop the worker.
     """
+    try:
+        return _requeue_stale_runs()
+    except DatabaseError:
+        log.exception("looking for interrupted imports failed; trying again next round")
+        return 0
+
+
+def _requeue_stale_runs() -> int:
     from rapport.comms import tasks
 
     now = timezone.now()

@@ -132,12 +132,24 @@ class ImportRun(WorkspaceOwned):
         return self.state in {self.State.DONE, self.State.FAILED}
 
     @property
-    def waiting_for_worker(self) -> bool:
-        """Queued for longer than a running worker would leave it: probably none runs."""
+    def queued_too_long(self) -> bool:
         from rapport.comms.jobs import waiting_too_long
 
         return self.state == self.State.QUEUED and waiting_too_long(
             self.queued_at or self.created_at)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Queued for longer than a running worker would leave it: probably none runs."""
+        from rapport.comms.jobs import worker_busy
+
+        return self.queued_too_long and not worker_busy()
+
+    @property
+    def worker_busy(self) -> bool:
+        from rapport.comms.jobs import worker_busy
+
+        return self.queued_too_long and worker_busy()
 
     @property
     def can_retry(self) -> bool:
@@ -186,10 +198,10 @@ class SyncStatus(models.Model):
 
     @property
     def sync_waiting_for_worker(self) -> bool:
-        from rapport.comms.jobs import waiting_too_long
+        from rapport.comms.jobs import waiting_too_long, worker_busy
 
-        return self.sync_state == self.SyncState.QUEUED and waiting_too_long(
-            self.sync_queued_at)
+        return (self.sync_state == self.SyncState.QUEUED
+                and waiting_too_long(self.sync_queued_at) and not worker_busy())
 
 
 _IMPORT_ADVICE = {

@@ -164,3 +164,12 @@ def test_a_first_sync_with_a_wrong_password_shows_the_error_on_the_account(
     assert (account.sync_state, account.sync_failure) == ("failed", "login")
     html = owner_http.get("/inbox/").content.decode()
     assert "The server did not accept the user name or password." in html
+
+
+def test_an_upload_behind_a_long_import_says_the_worker_is_busy_not_missing(
+        owner_http, workspace):
+    _run(workspace, state="running", heartbeat_at=timezone.now())
+    waiting = _run(workspace, queued_at=timezone.now() - dt.timedelta(minutes=1))
+    fragment = _fragment(owner_http, waiting)
+    assert "The background worker is busy with other work" in fragment
+    assert "Is it running?" not in fragment

@@ -150,9 +150,9 @@ def test_a_second_worker_finishes_an_import_whose_worker_was_killed(database, tm
         # It notices within a few loops that the lease ran out and continues.
         _wait_for(lambda: database.run(pk)[0] in {"done", "failed"}, timeout=180,
                   worker=second)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=30)
+    finally:  # its work is committed; how it stops does not matter here
+        second.send_signal(signal.SIGKILL)
+        second.wait(timeout=10)
     state, imported, duplicates, worker = database.run(pk)
     assert state == "done"
     assert worker != killed, "the second worker did it"
