@@ -234,7 +234,7 @@ def tracked_sync(func: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(func)
     def wrapper(target: Any, *args: Any, **kwargs: Any) -> T:
         _set_sync(target, sync_state=SyncState.RUNNING, sync_failure="",
-                  sync_heartbeat_at=timezone.now())
+                  sync_started_at=timezone.now(), sync_heartbeat_at=timezone.now())
         if isinstance(target, MailAccount):
             after = kwargs.get("after_batch")
 

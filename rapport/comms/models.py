@@ -183,6 +183,7 @@ class SyncStatus(models.Model):
                                   choices=SyncState.choices, default=SyncState.IDLE)
     sync_failure = models.CharField(max_length=20, blank=True, choices=SyncFailure.choices)
     sync_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -267,6 +268,14 @@ class MailAccount(SyncStatus, WorkspaceOwned):
 
     def folder_names(self) -> list[str]:
         return [f.strip() for f in self.folders.split(",") if f.strip()]
+
+    @property
+    def sync_new_messages(self) -> int:
+        """Messages the running sync has stored so far (the inbox shows it live)."""
+        if self.sync_started_at is None:
+            return 0
+        return Message.objects.filter(workspace_id=self.workspace_id, source=Source.IMAP,
+                                      imported_at__gte=self.sync_started_at).count()
 
 
 class MailFolderState(WorkspaceOwned):

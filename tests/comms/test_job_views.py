@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from rapport.comms.crypto import encrypt
-from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount
+from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, Message
 from tests.comms.dovecot import imap_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +115,14 @@ def test_a_manual_sync_shows_as_queued_and_the_list_keeps_asking(
     html = page.content.decode()
     assert "Sync queued" in html and 'hx-get="/inbox/syncs/"' in html
     assert DBTaskResult.objects.ready().filter(task_path__endswith="sync_one_account").exists()
-    MailAccount.objects.filter(pk=account.pk).update(sync_state="running")
-    assert "Syncing now" in owner_http.get("/inbox/syncs/").content.decode()
+    started = timezone.now() - dt.timedelta(seconds=5)
+    MailAccount.objects.filter(pk=account.pk).update(sync_state="running",
+                                                     sync_started_at=started)
+    for n in range(3):
+        Message.objects.create(workspace=account.workspace, dedup_key=f"k{n}",
+                               thread_key="t", date=started, direction="in", source="imap")
+    html = owner_http.get("/inbox/syncs/").content.decode()
+    assert "Syncing now" in html and "3 new messages so far" in html
 
 
 def test_a_failed_sync_shows_a_generic_reason_and_what_to_do_never_the_servers_words(
