@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rapport.comms import jobs
 from rapport.comms.crypto import decrypt
 from rapport.comms.mailimport import ImportResult, MessageStore, _add_raw
 from rapport.comms.mailparse import MAX_RAW_BYTES
@@ -98,6 +99,7 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@jobs.tracked_sync
 def sync_account(account: MailAccount, batch: int = BATCH,
                  after_batch: Callable[[int], None] | None = None) -> ImportResult:
     """Fetch new messages of every folder; safe to interrupt and to run again."""

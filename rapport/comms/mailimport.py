@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from rapport.comms import jobs
 from rapport.comms.linking import Linker
 from rapport.comms.mailparse import (
     MAX_RAW_BYTES,
@@ -26,6 +28,8 @@ from rapport.core.models import Workspace
 
 BATCH = 500
 log = logging.getLogger(__name__)
+BATCH_BYTES = 32 * 1024 * 1024  # a batch of large messages is written earlier
+BATCH_SECONDS = 5.0  # so the count on the inbox moves and the lease is renewed often
 MAX_REPORTED = 1000  # problems listed one by one; beyond that only counted
 
 
@@ -203,20 +207,24 @@ def import_mbox(
     base = (run.imported, run.duplicates, list(run.errors)) if run else (0, 0, [])
 
     def checkpoint() -> None:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(
-                done_bytes=offset, imported=base[0] + store.result.imported,
+        if run is not None:  # renews the worker's lease; raises if another worker took over
+            jobs.checkpoint(
+                run, done_bytes=offset, imported=base[0] + store.result.imported,
                 duplicates=base[1] + store.result.duplicates,
                 errors=base[2] + store.result.errors,
             )
 
+    pending_bytes, since = 0, time.monotonic()
     with path.open("rb") as stream:
         for raw in iter_mbox(stream, start, max_bytes=MAX_RAW_BYTES):
             _add_raw(store, f"message {raw.number}, line {raw.line}", raw.data,
                      _separator_date(raw.separator), truncated=raw.truncated)
             offset = raw.end_offset
-            if len(store.pending) >= BATCH:
+            pending_bytes += len(raw.data)
+            if (len(store.pending) >= BATCH or pending_bytes >= BATCH_BYTES
+                    or time.monotonic() - since >= BATCH_SECONDS):
                 store.flush(checkpoint)
+                pending_bytes, since = 0, time.monotonic()
                 if progress:
                     progress(offset, store.result.imported)
     store.flush(checkpoint)

@@ -12,6 +12,7 @@ import logging
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import CalendarSubscription, Source
@@ -39,6 +40,7 @@ def _reason(exc: Exception) -> str:
     return _("Could not reach the calendar: the server did not answer.")
 
 
+@jobs.tracked_sync
 def refresh(subscription: CalendarSubscription, timeout: float = 20) -> ImportResult:
     url = fetch_url(subscription.url)
     headers = {"User-Agent": "Rapport calendar sync", "Accept": "text/calendar"}

@@ -148,6 +148,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import or sync whose worker has not reported for this long is taken over.
+RAPPORT_JOB_LEASE_SECONDS = env.get_int("RAPPORT_JOB_LEASE_SECONDS", 120)
 
 # Where clients reach this installation; used in links inside emails sent by the worker.
 BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")

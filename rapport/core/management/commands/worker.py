@@ -11,6 +11,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from rapport.comms.jobs import requeue_stale_runs
+
 
 class Command(BaseCommand):
     help = "Run queued background tasks; optionally enqueue the periodic ones too."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
                once: bool = False, **options: object) -> None:
         next_tick = time.monotonic()
         while True:
+            requeue_stale_runs()  # imports and syncs whose worker died continue here
             if tick_every and time.monotonic() >= next_tick:
                 call_command("tick", stdout=self.stdout)
                 next_tick = time.monotonic() + tick_every * 60
