@@ -16,13 +16,19 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_FIELD = re.compile(r"\{(\w+)\}")
+_FIELD = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
 _FORMATTER = string.Formatter()
 
 
-def problems(text: str, allowed: Iterable[str], *, multiline: bool = True) -> list[str]:
-    """Everything wrong with the placeholders of `text`, in words a user understands."""
+def problems(text: str, allowed: Iterable[str], *, multiline: bool = True,
+             specs: Mapping[str, str] | None = None) -> list[str]:
+    """Everything wrong with the placeholders of `text`, in words a user understands.
+
+    `specs` maps a field to a regular expression its format spec must match (such as
+    `{seq:04}`); fields not named there take no spec.
+    """
     allowed = set(allowed)
+    specs = specs or {}
     found: list[str] = []
     if not multiline and ("\r" in text or "\n" in text):
         found.append(_("Line breaks are not allowed here."))
@@ -35,7 +41,8 @@ def problems(text: str, allowed: Iterable[str], *, multiline: bool = True) -> li
             continue
         shown = "{" + name + ("!" + conversion if conversion else "") \
             + (":" + spec if spec else "") + "}"
-        if not name or not name.isidentifier() or spec or conversion:
+        spec_ok = not spec or (name in specs and re.fullmatch(specs[name], spec))
+        if not name or not name.isidentifier() or not spec_ok or conversion:
             found.append(_("“%(placeholder)s” is not a valid placeholder; write a plain "
                            "name in braces, such as {%(example)s}.")
                          % {"placeholder": shown, "example": sorted(allowed)[0] if allowed
@@ -71,28 +78,48 @@ def _broken(text: str) -> str:
              "close the placeholder.") % {"snippet": snippet}
 
 
-def check(text: str, allowed: Iterable[str], *, multiline: bool = True) -> None:
+def check(text: str, allowed: Iterable[str], *, multiline: bool = True,
+          specs: Mapping[str, str] | None = None) -> None:
     """Raise a ValidationError listing every problem (for a form's clean method)."""
-    found = problems(text, allowed, multiline=multiline)
+    found = problems(text, allowed, multiline=multiline, specs=specs)
     if found:
         raise ValidationError(found)
 
 
-def is_valid(text: str, allowed: Iterable[str], *, multiline: bool = True) -> bool:
+def is_valid(text: str, allowed: Iterable[str], *, multiline: bool = True,
+             specs: Mapping[str, str] | None = None) -> bool:
     try:
-        check(text, allowed, multiline=multiline)
+        check(text, allowed, multiline=multiline, specs=specs)
     except ValidationError:
         return False
     return True
 
 
-def render(text: str, values: Mapping[str, object]) -> str:
+def render(text: str, values: Mapping[str, object],
+           specs: Mapping[str, str] | None = None) -> str:
     """Fill the placeholders; never raises.
 
     A valid text is formatted normally (so `{{` becomes `{`); a broken one has its known
     `{name}` fields filled and everything else left exactly as typed.
     """
-    if is_valid(text, values.keys()):
-        return text.format_map({key: str(value) for key, value in values.items()})
-    return _FIELD.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values
-                      else m.group(0), text)
+    if is_valid(text, values.keys(), specs=specs):
+        try:
+            return text.format_map(dict(values))
+        except (ValueError, TypeError):  # a spec that suits the pattern, not the value
+            pass
+    specs = specs or {}
+
+    def fill(match: re.Match) -> str:
+        name, spec = match.group(1), match.group(2) or ""
+        if name not in values:
+            return match.group(0)
+        if not spec:
+            return str(values[name])
+        if name in specs and re.fullmatch(specs[name], spec):
+            try:
+                return format(values[name], spec)
+            except (ValueError, TypeError):
+                pass
+        return match.group(0)
+
+    return _FIELD.sub(fill, text)
