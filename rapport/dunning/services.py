@@ -464,17 +464,21 @@ def timezone_date(now: dt.datetime) -> dt.date:
 
 def _send(reminder: Reminder, invoice: Invoice) -> None:
     from rapport.billing.documents import render_pdf
+    from rapport.clients import outbound
     from rapport.dunning.letters import render_letter
 
+    # Reminders go only to the client's own addresses (see recipients_for), under the
+    # workspace's name; they are counted, not held, by the hourly limit.
     message = EmailMessage(subject=reminder.subject, body=reminder.body,
-                           from_email=settings.DEFAULT_FROM_EMAIL, to=reminder.recipients,
+                           from_email=outbound.from_address(invoice.workspace),
+                           to=reminder.recipients,
                            reply_to=[invoice.seller["email"]] if invoice.seller.get("email")
                            else None)
     message.attach(f"{invoice.number}.pdf", render_pdf(invoice), "application/pdf")
     if reminder.charged_total > 0:
         message.attach(f"{invoice.number}-{reminder.level.position}.pdf",
                        render_letter(reminder), "application/pdf")
-    message.send()
+    outbound.send(message, workspace=invoice.workspace, kind="reminder")
 
 
 def uncertain(workspace: Workspace, now: dt.datetime | None = None):  # noqa: ANN201

@@ -152,6 +152,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
+# Recipients one workspace may send to per hour (scripts, invoices): the operator's SMTP
+# server must not become anyone's mass mailer.
+MAIL_LIMIT_PER_HOUR = env.get_int("MAIL_LIMIT_PER_HOUR", 100)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(env.parse_email_url(env.get("EMAIL_URL") or "console:"))
 
