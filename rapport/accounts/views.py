@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +30,18 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Welcome to Rapport! Set up your workspace to begin."))
         return redirect("core:workspace_create")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view, and a new password also lifts a login lock on the account: whoever
+    can read the account's mail may log in again at once."""
+
+    def form_valid(self, form):  # noqa: ANN001, ANN201
+        from axes.models import AccessAttempt
+
+        response = super().form_valid(form)
+        AccessAttempt.objects.filter(username__iexact=form.user.email).delete()
+        return response
 
 
 @workspace_optional

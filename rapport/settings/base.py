@@ -128,6 +128,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Behind a reverse proxy: its addresses or networks (comma-separated, e.g. 127.0.0.1,
+# 10.0.0.0/8). Only requests from these may name the client in X-Forwarded-For; empty,
+# the direct peer is the client.
+TRUSTED_PROXIES = env.get_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "rapport.accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
