@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rapport.core.context_processors.workspace",
+                "rapport.accounts.context_processors.signup",
             ],
         },
     },
@@ -117,6 +118,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Anyone may create an account (the laptop install); set false on a shared server, where
+# workspace owners invite people by email instead.
+SIGNUP_OPEN = env.get_bool("SIGNUP_OPEN", True)
+# Password-reset, sign-up and invitation mails per hour, per address and per IP address.
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = env.get_int("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", 3)
+ACCOUNT_MAIL_LIMIT_PER_IP = env.get_int("ACCOUNT_MAIL_LIMIT_PER_IP", 10)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
