@@ -79,9 +79,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         translation.activate(request.user.language)
         messages.success(request, _("Profile saved."))
-        response = redirect("accounts:profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
-        return response
+        return _with_language_cookie(redirect("accounts:profile"), request.user.language)
     return render(request, "accounts/profile.html", {"form": form})
 
 
@@ -99,11 +97,16 @@ def set_language(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
-    response = redirect(target)
+    return _with_language_cookie(redirect(target), language)
+
+
+def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    """Remember the language with the cookie flags of the settings (Secure and HttpOnly
+    in production)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
         secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite="Lax",
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
     )
     return response
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from rapport import env
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,6 +171,25 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>"
 MAIL_LIMIT_PER_HOUR = env.get_int("MAIL_LIMIT_PER_HOUR", 100)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(env.parse_email_url(env.get("EMAIL_URL") or "console:"))
+
+# Content-Security-Policy: scripts, styles, fonts and images only from this site (images
+# also as data: URIs, e.g. the logo preview and Pico's icons). No inline scripts or <style>
+# elements; style attributes stay allowed (layout only, they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
