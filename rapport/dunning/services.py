@@ -520,17 +520,24 @@ def resolve_promises(today: dt.date | None = None) -> int:
     changed = 0
     for promise in PaymentPromise.objects.filter(outcome=PaymentPromise.Outcome.PENDING
                                                  ).select_related("invoice"):
-        invoice = promise.invoice
-        paid_on = invoice.paid_on()
-        if paid_on and paid_on <= promise.pay_by:
-            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.KEPT, paid_on
-        elif today > promise.pay_by:
-            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.BROKEN, today
-        else:
-            continue
-        promise.save(update_fields=["outcome", "resolved_on"])
-        changed += 1
+        try:
+            with transaction.atomic():
+                changed += _resolve(promise, today)
+        except Exception:  # one broken promise must not stop the reminders of everyone
+            logger.exception("Resolving payment promise %s failed", promise.pk)
     return changed
+
+
+def _resolve(promise: PaymentPromise, today: dt.date) -> int:
+    paid_on = promise.invoice.paid_on()
+    if paid_on and paid_on <= promise.pay_by:
+        promise.outcome, promise.resolved_on = PaymentPromise.Outcome.KEPT, paid_on
+    elif today > promise.pay_by:
+        promise.outcome, promise.resolved_on = PaymentPromise.Outcome.BROKEN, today
+    else:
+        return 0
+    promise.save(update_fields=["outcome", "resolved_on"])
+    return 1
 
 
 def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",

@@ -129,3 +129,16 @@ def test_the_level_form_explains_in_german(settings):
         assert not form.is_valid()
         assert "ist kein bekannter Platzhalter" in form.errors["body_de"][0]
         assert "Nicht geschlossene Klammer" in form.errors["body_en"][0]
+
+
+def test_a_promise_that_cannot_be_resolved_does_not_stop_the_reminders(
+        workspace, neighbour, mailoutbox):
+    from rapport.dunning.models import PaymentPromise
+    from tests.failing_rows import refused_writes
+
+    broken = _overdue_invoice(workspace, "kunde@broken.example")
+    _overdue_invoice(neighbour, "kunde@healthy.example")
+    services.record_promise(broken, dt.date(2026, 3, 17), today=dt.date(2026, 3, 10))
+    with refused_writes(PaymentPromise, workspace.pk, "UPDATE"):
+        _tick()
+    assert ["kunde@healthy.example"] in [m.to for m in mailoutbox]
