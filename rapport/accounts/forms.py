@@ -33,3 +33,20 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "language"]
+
+
+class InvitationSignupForm(BaseUserCreationForm):
+    """Sign-up through an invitation: the address is the one invited."""
+
+    class Meta:
+        model = User
+        fields = ["name", "language"]
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.email = email
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"),
+                             help_text=_("They get a link to join this workspace."))

@@ -57,3 +57,53 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+def _invitation_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A workspace owner asks someone by email to join; the link in the mail works once,
+    for that address, until it expires. The way in when sign-up is closed."""
+
+    workspace = models.ForeignKey("core.Workspace", on_delete=models.CASCADE,
+                                  related_name="invitations", verbose_name=_("workspace"))
+    email = models.EmailField(_("email address"))
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token,
+                             editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workspace_id}"
+
+    def is_usable(self, now: object = None) -> bool:
+        return (self.accepted_at is None and self.revoked_at is None
+                and self.expires_at > (now or timezone.now()))
+
+
+class Throttle(models.Model):
+    """One counted request (a reset mail, a sign-up, an invitation) under a hashed key
+    (an address or an IP), so limits hold across server processes."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -33,9 +33,13 @@ urlpatterns = [
         )),
         name="password_change",
     ),
+    path("team/", views.team, name="team"),
+    path("team/invitations/<int:invitation_pk>/revoke/", views.invitation_revoke,
+         name="invitation_revoke"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path(
         "password/reset/",
-        _optional(auth_views.PasswordResetView.as_view(
+        _optional(views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
@@ -52,7 +56,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        _optional(auth_views.PasswordResetConfirmView.as_view(
+        _optional(views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         )),

@@ -80,6 +80,15 @@ def document(request: HttpRequest, token: str) -> HttpResponse:
     return _page(request, _usable_link(token))
 
 
+def _version_number(raw: str | None) -> int:
+    """The version the client saw; anything but a number matches no version (a clear 409
+    from `accept`, never a 500)."""
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
+
+
 @never_cache
 @login_not_required
 @workspace_optional
@@ -89,7 +98,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(_language(link)):
         try:
             if link.proposal:
-                services.accept(link.proposal, int(request.POST.get("version") or 0),
+                services.accept(link.proposal, _version_number(request.POST.get("version")),
                                 request.POST.get("sha256", ""), _evidence(request))
             else:
                 services.accept_change_order(link.change_order, request.POST.get("sha256", ""),

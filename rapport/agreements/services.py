@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,8 @@ from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.choices import Channel, Weekday
 from rapport.core.models import Workspace
+
+logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).parent / "data"
 LINK_DAYS_AFTER_VALIDITY = 60
@@ -241,8 +244,16 @@ def expire_offers(workspace: Workspace | None = None, today: dt.date | None = No
         valid_until__lt=today,
         status__in=[Proposal.Status.SENT, Proposal.Status.CHANGES_REQUESTED])
     if workspace is not None:
-        offers = offers.filter(workspace=workspace)
-    return offers.update(status=Proposal.Status.EXPIRED)
+        return offers.filter(workspace=workspace).update(status=Proposal.Status.EXPIRED)
+    expired = 0
+    for workspace_id in set(offers.values_list("workspace_id", flat=True)):
+        try:
+            with transaction.atomic():
+                expired += offers.filter(workspace_id=workspace_id).update(
+                    status=Proposal.Status.EXPIRED)
+        except Exception:  # one workspace's failure must not keep others' offers open
+            logger.exception("Expiring the offers of workspace %s failed", workspace_id)
+    return expired
 
 
 def _refuse_withdrawn(proposal: Proposal) -> None:

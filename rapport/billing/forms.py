@@ -119,6 +119,10 @@ class SendForm(forms.Form):
     to = forms.CharField(label=_("To"), help_text=_("One or more addresses, comma-separated."))
     message = forms.CharField(label=_("Personal message"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("Send to new addresses too"), required=False,
+        help_text=_("Only needed for an address that is not one of the client's contacts; "
+                    "it is remembered for this client."))
 
     def clean_to(self) -> list[str]:
         from django.core.validators import validate_email

@@ -22,11 +22,9 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
 from functools import partial
 
 from babel.dates import format_date
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator, validate_email
@@ -38,6 +36,7 @@ from rapport.billing.bank import format_iban
 from rapport.billing.export import document_name
 from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
 from rapport.billing.texts import title
+from rapport.clients import outbound
 from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
@@ -60,6 +59,7 @@ class Delivery:
     link_expires_at: dt.datetime
     message: str
     sender_name: str
+    reply_to: tuple[str, ...] = ()
 
 
 def _clean_recipients(to: list[str]) -> list[str]:
@@ -119,11 +119,6 @@ def _single_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _from_address(display_name: str) -> str:
-    default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((_single_line(display_name) or default_name, address))
-
-
 def _format_date(value: dt.date, language: str) -> str:
     return format_date(value, format="long", locale=babel_locale(language))
 
@@ -168,10 +163,13 @@ def compose_body(invoice: Invoice, *, portal_url: str, link_expires_at: dt.datet
 
 def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
                         link_expires_at: dt.datetime, message: str = "",
-                        sender_name: str = "", pdf: bytes | None = None) -> EmailMessage:
+                        sender_name: str = "", pdf: bytes | None = None,
+                        reply_to: list[str] | None = None) -> EmailMessage:
     """The complete email with the PDF attached, in the invoice's language.
 
     Public so a view can preview it; `pdf` saves a second rendering when the caller has it.
+    The From name is the workspace's (`sender_name` only signs the text); replies go to
+    `reply_to`, else to the seller's address.
     """
     if pdf is None:
         from rapport.billing.documents import render_pdf
@@ -184,25 +182,32 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
         }
         body = compose_body(invoice, portal_url=portal_url, link_expires_at=link_expires_at,
                             message=message, sender_name=sender_name)
+    reply_to = reply_to or ([invoice.seller["email"]] if invoice.seller.get("email") else [])
     email = EmailMessage(subject=subject, body=body,
-                         from_email=_from_address(sender_name or seller), to=list(to))
+                         from_email=outbound.from_address(invoice.workspace), to=list(to),
+                         reply_to=reply_to or None)
     email.attach(document_name(invoice, "pdf"), pdf, "application/pdf")
     return email
 
 
 def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str = "",
-                 sender_name: str = "") -> InvoiceEvent:
+                 sender_name: str = "", user: object = None,
+                 confirm: bool = False) -> InvoiceEvent:
     """Email an issued invoice (or cancellation invoice) with its PDF and a portal link.
 
     Records the SENT event (detail "to a@x, b@y") and `sent_at` now and returns the
     event; the email itself leaves after the surrounding transaction commits (see the
     module docstring for what happens on failure). `base_url` is the site's address as
     the client reaches it, e.g. `request.build_absolute_uri("/")`. Refuses drafts and
-    cancelled invoices, empty or malformed addresses with a ValidationError.
+    cancelled invoices, empty or malformed addresses with a ValidationError, and
+    addresses that are not the client's unless `confirm` (see `rapport.clients.outbound`).
     """
     recipients = _clean_recipients(to)
     base_url = _clean_base_url(base_url)
     _refuse_unless_sendable(invoice)
+    outbound.check_recipients(invoice.client, recipients, confirm=confirm, user=user,
+                              also_known=[invoice.buyer.get("email", "")])
+    outbound.check_quota(invoice.workspace, len(recipients))
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _refuse_unless_sendable(locked)  # it may have been cancelled meanwhile
@@ -217,6 +222,7 @@ def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str
             previous_sent_at=locked.sent_at, to=tuple(recipients),
             portal_url=base_url + link.get_absolute_url(), link_expires_at=link.expires_at,
             message=message, sender_name=sender_name,
+            reply_to=tuple(outbound.reply_to_for(invoice.workspace, user)),
         )
         locked.sent_at = now
         locked.save(update_fields=["sent_at"])
@@ -241,9 +247,9 @@ def deliver(delivery: Delivery) -> None:
         email = build_invoice_email(
             invoice, to=list(delivery.to), portal_url=delivery.portal_url,
             link_expires_at=delivery.link_expires_at, message=delivery.message,
-            sender_name=delivery.sender_name,
+            sender_name=delivery.sender_name, reply_to=list(delivery.reply_to),
         )
-        email.send()
+        outbound.send(email, workspace=invoice.workspace, kind="invoice")
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("Sending invoice %s to %s failed: %s", invoice.number,
                        ", ".join(delivery.to), exc)

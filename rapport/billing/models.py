@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rapport.clients.models import Client, Project
+from rapport.core import placeholders
 from rapport.core.models import Workspace, WorkspaceOwned
 from rapport.core.money import CURRENCY_CHOICES
 from rapport.core.tokens import TokenLink, new_token
@@ -42,6 +43,10 @@ class TaxTreatment(models.TextChoices):
 
 VAT_RATES = [Decimal("19.00"), Decimal("7.00"), Decimal("0.00")]
 VAT_RATE_CHOICES = [(rate, f"{rate:.0f} %") for rate in VAT_RATES]
+
+# The documented placeholders of an invoice number; only {seq} takes a width ({seq:04}).
+NUMBER_FIELDS = ("YYYY", "YY", "MM", "seq")
+NUMBER_SPECS = {"seq": r"0?[1-9]\d?d?"}
 
 
 class BillingSettings(models.Model):
@@ -92,21 +97,21 @@ class BillingSettings(models.Model):
                     setattr(self, name, cleaner(value))
                 except ValidationError as exc:
                     errors[name] = exc.messages
-        try:
-            self.format_number(dt.date(2026, 1, 1), 1)
-        except (KeyError, ValueError, IndexError):
-            errors["number_format"] = [_("Use {YYYY}, {YY}, {MM} and {seq} (e.g. {seq:04}).")]
-        else:
-            if "{seq" not in self.number_format:
-                errors["number_format"] = [_("The format must contain {seq}.")]
+        found = placeholders.problems(self.number_format, NUMBER_FIELDS, multiline=False,
+                                      specs=NUMBER_SPECS)
+        if found:
+            errors["number_format"] = [
+                *found, _("Use {YYYY}, {YY}, {MM} and {seq} (e.g. {seq:04}).")]
+        elif "{seq" not in self.number_format:
+            errors["number_format"] = [_("The format must contain {seq}.")]
         if errors:
             raise ValidationError(errors)
 
     def format_number(self, issued_on: dt.date, sequence: int) -> str:
-        return self.number_format.format(
-            YYYY=f"{issued_on.year:04d}", YY=f"{issued_on.year % 100:02d}",
-            MM=f"{issued_on.month:02d}", seq=sequence,
-        )
+        return placeholders.render(self.number_format, {
+            "YYYY": f"{issued_on.year:04d}", "YY": f"{issued_on.year % 100:02d}",
+            "MM": f"{issued_on.month:02d}", "seq": sequence,
+        }, specs=NUMBER_SPECS)
 
     def period_key(self, issued_on: dt.date) -> str:
         """Numbers restart when the formatted period changes (per year with {YYYY})."""

@@ -266,7 +266,8 @@ def invoice_send(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         send_invoice(invoice, to=form.cleaned_data["to"],
                      base_url=request.build_absolute_uri("/")[:-1],
                      message=form.cleaned_data["message"],
-                     sender_name=request.user.get_full_name())
+                     sender_name=request.user.get_full_name(), user=request.user,
+                     confirm=form.cleaned_data["confirm"])
     except ValidationError as exc:
         _messages_from(request, exc)
     else:

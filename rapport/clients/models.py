@@ -339,3 +339,38 @@ class Project(WorkspaceOwned):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
 
+
+
+class ConfirmedRecipient(WorkspaceOwned):
+    """An address that is not a contact but the user confirmed once for this client;
+    mail from the app may go to it from then on (see `rapport.clients.outbound`)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE,
+                               related_name="confirmed_recipients")
+    address = models.EmailField(_("email address"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirmed recipient")
+        verbose_name_plural = _("confirmed recipients")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "address"],
+                                    name="confirmedrecipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class OutboundMail(WorkspaceOwned):
+    """One email the app sent for a workspace: what the hourly sending limit counts."""
+
+    kind = models.CharField(max_length=20)
+    recipients = models.PositiveIntegerField(default=1)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")

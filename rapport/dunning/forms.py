@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
+from rapport.core import placeholders
 from rapport.dunning.models import (
     BaseRateEntry,
     ClientTerms,
@@ -13,6 +14,7 @@ from rapport.dunning.models import (
     DunningPolicy,
     FeeKind,
 )
+from rapport.dunning.services import PLACEHOLDERS
 
 
 class PolicyForm(forms.ModelForm):
@@ -28,6 +30,17 @@ class LevelForm(forms.ModelForm):
                   "deadline_days", "body_de", "body_en"]
         widgets = {"body_de": forms.Textarea(attrs={"rows": 6}),
                    "body_en": forms.Textarea(attrs={"rows": 6})}
+
+    def _clean_text(self, name: str) -> str:
+        text = self.cleaned_data[name]
+        placeholders.check(text, PLACEHOLDERS)
+        return text
+
+    def clean_body_de(self) -> str:
+        return self._clean_text("body_de")
+
+    def clean_body_en(self) -> str:
+        return self._clean_text("body_en")
 
     def clean(self) -> dict:
         """A level that charges must say so: the text names the charges or the total."""

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
-from rapport.core import clock
+from rapport.core import clock, placeholders
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
 from rapport.dunning.defaults import default_policy
@@ -274,9 +274,14 @@ def recipients_for(invoice: Invoice) -> list[str]:
     return addresses[:3]
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+# What a reminder text may contain; the level form refuses anything else.
+PLACEHOLDERS = ("client", "number", "issue_date", "due_date", "amount", "open_amount",
+                "charges", "total", "new_deadline", "portal_link", "seller")
+
+
+def text_problems(level: DunningLevel, language: str) -> list[str]:
+    """What is wrong with the placeholders of a level's text (empty when it is fine)."""
+    return placeholders.problems(level.body(language), PLACEHOLDERS)
 
 
 def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
@@ -291,7 +296,7 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
     with translation.override(language):
         date = lambda d: d.strftime("%d.%m.%Y") if language == "de" else d.isoformat()  # noqa: E731
         open_amount = position.principal
-        values = _Blank(
+        values = dict(
             client=invoice.buyer.get("name", ""), number=invoice.number,
             issue_date=date(invoice.issue_date), due_date=date(invoice.due_date),
             amount=format_money(invoice.amount_due, currency, language),
@@ -304,7 +309,7 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
         )
         subject = _("%(title)s: invoice %(number)s") % {"title": level.title(language),
                                                         "number": invoice.number}
-    return subject, level.body(language).format_map(values), deadline
+    return subject, placeholders.render(level.body(language), values), deadline
 
 
 def _charges_summary(invoice: Invoice, on: dt.date, fee: Decimal, interest: Decimal) -> str:
@@ -340,20 +345,39 @@ def plan(today: dt.date | None = None, workspace: Workspace | None = None,
     if invoice is not None:
         invoices = invoices.filter(pk=invoice.pk)
     for candidate in invoices:
-        if blocking_reason(candidate, today):
+        try:
+            reminder = _plan_one(candidate, today)
+        except Exception:  # one broken invoice must not stop the reminders of the others
+            logger.exception("Planning the reminder of invoice %s failed", candidate.pk)
             continue
-        found = next_level(candidate, today)
-        if found is None or found[1] > today:
-            continue
-        reminder = _create(candidate, found[0], today)
         if reminder:
             created.append(reminder)
     return created
 
 
+def _plan_one(invoice: Invoice, today: dt.date) -> Reminder | None:
+    if blocking_reason(invoice, today):
+        return None
+    found = next_level(invoice, today)
+    if found is None or found[1] > today:
+        return None
+    return _create(invoice, found[0], today)
+
+
+def _held_for_text(level: DunningLevel, language: str) -> str:
+    """Why a reminder is held back: its level's text has broken placeholders."""
+    found = text_problems(level, language)
+    if not found:
+        return ""
+    return _("Held back: the text of “%(title)s” has a placeholder problem (%(problem)s). "
+             "Fix it in the reminder settings, then send again.") % {
+        "title": level.title(language), "problem": " ".join(found)}
+
+
 def _create(invoice: Invoice, level: DunningLevel, today: dt.date) -> Reminder | None:
     fee, interest, lines = charges(invoice, level, today)
     subject, body, deadline = compose(invoice, level, today, fee, interest, lines)
+    held = _held_for_text(level, invoice.language)
     try:
         with transaction.atomic():
             return Reminder.objects.create(
@@ -362,6 +386,9 @@ def _create(invoice: Invoice, level: DunningLevel, today: dt.date) -> Reminder |
                 recipients=recipients_for(invoice), subject=subject, body=body,
                 fee_amount=fee, interest_amount=interest, fee_explanation=lines,
                 new_deadline=deadline,
+                # A broken text is never mailed to the client; the user sees why.
+                state=Reminder.State.FAILED if held else Reminder.State.PENDING,
+                last_error=held,
             )
     except IntegrityError:
         return None  # another worker planned it a moment ago
@@ -437,17 +464,21 @@ def timezone_date(now: dt.datetime) -> dt.date:
 
 def _send(reminder: Reminder, invoice: Invoice) -> None:
     from rapport.billing.documents import render_pdf
+    from rapport.clients import outbound
     from rapport.dunning.letters import render_letter
 
+    # Reminders go only to the client's own addresses (see recipients_for), under the
+    # workspace's name; they are counted, not held, by the hourly limit.
     message = EmailMessage(subject=reminder.subject, body=reminder.body,
-                           from_email=settings.DEFAULT_FROM_EMAIL, to=reminder.recipients,
+                           from_email=outbound.from_address(invoice.workspace),
+                           to=reminder.recipients,
                            reply_to=[invoice.seller["email"]] if invoice.seller.get("email")
                            else None)
     message.attach(f"{invoice.number}.pdf", render_pdf(invoice), "application/pdf")
     if reminder.charged_total > 0:
         message.attach(f"{invoice.number}-{reminder.level.position}.pdf",
                        render_letter(reminder), "application/pdf")
-    message.send()
+    outbound.send(message, workspace=invoice.workspace, kind="reminder")
 
 
 def uncertain(workspace: Workspace, now: dt.datetime | None = None):  # noqa: ANN201
@@ -458,7 +489,21 @@ def uncertain(workspace: Workspace, now: dt.datetime | None = None):  # noqa: AN
 
 
 def resend(reminder: Reminder) -> None:
-    """The documented manual retry path for a failed or uncertain reminder."""
+    """The documented manual retry path for a failed or uncertain reminder.
+
+    A reminder held back for a broken text takes the level's current (fixed) text; while
+    the text is still broken it stays held.
+    """
+    if reminder.state == Reminder.State.FAILED and reminder.attempts == 0:
+        invoice = reminder.invoice
+        held = _held_for_text(reminder.level, invoice.language)
+        if held:
+            Reminder.objects.filter(pk=reminder.pk).update(last_error=held)
+            return
+        _subject, body, _deadline = compose(invoice, reminder.level, reminder.due_on,
+                                            reminder.fee_amount, reminder.interest_amount,
+                                            reminder.fee_explanation)
+        Reminder.objects.filter(pk=reminder.pk).update(body=body, last_error="")
     Reminder.objects.filter(pk=reminder.pk, state__in=[
         Reminder.State.SENDING, Reminder.State.FAILED,
     ]).update(state=Reminder.State.PENDING, next_attempt_at=None, attempts=0)
@@ -475,17 +520,24 @@ def resolve_promises(today: dt.date | None = None) -> int:
     changed = 0
     for promise in PaymentPromise.objects.filter(outcome=PaymentPromise.Outcome.PENDING
                                                  ).select_related("invoice"):
-        invoice = promise.invoice
-        paid_on = invoice.paid_on()
-        if paid_on and paid_on <= promise.pay_by:
-            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.KEPT, paid_on
-        elif today > promise.pay_by:
-            promise.outcome, promise.resolved_on = PaymentPromise.Outcome.BROKEN, today
-        else:
-            continue
-        promise.save(update_fields=["outcome", "resolved_on"])
-        changed += 1
+        try:
+            with transaction.atomic():
+                changed += _resolve(promise, today)
+        except Exception:  # one broken promise must not stop the reminders of everyone
+            logger.exception("Resolving payment promise %s failed", promise.pk)
     return changed
+
+
+def _resolve(promise: PaymentPromise, today: dt.date) -> int:
+    paid_on = promise.invoice.paid_on()
+    if paid_on and paid_on <= promise.pay_by:
+        promise.outcome, promise.resolved_on = PaymentPromise.Outcome.KEPT, paid_on
+    elif today > promise.pay_by:
+        promise.outcome, promise.resolved_on = PaymentPromise.Outcome.BROKEN, today
+    else:
+        return 0
+    promise.save(update_fields=["outcome", "resolved_on"])
+    return 1
 
 
 def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",

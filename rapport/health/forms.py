@@ -36,6 +36,16 @@ class SendScriptForm(forms.Form):
     to = forms.CharField(label=_("To"), help_text=_("Separate several addresses with commas."))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+    confirm = forms.BooleanField(
+        label=_("Send to new addresses too"), required=False,
+        help_text=_("Only needed for an address that is not one of the client's contacts; "
+                    "it is remembered for this client."))
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if "\r" in subject or "\n" in subject:
+            raise forms.ValidationError(_("The subject must be a single line."))
+        return subject
 
     def clean_to(self) -> list[str]:
         addresses = [a.strip() for a in self.cleaned_data["to"].split(",") if a.strip()]

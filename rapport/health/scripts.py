@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
 
+from rapport.clients import outbound
 from rapport.clients.models import Client, Note
 from rapport.core.models import Workspace
 from rapport.core.office_hours import format_ranges
@@ -114,12 +115,20 @@ def recipients(client: Client) -> list[str]:
 
 
 def send_script(client: Client, *, subject: str, body: str, to: list[str], title: str,
-                user: object = None) -> Note:
+                user: object = None, confirm: bool = False) -> Note:
     """Mail the text to the client, then record it on the client's timeline (only what
-    was really sent is recorded: a failing SMTP server raises before the note exists)."""
+    was really sent is recorded: a failing SMTP server raises before the note exists).
+
+    Only to the client's addresses (others once confirmed), within the workspace's hourly
+    limit, under the workspace's name with replies to the user; see `outbound`.
+    """
     workspace = client.workspace
-    EmailMessage(subject=subject, body=body, to=to,
-                 reply_to=[workspace.email] if workspace.email else None).send()
+    outbound.check_recipients(client, to, confirm=confirm, user=user)
+    outbound.check_quota(workspace, len(to))
+    message = EmailMessage(subject=subject, body=body, to=to,
+                           from_email=outbound.from_address(workspace),
+                           reply_to=outbound.reply_to_for(workspace, user) or None)
+    outbound.send(message, workspace=workspace, kind="script")
     return Note.objects.create(
         workspace=workspace, client=client, kind=Note.Kind.NOTE, created_by=user,
         text=f"{title} — {subject}\n{', '.join(to)}\n\n{body}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -192,6 +193,8 @@ def script_for_client(request: HttpRequest, client_pk: int) -> HttpResponse:
             try:
                 script_lib.send_script(client, title=script.title, user=request.user,
                                        **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
             except OSError as error:
                 messages.error(request, _("Could not send the message: %(error)s")
                                % {"error": error})

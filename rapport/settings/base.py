@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rapport.core.context_processors.workspace",
+                "rapport.accounts.context_processors.signup",
             ],
         },
     },
@@ -118,6 +121,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Anyone may create an account (the laptop install); set false on a shared server, where
+# workspace owners invite people by email instead.
+SIGNUP_OPEN = env.get_bool("SIGNUP_OPEN", True)
+# Password-reset, sign-up and invitation mails per hour, per address and per IP address.
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = env.get_int("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", 3)
+ACCOUNT_MAIL_LIMIT_PER_IP = env.get_int("ACCOUNT_MAIL_LIMIT_PER_IP", 10)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -129,6 +138,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Behind a reverse proxy: its addresses or networks (comma-separated, e.g. 127.0.0.1,
+# 10.0.0.0/8). Only requests from these may name the client in X-Forwarded-For; empty,
+# the direct peer is the client.
+TRUSTED_PROXIES = env.get_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "rapport.accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
@@ -155,8 +169,30 @@ RAPPORT_JOB_LEASE_SECONDS = env.get_int("RAPPORT_JOB_LEASE_SECONDS", 120)
 BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
+# Recipients one workspace may send to per hour (scripts, invoices): the operator's SMTP
+# server must not become anyone's mass mailer.
+MAIL_LIMIT_PER_HOUR = env.get_int("MAIL_LIMIT_PER_HOUR", 100)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(env.parse_email_url(env.get("EMAIL_URL") or "console:"))
+
+# Content-Security-Policy: scripts, styles, fonts and images only from this site (images
+# also as data: URIs, e.g. the logo preview and Pico's icons). No inline scripts or <style>
+# elements; style attributes stay allowed (layout only, they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

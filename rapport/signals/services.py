@@ -10,6 +10,7 @@ signal and skips kinds muted for the client. Message signals are one per kind an
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Collection, Iterable
 
 from django.db import IntegrityError, transaction
@@ -29,6 +30,8 @@ from rapport.signals.detectors import Hit, detect_text, detect_time
 from rapport.signals.explain import Explanation
 from rapport.signals.facts import Candidate
 from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
+
+logger = logging.getLogger(__name__)
 
 
 def office_checker(workspace: Workspace) -> Callable[[dt.datetime], bool]:
@@ -389,16 +392,23 @@ def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
             UnlinkedMessage.objects.filter(message_id__in=linked_later).values_list(
                 "workspace_id", flat=True)) | set(new_messages.values_list(
                 "workspace_id", flat=True).distinct())):
-        with translation.override(_language(workspace)):
-            writer = _Writer(workspace)
-            stats["messages"] += _detect_messages(workspace, _message_rows(
-                Message.objects.filter(workspace=workspace).filter(
-                    Q(pk__gt=message_cp.position, pk__lte=high) | Q(pk__in=linked_later))),
-                writer)
-            writer.flush()
-        stats["clients"] += rejudge_facts(
-            workspace, by_workspace.get(workspace.pk, set()), now,
-            since=now - INCREMENTAL_THREAD_WINDOW, fresh_messages=fresh)
+        try:
+            with transaction.atomic(), translation.override(_language(workspace)):
+                writer = _Writer(workspace)
+                read = _detect_messages(workspace, _message_rows(
+                    Message.objects.filter(workspace=workspace).filter(
+                        Q(pk__gt=message_cp.position, pk__lte=high) | Q(pk__in=linked_later))),
+                    writer)
+                writer.flush()
+                clients = rejudge_facts(
+                    workspace, by_workspace.get(workspace.pk, set()), now,
+                    since=now - INCREMENTAL_THREAD_WINDOW, fresh_messages=fresh)
+        except Exception:  # one workspace's failure must not stop detection for the others
+            logger.exception("Detecting signals in workspace %s failed", workspace.pk)
+            stats["failed_workspaces"] = stats.get("failed_workspaces", 0) + 1
+            continue
+        stats["messages"] += read
+        stats["clients"] += clients
     UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
     Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
     Checkpoint.objects.filter(pk=daily.pk).update(position=today.toordinal())

@@ -99,6 +99,17 @@ def test_the_portal_refuses_an_old_version_posted_after_an_edit(kranich):
     assert proposal.status == Proposal.Status.SENT
 
 
+def test_a_version_that_is_not_a_number_is_refused_not_a_server_error(kranich):
+    proposal, link = sent_proposal(kranich)
+    http = HttpClient()
+    _page, form = _portal_form(http, link)
+    response = http.post(f"{link.get_absolute_url()}accept/",
+                         {**form, "version": "abc", "name": "Klara", "agree": "on"})
+    assert response.status_code == 409
+    assert "This version does not exist" in response.content.decode()
+    assert not Acceptance.objects.exists()
+
+
 def test_acceptance_needs_a_name_and_the_tick(kranich):
     proposal, link = sent_proposal(kranich)
     _page, form = _portal_form(HttpClient(), link)

@@ -79,6 +79,30 @@ def test_a_bad_number_format_is_refused_with_a_hint(ws):
         settings.full_clean()
 
 
+@pytest.mark.parametrize("number_format, message", [
+    ("RE-{seq.real}", "“{seq.real}” is not a valid placeholder"),
+    ("RE-{seq[0]}", "“{seq[0]}” is not a valid placeholder"),
+    ("RE-{YYYY.__class__}-{seq}", "“{YYYY.__class__}” is not a valid placeholder"),
+    ("RE-{YYYY!r}-{seq}", "“{YYYY!r}” is not a valid placeholder"),
+    ("RE-{seq:>99999}", "“{seq:>99999}” is not a valid placeholder"),
+    ("RE-{seq}\r\nBcc: x@evil.example", "Line breaks are not allowed"),
+    ("RE-{seq}}", "Unmatched brace"),
+])
+def test_only_the_documented_placeholders_are_accepted_in_the_number_format(
+        ws, number_format, message):
+    settings = BillingSettings.objects.get(workspace=ws)
+    settings.number_format = number_format
+    with pytest.raises(ValidationError) as info:
+        settings.full_clean()
+    assert any(message in m for m in info.value.message_dict["number_format"])
+
+
+def test_a_broken_number_format_stored_earlier_still_numbers_invoices(ws, kunde):
+    BillingSettings.objects.filter(workspace=ws).update(number_format="RE-{seq.real}-{seq:04}")
+    invoice = services.issue(_draft(ws, kunde, ("A", "1", "1", "19")), TODAY)
+    assert invoice.number == "RE-{seq.real}-0001"
+
+
 def test_an_issued_invoice_refuses_every_change(ws, kunde):
     invoice = services.issue(_draft(ws, kunde, ("Text", "1", "100", "19")), TODAY)
     invoice.intro_text = "changed"

@@ -143,6 +143,17 @@ def test_billing_settings_validate_the_iban(owner_http, kunde):
     assert BillingSettings.objects.get().iban == "DE89370400440532013000"
 
 
+def test_the_settings_page_names_a_bad_number_placeholder_instead_of_failing(owner_http, kunde):
+    data = {"number_format": "RE-{seq.foo}", "payment_term_days": "14",
+            "tax_regime": "standard", "account_holder": "", "iban": "",
+            "bic": "", "bank_name": "", "deposit_percent": "50", "retainer_day": "25",
+            "footer_text": ""}
+    response = owner_http.post("/invoices/settings/", data)
+    assert response.status_code == 200
+    assert "is not a valid placeholder" in response.content.decode()
+    assert BillingSettings.objects.get().number_format != "RE-{seq.foo}"
+
+
 def test_held_deliverables_show_on_the_dashboard_until_paid(owner_http, kunde):
     project = project_for(kunde, "1000.00")
     invoice = services.issue(services.create_deposit_invoice(project))

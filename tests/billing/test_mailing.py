@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from rapport.billing import services
 from rapport.billing.mailing import PORTAL_LINK_DAYS, send_invoice
 from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
-from rapport.clients.models import Contact
+from rapport.clients.models import Contact, ContactEmail
 from rapport.clients.services import set_contact_emails
 from tests.billing.factories import billable_client, make_billable
 from tests.billing.smtp import free_port, smtp_server  # noqa: F401
@@ -45,11 +45,14 @@ def german_invoice(ws) -> Invoice:
 def english_invoice(ws) -> Invoice:
     client = billable_client(ws, "Heron Press Ltd", language="en", country="GB",
                              street="1 Quay Street", postal_code="BS1 4DJ", city="Bristol")
+    contact = Contact.objects.create(workspace=ws, client=client, name="Accounts")
+    set_contact_emails(contact, ["ap@heron.example", "boss@heron.example"])
     return _issued(ws, client)
 
 
 def _send(invoice: Invoice, capture, **kwargs: object) -> InvoiceEvent:
-    kwargs.setdefault("to", ["ap@client.example"])
+    kwargs.setdefault("to", [ContactEmail.objects.filter(
+        contact__client=invoice.client).values_list("address", flat=True).first()])
     with capture(execute=True) as callbacks:
         event = send_invoice(invoice, base_url=BASE_URL, **kwargs)
     assert len(callbacks) == 1  # the mail is an after-commit side effect
@@ -71,8 +74,9 @@ def test_it_delivers_the_pdf_and_a_portal_link_through_smtp(
     assert sorted(delivery.rcpt_tos) == ["ap@heron.example", "boss@heron.example"]
     message = delivery.message
     assert message["Subject"] == "Invoice RE-2026-0001 from Studio Nord"
-    assert message["From"].addresses[0].display_name == "Olga Owner"
-    assert message["Reply-To"] is None
+    # The workspace's name, never a name the user typed; "Olga Owner" only signs the text.
+    assert message["From"].addresses[0].display_name == "Studio Nord"
+    assert "Olga Owner" in _body(message)
     body = _body(message)
     link = PortalLink.objects.get(invoice=english_invoice)
     assert f"https://rapport.example{link.get_absolute_url()}" in body

@@ -37,8 +37,13 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
+    # Every journey also proves the pages work under the Content-Security-Policy.
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> Path:

@@ -87,7 +87,7 @@ def test_from_the_dashboard_to_dismissing_evidence_and_sending_a_script(
     # The suggested script, filled in for Brandt, sent by email and kept on the timeline.
     page.get_by_test_id("suggested-script").click()
     expect(page.get_by_role("heading", name="Late-fee policy update")).to_be_visible()
-    expect(page.get_by_label("To")).to_have_value("uwe@moebel-brandt.example")
+    expect(page.get_by_label("To", exact=True)).to_have_value("uwe@moebel-brandt.example")
     body = page.get_by_label("Text")
     expect(body).to_contain_text("Dear Uwe Brandt")
     body.fill(body.input_value() + "\nPS: The catalogue files are ready.")

@@ -57,3 +57,13 @@ def test_an_english_client_gets_english_text(overdue, smtp_server):  # noqa: F81
     assert f"Payment reminder: invoice {invoice.number}" in subjects
     english = next(m for m in smtp_server.messages if invoice.number in m["Subject"])
     assert "is still open" in english.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_reminder_comes_under_the_workspaces_name_and_is_counted(
+        overdue, smtp_server):  # noqa: F811
+    from rapport.clients.models import OutboundMail
+
+    _run(DUE + dt.timedelta(days=3))
+    [message] = smtp_server.messages
+    assert message["From"].addresses[0].display_name == overdue.workspace.name
+    assert OutboundMail.objects.get(workspace=overdue.workspace).kind == "reminder"

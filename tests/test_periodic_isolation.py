@@ -1,0 +1,81 @@
+"""Each periodic task keeps working for every other workspace when one workspace's item
+fails for real (the database refuses its rows, or its data cannot be billed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rapport.accounts.models import User
+from rapport.agreements.models import Proposal
+from rapport.agreements.tasks import expire_overdue_offers
+from rapport.billing.models import Invoice
+from rapport.billing.tasks import bill_retainers
+from rapport.core import clock
+from rapport.health.models import HealthSnapshot
+from rapport.health.tasks import refresh_health
+from rapport.signals.models import Signal
+from rapport.signals.tasks import detect_new_signals
+from tests.agreements.factories import sent_proposal
+from tests.billing.factories import billable_client, make_billable, project_for
+from tests.conftest import make_client, make_workspace
+from tests.failing_rows import refused_writes
+from tests.signals.helpers import message
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def neighbour(db):
+    user = User.objects.create_user("neighbour@example.com", "x" * 12)
+    return make_workspace(user, name="Nachbar Studio")
+
+
+def test_detection_goes_on_in_other_workspaces_when_one_cannot_store_its_signals(
+        workspace, neighbour):
+    mine, theirs = make_client(workspace, "Mine"), make_client(neighbour, "Theirs")
+    message(workspace, mine, "Das ist uns zu teuer.")
+    message(neighbour, theirs, "Das ist uns zu teuer.")
+    with refused_writes(Signal, workspace.pk):
+        stats = detect_new_signals.call()
+    assert stats["failed_workspaces"] == 1
+    assert list(Signal.objects.values_list("client__name", "kind")) == [("Theirs", "haggling")]
+
+
+def test_health_is_refreshed_in_other_workspaces_when_one_cannot_store_snapshots(
+        workspace, neighbour):
+    for ws, name in ((workspace, "Mine"), (neighbour, "Theirs")):
+        make_client(ws, name).change_status("active")
+    with refused_writes(HealthSnapshot, workspace.pk):
+        assert refresh_health.call() == 1
+    assert list(HealthSnapshot.objects.values_list("client__name", flat=True)) == ["Theirs"]
+
+
+def test_retainers_are_billed_in_other_workspaces_when_one_cannot_be_billed(
+        workspace, neighbour):
+    # The first workspace never entered its billing details, so its invoice cannot issue.
+    broken = billable_client(workspace, "Mine")
+    broken.change_status("active")
+    project_for(broken, "900.00", rate_type="retainer", status="active")
+    make_billable(neighbour, retainer_day=25)
+    healthy = billable_client(neighbour, "Theirs")
+    healthy.change_status("active")
+    project_for(healthy, "900.00", rate_type="retainer", status="active")
+    with clock.travel(dt.date(2026, 11, 25)):
+        numbers = bill_retainers.call()
+    assert len(numbers) == 1
+    assert list(Invoice.objects.filter(kind="retainer").values_list(
+        "client__name", flat=True)) == ["Theirs"]
+
+
+def test_offers_expire_in_other_workspaces_when_one_workspace_refuses_the_change(
+        workspace, neighbour):
+    mine, _link = sent_proposal(billable_client(workspace, language="en"))
+    theirs, _link = sent_proposal(billable_client(neighbour, language="en"))
+    with refused_writes(Proposal, workspace.pk, "UPDATE"), \
+            clock.travel(mine.valid_until + dt.timedelta(days=1)):
+        assert expire_overdue_offers.call() == 1
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("sent", "expired")
