@@ -249,10 +249,11 @@ def tracked_sync(func: Callable[..., T]) -> Callable[..., T]:
         except Exception as exc:
             _set_sync(target, sync_state=SyncState.FAILED, sync_failure=sync_failure(exc))
             raise
-        failed = isinstance(target, CalendarSubscription) and type(target).objects.filter(
-            pk=target.pk).exclude(last_error="").exists()
-        _set_sync(target, sync_state=SyncState.FAILED if failed else SyncState.DONE,
-                  sync_failure=SyncFailure.FETCH if failed else "")
+        # A calendar that could not be fetched failed; notes about skipped events did not.
+        failure = getattr(result, "failure", "") if isinstance(
+            target, CalendarSubscription) else ""
+        _set_sync(target, sync_state=SyncState.FAILED if failure else SyncState.DONE,
+                  sync_failure=failure)
         return result
 
     return wrapper

@@ -39,6 +39,7 @@ class ImportResult:
     duplicates: int = 0
     errors: list[dict[str, object]] = field(default_factory=list)
     omitted: int = 0
+    failure: str = ""  # why the source itself could not be fetched (a SyncFailure code)
 
     def add(self, other: ImportResult) -> None:
         self.imported += other.imported

@@ -177,6 +177,10 @@ class SyncStatus(models.Model):
         TLS = "tls", _("No secure connection could be established with the server.")
         PROTOCOL = "protocol", _("The server gave an answer that could not be understood.")
         FETCH = "fetch", _("The calendar could not be fetched or read.")
+        NOT_ALLOWED = "not_allowed", _("Could not reach the calendar: the address is not allowed.")
+        HTTP_ERROR = "http_error", _(
+            "Could not reach the calendar: the server answered with an error.")
+        NO_ANSWER = "no_answer", _("Could not reach the calendar: the server did not answer.")
         UNEXPECTED = "unexpected", _("An unexpected error stopped the sync.")
 
     sync_state = models.CharField(_("sync state"), max_length=10, blank=True,
@@ -232,6 +236,14 @@ _SYNC_ADVICE = {
     SyncStatus.SyncFailure.FETCH: _(
         "Check that the address is a public calendar (ICS) link that opens in your "
         "browser; it is fetched again at the next refresh."),
+    SyncStatus.SyncFailure.HTTP_ERROR: _(
+        "Check that the address is a public calendar (ICS) link that opens in your "
+        "browser; it is fetched again at the next refresh."),
+    SyncStatus.SyncFailure.NO_ANSWER: _(
+        "Check that the address is a public calendar (ICS) link that opens in your "
+        "browser; it is fetched again at the next refresh."),
+    SyncStatus.SyncFailure.NOT_ALLOWED: _(
+        "Calendars are fetched only from public internet addresses; check the address."),
     SyncStatus.SyncFailure.UNEXPECTED: _(
         "Try again later; if it keeps failing, ask your administrator to look at the "
         "worker's log."),

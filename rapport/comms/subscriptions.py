@@ -29,6 +29,18 @@ def fetch_url(url: str) -> str:
     return url
 
 
+def _failure(exc: Exception) -> str:
+    """The failure code shown on the subscription; never the remote answer."""
+    failure = CalendarSubscription.SyncFailure
+    if isinstance(exc, netguard.NotAllowed):
+        return failure.NOT_ALLOWED
+    if isinstance(exc, netguard.FetchError) and str(exc) == "too large":
+        return failure.FETCH
+    if isinstance(exc, netguard.FetchError):
+        return failure.HTTP_ERROR
+    return failure.NO_ANSWER
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, netguard.NotAllowed):
         return _("Could not reach the calendar: the address is not allowed.")
@@ -53,7 +65,8 @@ def refresh(subscription: CalendarSubscription, timeout: float = 20) -> ImportRe
         with translation.override(subscription.workspace.language):
             reason = _reason(exc)
         _done(subscription, subscription.etag, reason)
-        return ImportResult(errors=[{"position": subscription.name, "reason": reason}])
+        return ImportResult(errors=[{"position": subscription.name, "reason": reason}],
+                            failure=_failure(exc))
     if response.status == 304:
         _done(subscription, subscription.etag, "")
         return ImportResult()
