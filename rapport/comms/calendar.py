@@ -14,6 +14,7 @@ from rapport.comms.linking import Linker
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import Meeting, MeetingChange, Source
 from rapport.core.models import Workspace
+from rapport.core.pipeline import follow_up
 
 WINDOW_BEFORE = dt.timedelta(days=730)
 WINDOW_AFTER = dt.timedelta(days=400)
@@ -82,6 +83,10 @@ class CalendarImporter:
                 except Exception as exc:  # noqa: BLE001 - report and go on with the rest
                     self.result.errors.append({"position": f"event {uid}",
                                                "reason": str(exc) or type(exc).__name__})
+            if self.result.imported:
+                follow_up(self.workspace.pk, Meeting.objects.filter(
+                    workspace=self.workspace, uid__in=[u[:500] for u in groups]
+                ).values_list("client_id", flat=True))
         return self.result
 
     def _import_series(self, uid: str, events: list[icalendar.Event],

@@ -21,6 +21,7 @@ from rapport.comms.mailparse import (
 from rapport.comms.mbox import iter_mbox
 from rapport.comms.models import ImportRun, Message, Source
 from rapport.core.models import Workspace
+from rapport.core.pipeline import follow_up
 
 BATCH = 500
 MAX_REPORTED = 1000  # problems listed one by one; beyond that only counted
@@ -123,6 +124,8 @@ class MessageStore:
             ))
         Message.objects.bulk_create(rows, batch_size=BATCH)
         self.result.imported += len(rows)
+        follow_up(self.workspace.pk, {r.client_id for r in rows},
+                  min((r.pk for r in rows if r.pk), default=None))
 
     def _thread_key(self, parsed: ParsedMessage) -> str:
         root = parsed.thread_root
