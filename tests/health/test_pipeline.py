@@ -202,3 +202,26 @@ def test_the_worker_runs_the_follow_up_of_an_upload(workspace, tmp_path):
     assert Message.objects.get(client=client).direction == Direction.INBOUND
     assert Signal.objects.filter(client=client, kind="disrespect").exists()
     assert DBTaskResult.objects.get(task_path=FOLLOW_UP).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db
+def test_the_health_page_says_when_and_from_what_its_verdict_was_made(
+        workspace, owner, owner_http, settings):
+    client = kranich(workspace)
+    message(workspace, client, RUDE)
+    message(workspace, client, "Danke!", outbound=True)
+    follow_up_clients.call(workspace.pk, [client.pk])
+    when = HealthSnapshot.objects.get(client=client).computed_at
+    HealthSnapshot.objects.filter(client=client).update(
+        computed_at=when.replace(hour=22, minute=5, second=0, tzinfo=dt.UTC))
+    page = owner_http.get(reverse("health:client", args=[client.pk])).content.decode()
+    local = when.replace(hour=22, minute=5, second=0, tzinfo=dt.UTC).astimezone(workspace.tz)
+    assert "from 2 messages and 0 invoices" in page
+    assert f"{local:%H:%M}" in page or local.strftime("%-I:%M") in page  # workspace time
+
+    owner.language = "de"
+    owner.save()
+    page = owner_http.get(reverse("health:client", args=[client.pk])).content.decode()
+    assert "Zuletzt aktualisiert am" in page
+    assert "aus 2 Nachrichten und 0 Rechnungen" in page
+    assert f"{local:%H:%M}" in page  # 23:05 in Berlin in winter
