@@ -27,6 +27,10 @@ pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "lena@hoffmann-text.example"
 SETUP = f"""
+from django.core.management import call_command
+
+call_command("migrate", "--no-input", verbosity=0)
+
 from rapport.accounts.models import User
 from rapport.clients.models import Client, Contact
 from rapport.clients.services import set_contact_emails
@@ -79,11 +83,10 @@ def served(tmp_path):
            if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")}
     env.update({"RAPPORT_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1"})
     command = [sys.executable, "-m", "rapport"]
-    subprocess.run([*command, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True,
-                   timeout=120)
+    # Migrate and create a user, a workspace and a client with a known address.
     client_pk = int(subprocess.run([*command, "shell", "-c", SETUP], cwd=ROOT, env=env,
                                    check=True, capture_output=True, text=True,
-                                   timeout=60).stdout.split()[-1])
+                                   timeout=120).stdout.split()[-1])
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([*command, "serve", "--port", str(port)], cwd=ROOT, env=env,
@@ -157,6 +160,7 @@ def test_an_uploaded_rude_mail_shows_its_signal_without_any_other_command(
         page.goto(f"{url}/health/clients/{client_pk}/")
         expect(page.get_by_test_id("assessed")).to_contain_text(
             "from 1 message and 0 invoices")
+        screenshot(page, "serve-health-why-now")
         page.goto(f"{url}/")
         expect(page.get_by_test_id("background")).to_contain_text("healthy")
         expect(page.get_by_test_id("background-warning")).to_have_count(0)
