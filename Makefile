@@ -48,14 +48,17 @@ messages: $(STAMP)
 
 # `rapport serve` runs the web server, the background worker and the scheduler together;
 # Ctrl-C stops all three.
+# Links printed and mailed point at the address served (unless RAPPORT_BASE_URL says otherwise).
+BASE_URL_ENV = RAPPORT_BASE_URL="$${RAPPORT_BASE_URL:-http://$(HOST):$(PORT)}"
+
 demo: install
 	$(BIN)/rapport migrate --no-input
-	$(BIN)/rapport demo
-	$(BIN)/rapport serve --host $(HOST) --port $(PORT)
+	$(BASE_URL_ENV) $(BIN)/rapport demo
+	$(BASE_URL_ENV) $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/rapport migrate --no-input
-	$(BIN)/rapport serve --host $(HOST) --port $(PORT)
+	$(BASE_URL_ENV) $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
 worker: install
 	$(BIN)/rapport worker --tick-every 15
