@@ -91,3 +91,17 @@ def test_the_migrations_match_the_models():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_private_addresses_are_refused_unless_the_operator_allows_them(tmp_path):
+    from django.conf import settings
+
+    assert settings.RAPPORT_ALLOW_PRIVATE_ADDRESSES is False  # not even for the tests
+    base = {"DJANGO_SETTINGS_MODULE": "rapport.settings.production",
+            "SECRET_KEY": "k3y-" + "Zq8#mW2!xR5@vT9$pL1^" * 3,
+            "ALLOWED_HOSTS": "rapport.example.com", "RAPPORT_VAR_DIR": str(tmp_path)}
+    result = _run(["check"], {**base, "RAPPORT_ALLOW_PRIVATE_ADDRESSES": "yes please"})
+    assert result.returncode != 0
+    assert "RAPPORT_ALLOW_PRIVATE_ADDRESSES='yes please' is not a boolean" in result.stderr
+    result = _run(["check"], {**base, "RAPPORT_MAX_UPLOAD_MB": "0"})
+    assert "RAPPORT_MAX_UPLOAD_MB must be at least 1" in result.stderr

@@ -242,8 +242,21 @@ def check_issuable(invoice: Invoice) -> None:
     start, end = invoice.service_start, invoice.service_end
     if start and end and end < start:
         problems.append(_("The service period ends before it starts."))
+    problems += deposit_currency_problems(invoice)
     if problems:
         raise ValidationError(problems)
+
+
+def deposit_currency_problems(invoice: Invoice) -> list[str]:
+    """A final invoice deducts paid deposits: only in their own currency, never converted
+    (the client paid those amounts, not their value in another currency)."""
+    if invoice.kind != Invoice.Kind.FINAL or invoice.project is None:
+        return []
+    return [_("The deposit %(number)s is in %(deposit)s; issue the final invoice in "
+              "%(deposit)s too, so it can deduct it.")
+            % {"number": d.number, "deposit": d.currency}
+            for d in paid_deposits(invoice.project, exclude=invoice)
+            if d.currency != invoice.currency]
 
 
 def next_number(workspace: Workspace, issued_on: dt.date) -> str:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client
 from rapport.comms.models import CalendarSubscription, MailAccount, Meeting, MeetingLog
+from rapport.core import netguard
 from rapport.core.models import Workspace
+from rapport.core.uploads import max_upload_bytes
 
 UPLOAD_SUFFIXES = (".mbox", ".mbx", ".eml", ".ics", ".ical", ".txt", "")
 
@@ -21,8 +26,30 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Mail or calendar file"),
                            help_text=_("An .mbox or .eml export, or an .ics calendar."))
 
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.fields["file"].help_text = _(
+            "An .mbox or .eml export, or an .ics calendar; at most %(mb)d MB."
+        ) % {"mb": settings.RAPPORT_MAX_UPLOAD_MB}
+
+    def _too_large(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("The file is larger than %(mb)d MB, the most one upload may bring. Export "
+              "a shorter period, or split the mbox into several files."),
+            code="too_large", params={"mb": settings.RAPPORT_MAX_UPLOAD_MB})
+
+    def clean(self) -> dict[str, Any]:
+        if self.too_large:
+            # The upload was stopped while it arrived: say why instead of "required".
+            self.errors.pop("file", None)
+            self.add_error("file", self._too_large())
+        return super().clean()
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > max_upload_bytes():
+            raise self._too_large()
         name = (upload.name or "").lower()
         suffix = "." + name.rsplit(".", 1)[1] if "." in name else ""
         if suffix not in UPLOAD_SUFFIXES:
@@ -95,13 +122,44 @@ class MailAccountForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["port"].validators.append(MaxValueValidator(65535))
         if self.instance.pk:
             self.fields["password"].required = False
             self.fields["password"].help_text = _("Leave empty to keep the stored password.")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        host, port = (data.get("host") or "").strip(), data.get("port")
+        if host and port and 0 < port < 65536:
+            try:
+                _check_address(host, port)
+            except forms.ValidationError as exc:
+                self.add_error("host", exc)
+        return data
+
+
+class CalendarURLField(forms.URLField):
+    """An http(s) address; `webcal://` (what calendar apps hand out) is read as https."""
+
+    def to_python(self, value: Any) -> str:
+        text = (value or "").strip()
+        if text.lower().startswith("webcal://"):
+            text = "https://" + text[len("webcal://"):]
+        return super().to_python(text)
+
+
+def _check_address(host: str, port: int) -> None:
+    try:
+        netguard.check_host(host, port)
+    except netguard.NotAllowed as exc:
+        raise forms.ValidationError(
+            _("This address points into a private network and is not allowed here."),
+            code="private_address") from exc
+
 
 class SubscriptionForm(forms.ModelForm):
-    url = forms.URLField(label=_("ICS address"), max_length=1000, assume_scheme="https")
+    url = CalendarURLField(label=_("ICS address"), max_length=1000, assume_scheme="https",
+                           help_text=_("An https, http or webcal address."))
 
     class Meta:
         model = CalendarSubscription
@@ -111,4 +169,10 @@ class SubscriptionForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if not url.startswith(("http://", "https://")):
             raise forms.ValidationError(_("Use an http or https address."))
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a valid URL.")) from exc
+        _check_address(parts.hostname or "", port)
         return url

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from rapport.comms import jobs
 from rapport.comms.linking import Linker
 from rapport.comms.mailparse import (
+    MAX_RAW_BYTES,
     ParsedMessage,
     ParseError,
     is_reply_subject,
@@ -24,6 +28,9 @@ from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
 
 BATCH = 500
+log = logging.getLogger(__name__)
+BATCH_BYTES = 32 * 1024 * 1024  # a batch of large messages is written earlier
+BATCH_SECONDS = 5.0  # so the count on the inbox moves and the lease is renewed often
 MAX_REPORTED = 1000  # problems listed one by one; beyond that only counted
 
 
@@ -106,26 +113,46 @@ class MessageStore:
                                            dedup_key__in=list(by_key))
                     .values_list("dedup_key", flat=True))
         self.result.duplicates += len(known)
-        rows = []
-        for key, (_position, parsed) in by_key.items():
+        rows: list[tuple[str, Message]] = []
+        for key, (position, parsed) in by_key.items():
             if key in known:
                 continue
-            recipients = parsed.to + parsed.cc
-            direction, client_id, contact_id = self.linker.classify(parsed.from_address,
-                                                                    recipients)
-            rows.append(Message(
-                workspace=self.workspace, dedup_key=key, message_id=parsed.message_id,
-                in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed),
-                from_address=parsed.from_address, from_name=parsed.from_name,
-                to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
-                date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
-                direction=direction, attachments=parsed.attachments, client_id=client_id,
-                contact_id=contact_id, source=self.source,
-            ))
-        Message.objects.bulk_create(rows, batch_size=BATCH)
-        self.result.imported += len(rows)
-        follow_up(self.workspace.pk, {r.client_id for r in rows},
-                  min((r.pk for r in rows if r.pk), default=None))
+            try:
+                rows.append((position, self._row(key, parsed)))
+            except Exception as exc:  # noqa: BLE001 - skip this message, keep the batch
+                log.warning("message at %s not stored", position, exc_info=True)
+                self.result.report(position, f"could not be stored ({type(exc).__name__})")
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create([row for _p, row in rows], batch_size=BATCH)
+            self.result.imported += len(rows)
+        except DatabaseError:
+            # One bad row fails the whole insert: store them one by one, skip the bad ones.
+            for position, row in rows:
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                    self.result.imported += 1
+                except DatabaseError as exc:
+                    log.warning("message at %s not stored", position, exc_info=True)
+                    self.result.report(position,
+                                       f"could not be stored ({type(exc).__name__})")
+        follow_up(self.workspace.pk, {row.client_id for _p, row in rows},
+                  min((row.pk for _p, row in rows if row.pk), default=None))
+
+    def _row(self, key: str, parsed: ParsedMessage) -> Message:
+        recipients = parsed.to + parsed.cc
+        direction, client_id, contact_id = self.linker.classify(parsed.from_address,
+                                                                recipients)
+        return Message(
+            workspace=self.workspace, dedup_key=key, message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed)[:500],
+            from_address=parsed.from_address, from_name=parsed.from_name,
+            to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
+            date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
+            direction=direction, attachments=parsed.attachments, client_id=client_id,
+            contact_id=contact_id, source=self.source,
+        )
 
     def _thread_key(self, parsed: ParsedMessage) -> str:
         root = parsed.thread_root
@@ -152,12 +179,21 @@ def import_raw_messages(
 
 
 def _add_raw(store: MessageStore, position: str, raw: bytes,
-             fallback_date: dt.datetime | None = None) -> None:
+             fallback_date: dt.datetime | None = None, truncated: bool = False) -> None:
+    """Parse and queue one message; whatever is wrong with it is recorded against its
+    position and the import goes on with the next one."""
     try:
-        parsed = parse_bytes(raw)
+        parsed = parse_bytes(raw[:MAX_RAW_BYTES])
     except ParseError as exc:
         store.error(position, str(exc))
         return
+    except Exception as exc:  # noqa: BLE001 - one message must never stop an import
+        log.warning("unreadable message at %s", position, exc_info=True)
+        store.error(position, f"unreadable message ({type(exc).__name__})")
+        return
+    if truncated or len(raw) > MAX_RAW_BYTES:
+        parsed.warnings.append(f"larger than {MAX_RAW_BYTES // (1024 * 1024)} MB; "
+                               "only the beginning was read")
     if parsed.date is None and fallback_date is not None:
         parsed.date = fallback_date
     store.add(parsed, position)
@@ -174,20 +210,24 @@ def import_mbox(
     base = (run.imported, run.duplicates, list(run.errors)) if run else (0, 0, [])
 
     def checkpoint() -> None:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(
-                done_bytes=offset, imported=base[0] + store.result.imported,
+        if run is not None:  # renews the worker's lease; raises if another worker took over
+            jobs.checkpoint(
+                run, done_bytes=offset, imported=base[0] + store.result.imported,
                 duplicates=base[1] + store.result.duplicates,
                 errors=base[2] + store.result.errors,
             )
 
+    pending_bytes, since = 0, time.monotonic()
     with path.open("rb") as stream:
-        for raw in iter_mbox(stream, start):
+        for raw in iter_mbox(stream, start, max_bytes=MAX_RAW_BYTES):
             _add_raw(store, f"message {raw.number}, line {raw.line}", raw.data,
-                     _separator_date(raw.separator))
+                     _separator_date(raw.separator), truncated=raw.truncated)
             offset = raw.end_offset
-            if len(store.pending) >= BATCH:
+            pending_bytes += len(raw.data)
+            if (len(store.pending) >= BATCH or pending_bytes >= BATCH_BYTES
+                    or time.monotonic() - since >= BATCH_SECONDS):
                 store.flush(checkpoint)
+                pending_bytes, since = 0, time.monotonic()
                 if progress:
                     progress(offset, store.result.imported)
     store.flush(checkpoint)
@@ -197,7 +237,13 @@ def import_mbox(
 
 
 def import_eml(workspace: Workspace, path: Path) -> ImportResult:
-    return import_raw_messages(workspace, [(path.name, path.read_bytes())], Source.EML)
+    """One message; of a huge file only the first MAX_RAW_BYTES are read."""
+    store = MessageStore(workspace, Source.EML)
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_RAW_BYTES + 1)
+    _add_raw(store, path.name, raw, truncated=len(raw) > MAX_RAW_BYTES)
+    store.flush()
+    return store.result
 
 
 def import_mail_file(

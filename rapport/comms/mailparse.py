@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import email
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -21,6 +22,16 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp12
                     "windows-1252": "cp1252"}
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|fw|fwd|wg|antw|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
 _MSGID = re.compile(r"<[^<>\s]+>")
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(?<=\?=)\s+(?==\?)")
+
+# Limits for one message, so one huge mail cannot take the memory or the time of all.
+MAX_RAW_BYTES = 10 * 1024 * 1024     # read (and fetched over IMAP) at most this much
+MAX_STORED_CHARS = 1_000_000         # text kept of one message
+MAX_ANALYSED_CHARS = 200_000         # = rapport.signals.detectors.MAX_ANALYSED_CHARS
+MAX_HTML_CHARS = 2_000_000           # HTML converted to text
+_EARLIEST = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
+_LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
 
 class ParseError(ValueError):
@@ -91,49 +102,100 @@ def _param(value: str, name: str) -> str:
     return found.group(1).strip() if found else ""
 
 
-def _decode_words(value: str) -> str:
-    """RFC 2047 encoded words to text; unfolded."""
-    value = value.replace("\r", "").replace("\n", "")
+def _readable(value: str, warnings: list[str] | None = None) -> str:
+    """Raw 8-bit bytes in a header (kept by the parser as surrogates) read as UTF-8, or as
+    Windows-1252 when they are not UTF-8."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if warnings is not None:
+            warnings.append("header with raw 8-bit characters, read as Windows-1252")
+        return raw.decode("cp1252", errors="replace")
+
+
+def _decode_word(charset: str, encoding: str, text: str) -> str | None:
+    try:
+        if encoding in "bB":
+            data = binascii.a2b_base64(text + "=" * (-len(text) % 4), strict_mode=True)
+        else:
+            if re.search(r"=(?![0-9A-Fa-f]{2})", text):
+                return None
+            data = quopri.decodestring(text.replace("_", " ").encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeError):
+        return None
+    name = charset.split("*", 1)[0].lower()
+    try:
+        return data.decode(_CHARSET_ALIASES.get(name, name), errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _decode_words(value: str, warnings: list[str] | None = None) -> str:
+    """RFC 2047 encoded words to text, unfolded; a broken word stays as it was written."""
+    value = _readable(value, warnings).replace("\r", "").replace("\n", "")
     if "=?" not in value:
         return value.strip()
-    try:
-        return str(make_header(decode_header(value))).strip()
-    except (LookupError, ValueError, UnicodeError):
-        return value.strip()
+    broken = False
+
+    def word(match: re.Match[str]) -> str:
+        nonlocal broken
+        decoded = _decode_word(*match.groups())
+        if decoded is None:
+            broken = True
+            return match.group(0)
+        return decoded
+
+    text = _ENCODED_WORD.sub(word, _BETWEEN_WORDS.sub("", value))
+    if broken and warnings is not None:
+        warnings.append(f"broken encoded header {value[:80]!r}, kept as written")
+    return text.strip()
 
 
 def decode_part(part: EmailMessage, charset: str, warnings: list[str]) -> str:
     payload = part.get_payload(decode=True)
     if payload is None:
         return ""
-    charset = (charset or "cp1252").lower()
+    charset = _readable(charset or "cp1252").lower()
     charset = _CHARSET_ALIASES.get(charset, charset)
     try:
         return payload.decode(charset, errors="replace")
-    except LookupError:
-        warnings.append(f"unknown charset {charset!r}, read as Windows-1252")
+    except (LookupError, UnicodeError, ValueError):
+        warnings.append(f"unknown charset {charset[:40]!r}, read as Windows-1252")
         return payload.decode("cp1252", errors="replace")
 
 
-def _addresses(headers: dict[str, str], name: str) -> list[tuple[str, str]]:
-    text = headers.get(name, "")
+def _addresses(headers: dict[str, str], name: str,
+               warnings: list[str] | None = None) -> list[tuple[str, str]]:
+    text = _readable(headers.get(name, ""), warnings)
     if not text:
         return []
-    pairs = getaddresses([text.replace("\r", "").replace("\n", "")])
+    try:
+        pairs = getaddresses([text.replace("\r", "").replace("\n", "")])
+    except Exception:  # noqa: BLE001 - a header the parser cannot split has no addresses
+        if warnings is not None:
+            warnings.append(f"unreadable {name} header")
+        return []
     return [(_decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a]
 
 
 def _date(headers: dict[str, str], warnings: list[str]) -> dt.datetime | None:
-    text = headers.get("date", "").strip()
+    text = _readable(headers.get("date", "")).strip()
     if not text:
         return None
     try:
         value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        warnings.append(f"unreadable date {text!r}")
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        if not _EARLIEST <= value <= _LATEST:
+            raise ValueError("out of range")
+    except Exception:  # noqa: BLE001 - any date the parser chokes on is unreadable
+        warnings.append(f"unreadable date {text[:80]!r}")
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
     return value
 
 
@@ -153,8 +215,8 @@ def _body_and_attachments(msg: EmailMessage, warnings: list[str]
             filename and ctype not in {"text/plain", "text/html"}
         ):
             payload = part.get_payload(decode=True) or b""
-            attachments.append({"name": _decode_words(filename), "size": len(payload),
-                                "type": ctype})
+            attachments.append({"name": _safe(_decode_words(filename))[:255],
+                                "size": len(payload), "type": _safe(ctype)[:100]})
             continue
         charset = _param(content_type, "charset")
         if ctype == "text/plain" and not plain:
@@ -164,8 +226,28 @@ def _body_and_attachments(msg: EmailMessage, warnings: list[str]
     if plain.strip():
         return plain.strip(), attachments
     if html:
+        if len(html) > MAX_HTML_CHARS:
+            warnings.append("very long HTML text; only its beginning was read")
+            html = html[:MAX_HTML_CHARS]
         return html_to_text(html), attachments
     return "", attachments
+
+
+def _safe(text: str) -> str:
+    """Text any database stores: no NUL, no lone surrogates."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
+def _capped_body(body: str, warnings: list[str]) -> str:
+    body = _safe(body)
+    if len(body) > MAX_STORED_CHARS:
+        warnings.append(f"text longer than {MAX_STORED_CHARS // 1000} KB; only its "
+                        "beginning is kept")
+        body = body[:MAX_STORED_CHARS]
+    if len(body) > MAX_ANALYSED_CHARS:
+        warnings.append(f"only the first {MAX_ANALYSED_CHARS // 1000} KB of the text are "
+                        "checked for warning signs")
+    return body
 
 
 def parse_bytes(raw: bytes) -> ParsedMessage:
@@ -182,25 +264,37 @@ def parse_message(msg: EmailMessage) -> ParsedMessage:
     headers = _raw_headers(msg)
     if not headers:
         raise ParseError("no headers")
-    senders = _addresses(headers, "from")
+    senders = _addresses(headers, "from", warnings)
     from_name, from_address = senders[0] if senders else ("", "")
-    message_id = _first_id(headers.get("message-id", ""))
-    in_reply_to = _first_id(headers.get("in-reply-to", ""))
-    references = _MSGID.findall(headers.get("references", ""))
+    message_id = _safe(_first_id(_readable(headers.get("message-id", ""))))
+    in_reply_to = _safe(_first_id(_readable(headers.get("in-reply-to", ""))))
+    references = [_safe(r)[:500] for r in _MSGID.findall(_readable(headers.get("references",
+                                                                               "")))]
     try:
         body, attachments = _body_and_attachments(msg, warnings)
-    except Exception as exc:  # noqa: BLE001
-        raise ParseError(f"broken MIME structure: {exc}") from exc
+    except Exception:  # noqa: BLE001 - keep what can be read, say that it is rough
+        warnings.append("broken MIME structure; the text is kept as it came")
+        body, attachments = _raw_body(msg), []
     if not from_address and not message_id and not body:
         raise ParseError("no sender, no Message-ID and no text")
     return ParsedMessage(
         message_id=message_id, in_reply_to=in_reply_to, references=references,
-        from_address=from_address[:254], from_name=from_name[:200],
-        to=[a for _n, a in _addresses(headers, "to")],
-        cc=[a for _n, a in _addresses(headers, "cc")],
-        date=_date(headers, warnings), subject=_decode_words(headers.get("subject", ""))[:500],
-        body_text=body.replace("\x00", ""), attachments=attachments, warnings=warnings,
+        from_address=_safe(from_address)[:254], from_name=_safe(from_name)[:200],
+        to=[_safe(a) for _n, a in _addresses(headers, "to", warnings)],
+        cc=[_safe(a) for _n, a in _addresses(headers, "cc", warnings)],
+        date=_date(headers, warnings),
+        subject=_safe(_decode_words(headers.get("subject", ""), warnings))[:500],
+        body_text=_capped_body(body, warnings), attachments=attachments,
+        warnings=list(dict.fromkeys(warnings)),
     )
+
+
+def _raw_body(msg: EmailMessage) -> str:
+    try:
+        payload = msg.get_payload()
+    except Exception:  # noqa: BLE001
+        return ""
+    return payload if isinstance(payload, str) else ""
 
 
 def _first_id(text: str) -> str:

@@ -25,17 +25,21 @@ class RawMessage:
     end_offset: int
     data: bytes
     separator: bytes
+    truncated: bool = False
 
 
 def _is_separator(line: bytes, previous_blank: bool) -> bool:
     return line.startswith(b"From ") and previous_blank and bool(_SEPARATOR.match(line))
 
 
-def iter_mbox(stream: BinaryIO, start_offset: int = 0) -> Iterator[RawMessage]:
-    """Yield the messages of an mbox stream, beginning at `start_offset`."""
+def iter_mbox(stream: BinaryIO, start_offset: int = 0,
+              max_bytes: int = 10 * 1024 * 1024) -> Iterator[RawMessage]:
+    """Yield the messages of an mbox stream, beginning at `start_offset`. Of a message
+    larger than `max_bytes` only the beginning is kept (and `truncated` is set)."""
     stream.seek(start_offset)
     offset = start_offset
     lines: list[bytes] = []
+    size = 0
     separator = b""
     number = 0
     first_line = 0
@@ -44,17 +48,19 @@ def iter_mbox(stream: BinaryIO, start_offset: int = 0) -> Iterator[RawMessage]:
         if _is_separator(line, previous_blank):
             if lines or separator:
                 number += 1
-                yield RawMessage(number, first_line, offset, _join(lines), separator)
-            separator, lines, first_line = line, [], line_no
-        elif line.startswith(b">") and _QUOTED_FROM.match(line):
-            lines.append(line[1:])
+                yield RawMessage(number, first_line, offset, _join(lines), separator,
+                                 size > max_bytes)
+            separator, lines, first_line, size = line, [], line_no, 0
         else:
-            lines.append(line)
+            size += len(line)
+            if size <= max_bytes:
+                lines.append(line[1:] if line.startswith(b">") and _QUOTED_FROM.match(line)
+                             else line)
         offset += len(line)
         previous_blank = line in (b"\n", b"\r\n")
     if lines or separator:
         number += 1
-        yield RawMessage(number, first_line, offset, _join(lines), separator)
+        yield RawMessage(number, first_line, offset, _join(lines), separator, size > max_bytes)
 
 
 def _join(lines: list[bytes]) -> bytes:

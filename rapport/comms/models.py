@@ -71,7 +71,11 @@ class Message(WorkspaceOwned):
 
 
 class ImportRun(WorkspaceOwned):
-    """One import of a file (CLI or upload): progress, counts and every bad item."""
+    """One import of a file (CLI or upload): progress, counts and every bad item.
+
+    A worker holds a running import on a lease (`worker` + `heartbeat_at`, renewed with
+    every batch); see `rapport.comms.jobs` for how a dead worker's import is taken over.
+    """
 
     class Kind(models.TextChoices):
         MAIL = "mail", _("Email")
@@ -82,6 +86,12 @@ class ImportRun(WorkspaceOwned):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        FILE_MISSING = "file_missing", _("The uploaded file is no longer on the server.")
+        UNREADABLE = "unreadable", _("The file could not be read.")
+        INTERRUPTED = "interrupted", _("The import was interrupted several times.")
+        UNEXPECTED = "unexpected", _("An unexpected error stopped the import.")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
@@ -95,6 +105,13 @@ class ImportRun(WorkspaceOwned):
     errors = models.JSONField(_("problems"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    failure = models.CharField(_("reason"), max_length=20, choices=Failure.choices,
+                               blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -114,8 +131,114 @@ class ImportRun(WorkspaceOwned):
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
 
+    @property
+    def queued_too_long(self) -> bool:
+        from rapport.comms.jobs import waiting_too_long
 
-class MailAccount(WorkspaceOwned):
+        return self.state == self.State.QUEUED and waiting_too_long(
+            self.queued_at or self.created_at)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Queued for longer than a running worker would leave it: probably none runs."""
+        from rapport.comms.jobs import worker_busy
+
+        return self.queued_too_long and not worker_busy()
+
+    @property
+    def worker_busy(self) -> bool:
+        from rapport.comms.jobs import worker_busy
+
+        return self.queued_too_long and worker_busy()
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == self.State.FAILED and self.failure != self.Failure.FILE_MISSING
+
+    @property
+    def failure_advice(self) -> str:
+        """What the user can do about the failure, in their language."""
+        return str(_IMPORT_ADVICE.get(self.failure, _IMPORT_ADVICE[self.Failure.UNEXPECTED]))
+
+
+class SyncStatus(models.Model):
+    """Where the background sync of an account or a subscription stands, for the inbox."""
+
+    class SyncState(models.TextChoices):
+        IDLE = "", _("Not synced yet")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class SyncFailure(models.TextChoices):
+        LOGIN = "login", _("The server did not accept the user name or password.")
+        CONNECT = "connect", _("The server could not be reached.")
+        TLS = "tls", _("No secure connection could be established with the server.")
+        PROTOCOL = "protocol", _("The server gave an answer that could not be understood.")
+        FETCH = "fetch", _("The calendar could not be fetched or read.")
+        UNEXPECTED = "unexpected", _("An unexpected error stopped the sync.")
+
+    sync_state = models.CharField(_("sync state"), max_length=10, blank=True,
+                                  choices=SyncState.choices, default=SyncState.IDLE)
+    sync_failure = models.CharField(max_length=20, blank=True, choices=SyncFailure.choices)
+    sync_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def sync_active(self) -> bool:
+        return self.sync_state in {self.SyncState.QUEUED, self.SyncState.RUNNING}
+
+    @property
+    def sync_advice(self) -> str:
+        return str(_SYNC_ADVICE.get(self.sync_failure, _SYNC_ADVICE["unexpected"]))
+
+    @property
+    def sync_waiting_for_worker(self) -> bool:
+        from rapport.comms.jobs import waiting_too_long, worker_busy
+
+        return (self.sync_state == self.SyncState.QUEUED
+                and waiting_too_long(self.sync_queued_at) and not worker_busy())
+
+
+_IMPORT_ADVICE = {
+    ImportRun.Failure.FILE_MISSING: _(
+        "Upload the file again; messages imported so far are kept and not imported twice."),
+    ImportRun.Failure.UNREADABLE: _(
+        "Check that it is an .mbox, .eml or .ics file and try again, or upload it again."),
+    ImportRun.Failure.INTERRUPTED: _(
+        "The background worker stopped while working on it. Messages imported so far are "
+        "kept. Try again; if it happens again, ask your administrator to look at the "
+        "worker's log."),
+    ImportRun.Failure.UNEXPECTED: _(
+        "Messages imported so far are kept. Try again; if it fails again, ask your "
+        "administrator to look at the worker's log."),
+}
+_SYNC_ADVICE = {
+    SyncStatus.SyncFailure.LOGIN: _(
+        "Check the user name and password under “Edit”, then sync again."),
+    SyncStatus.SyncFailure.CONNECT: _(
+        "Check the server name and port under “Edit” and that the server is online, "
+        "then sync again."),
+    SyncStatus.SyncFailure.TLS: _(
+        "Check the security setting and the port under “Edit” (TLS usually uses port "
+        "993, STARTTLS port 143)."),
+    SyncStatus.SyncFailure.PROTOCOL: _(
+        "Check the server settings under “Edit”; if they are right, sync again later."),
+    SyncStatus.SyncFailure.FETCH: _(
+        "Check that the address is a public calendar (ICS) link that opens in your "
+        "browser; it is fetched again at the next refresh."),
+    SyncStatus.SyncFailure.UNEXPECTED: _(
+        "Try again later; if it keeps failing, ask your administrator to look at the "
+        "worker's log."),
+}
+
+
+class MailAccount(SyncStatus, WorkspaceOwned):
     """An IMAP account; the password is stored encrypted (see `crypto.py`)."""
 
     class Security(models.TextChoices):
@@ -146,6 +269,14 @@ class MailAccount(WorkspaceOwned):
     def folder_names(self) -> list[str]:
         return [f.strip() for f in self.folders.split(",") if f.strip()]
 
+    @property
+    def sync_new_messages(self) -> int:
+        """Messages the running sync has stored so far (the inbox shows it live)."""
+        if self.sync_started_at is None:
+            return 0
+        return Message.objects.filter(workspace_id=self.workspace_id, source=Source.IMAP,
+                                      imported_at__gte=self.sync_started_at).count()
+
 
 class MailFolderState(WorkspaceOwned):
     """Where incremental sync stands in one folder: UIDVALIDITY and the last UID imported."""
@@ -164,7 +295,7 @@ class MailFolderState(WorkspaceOwned):
         return f"{self.account}/{self.folder}"
 
 
-class CalendarSubscription(WorkspaceOwned):
+class CalendarSubscription(SyncStatus, WorkspaceOwned):
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("ICS address"), max_length=1000)
     etag = models.CharField(max_length=200, blank=True, editable=False)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
+from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
-from rapport.comms.mailimport import ImportResult, import_mail_file
+from rapport.comms.mailimport import import_mail_file
 from rapport.comms.models import ImportRun, MeetingLog, PendingFee
 from rapport.core.models import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def upload_dir() -> Path:
@@ -78,46 +82,49 @@ def save_upload(workspace: Workspace, upload: UploadedFile) -> ImportRun:
             out.write(chunk)
             size += len(chunk)
     return ImportRun.objects.create(workspace=workspace, kind=kind_of(name), filename=name,
-                                    path=str(target), total_bytes=size)
+                                    path=str(target), total_bytes=size,
+                                    queued_at=timezone.now())
 
 
 def run_import(run: ImportRun) -> ImportRun:
-    """Run (or resume) an import; claimed with a conditional update so it runs once."""
-    claimed = ImportRun.objects.filter(
-        pk=run.pk, state__in=[ImportRun.State.QUEUED, ImportRun.State.RUNNING]
-    ).update(state=ImportRun.State.RUNNING)
-    if not claimed:
+    """Run (or take over) an import under a lease; see `rapport.comms.jobs`.
+
+    A file that cannot be read ends the run failed with a reason; a database error leaves
+    it running, so the lease expires and the next worker tries again from the checkpoint.
+    """
+    if not jobs.claim(run):
+        run.refresh_from_db()
         return run
     run.refresh_from_db()
     path = Path(run.path)
     try:
         if run.kind == ImportRun.Kind.CALENDAR:
             result = import_ics(run.workspace, path.read_bytes())
-            _finish(run, result, imported=result.imported, duplicates=result.duplicates,
-                    errors=result.errors)
+            done = {"imported": result.imported, "duplicates": result.duplicates,
+                    "errors": result.errors}
         else:
-            def progress(done: int, _imported: int) -> None:
-                ImportRun.objects.filter(pk=run.pk).update(done_bytes=done)
-
-            result = import_mail_file(run.workspace, path, run=run, progress=progress)
-            run.refresh_from_db()
+            result = import_mail_file(run.workspace, path, run=run)
             if path.suffix.lower() == ".eml":
-                _finish(run, result, imported=result.imported,
-                        duplicates=result.duplicates, errors=result.errors)
+                done = {"imported": result.imported, "duplicates": result.duplicates,
+                        "errors": result.errors}
             else:
-                _finish(run, result, imported=run.imported, duplicates=run.duplicates,
-                        errors=run.errors)
-    except OSError as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            state=ImportRun.State.FAILED, finished_at=timezone.now(),
-            errors=[*run.errors, {"position": run.filename, "reason": str(exc)}])
+                run.refresh_from_db()
+                done = {"imported": run.imported, "duplicates": run.duplicates,
+                        "errors": run.errors}
+    except jobs.LeaseLost:
+        log.warning("import %s was taken over by another worker", run.pk)
+    except FileNotFoundError:
+        jobs.finish(run, state=ImportRun.State.FAILED, failure=ImportRun.Failure.FILE_MISSING)
+    except OSError:
+        log.exception("import %s: the file could not be read", run.pk)
+        jobs.finish(run, state=ImportRun.State.FAILED, failure=ImportRun.Failure.UNREADABLE)
+    except DatabaseError:
+        raise
+    except Exception:
+        log.exception("import %s failed", run.pk)
+        jobs.finish(run, state=ImportRun.State.FAILED, failure=ImportRun.Failure.UNEXPECTED)
     else:
-        path.unlink(missing_ok=True)
+        if jobs.finish(run, done_bytes=run.total_bytes, **done):
+            path.unlink(missing_ok=True)
     run.refresh_from_db()
     return run
-
-
-def _finish(run: ImportRun, _result: ImportResult, **fields: object) -> None:
-    ImportRun.objects.filter(pk=run.pk).update(
-        state=ImportRun.State.DONE, finished_at=timezone.now(), done_bytes=run.total_bytes,
-        **fields)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
 
@@ -34,7 +33,7 @@ def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
     since = now - dt.timedelta(weeks=WEEKS)
     messages = list(
         Message.objects.filter(workspace_id=client.workspace_id, client=client)
-        .order_by("date").values_list("date", "direction", "thread_key", "body_text")
+        .order_by("date").values_list("date", "direction")
     )
     recent = [m for m in messages if m[0] >= since]
     inbound = [m for m in messages if m[1] == Direction.INBOUND]
@@ -47,7 +46,7 @@ def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
     late_reschedules = MeetingChange.objects.filter(
         workspace_id=client.workspace_id, meeting__client=client,
         kind=MeetingChange.Kind.RESCHEDULED, lead_time__lt=dt.timedelta(hours=24)).count()
-    answers = answer_times(messages)
+    answers = answer_times(client)
     return CommsCounts(
         messages_per_week=round(len(recent) / WEEKS, 1),
         inbound=len(inbound), outbound=len(messages) - len(inbound),
@@ -59,27 +58,14 @@ def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
     )
 
 
-def answer_times(messages: list[tuple]) -> list[dt.timedelta]:
-    """For each question of mine (a message with '?'), the time to the client's next reply
-    in the same thread."""
-    by_thread: dict[str, list[tuple]] = defaultdict(list)
-    for message in messages:
-        by_thread[message[2]].append(message)
-    times = []
-    for thread in by_thread.values():
-        asked: dt.datetime | None = None
-        for date, direction, _key, body in thread:
-            if direction == Direction.OUTBOUND and asked is None and "?" in _own_text(body):
-                asked = date
-            elif direction == Direction.INBOUND and asked is not None:
-                times.append(date - asked)
-                asked = None
-    return times
+def answer_times(client: Client) -> list[dt.timedelta]:
+    """For each question of mine, the time to the client's answer — the same questions
+    and answers (found by thread and by In-Reply-To/References) that the "does not
+    respond" signal judges, so the two never disagree."""
+    from rapport.signals.facts import client_waits
 
-
-def _own_text(body: str) -> str:
-    """The message without quoted lines of earlier messages."""
-    return "\n".join(line for line in body.splitlines() if not line.startswith(">"))
+    return [wait.answer.date - wait.question.date for wait in client_waits(client)
+            if wait.answer is not None]
 
 
 @dataclass

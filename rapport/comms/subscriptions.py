@@ -1,47 +1,66 @@
-"""ICS subscriptions: fetch a calendar by URL and import it like a file."""
+"""ICS subscriptions: fetch a calendar by URL and import it like a file.
+
+The fetch goes through `rapport.core.netguard`: public addresses only (checked again on
+every redirect and at connect time), a size and a time limit, and errors the user sees
+say what went wrong in general terms, never what the remote side answered.
+"""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import logging
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import CalendarSubscription, Source
+from rapport.core import netguard
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
-def refresh(subscription: CalendarSubscription, timeout: float = 30) -> ImportResult:
-    url = subscription.url
-    if url.startswith("webcal://"):
-        url = "https://" + url[len("webcal://"):]
-    if not url.startswith(("http://", "https://")):
-        _done(subscription, "", "only http and https addresses")
-        return ImportResult(errors=[{"position": url, "reason": "only http and https"}])
-    request = urllib.request.Request(url, headers={"User-Agent": "Rapport calendar sync"})  # noqa: S310
+def fetch_url(url: str) -> str:
+    """The address to fetch: `webcal://` is https."""
+    if url.lower().startswith("webcal://"):
+        return "https://" + url[len("webcal://"):]
+    return url
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, netguard.NotAllowed):
+        return _("Could not reach the calendar: the address is not allowed.")
+    if isinstance(exc, netguard.FetchError) and str(exc) == "too large":
+        return _("Could not import the calendar: it is larger than %(mb)d MB.") % {
+            "mb": MAX_BYTES // (1024 * 1024)}
+    if isinstance(exc, netguard.FetchError):
+        return _("Could not reach the calendar: the server answered with an error.")
+    return _("Could not reach the calendar: the server did not answer.")
+
+
+@jobs.tracked_sync
+def refresh(subscription: CalendarSubscription, timeout: float = 20) -> ImportResult:
+    url = fetch_url(subscription.url)
+    headers = {"User-Agent": "Rapport calendar sync", "Accept": "text/calendar"}
     if subscription.etag:
-        request.add_header("If-None-Match", subscription.etag)
+        headers["If-None-Match"] = subscription.etag
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data = response.read(MAX_BYTES + 1)
-            etag = response.headers.get("ETag", "")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            _done(subscription, subscription.etag, "")
-            return ImportResult()
-        _done(subscription, subscription.etag, f"HTTP {exc.code}")
-        return ImportResult(errors=[{"position": url, "reason": f"HTTP {exc.code}"}])
-    except (urllib.error.URLError, OSError) as exc:
-        _done(subscription, subscription.etag, str(exc))
-        return ImportResult(errors=[{"position": url, "reason": str(exc)}])
-    if len(data) > MAX_BYTES:
-        _done(subscription, "", "calendar too large")
-        return ImportResult(errors=[{"position": url, "reason": "calendar too large"}])
-    result = import_ics(subscription.workspace, data, source=Source.ICS_URL)
-    _done(subscription, etag[:200], "; ".join(e["reason"] for e in result.errors)[:1000])
+        response = netguard.fetch(url, headers=headers, max_bytes=MAX_BYTES, timeout=timeout)
+    except (netguard.NotAllowed, netguard.Unreachable, netguard.FetchError) as exc:
+        log.info("calendar subscription %s: %s (%r)", subscription.pk, exc, exc.__cause__)
+        with translation.override(subscription.workspace.language):
+            reason = _reason(exc)
+        _done(subscription, subscription.etag, reason)
+        return ImportResult(errors=[{"position": subscription.name, "reason": reason}])
+    if response.status == 304:
+        _done(subscription, subscription.etag, "")
+        return ImportResult()
+    result = import_ics(subscription.workspace, response.body, source=Source.ICS_URL)
+    etag = response.headers.get("ETag", "") or ""
+    notes = "; ".join(f"{e['position']}: {e['reason']}" for e in result.errors)
+    _done(subscription, etag[:200], notes[:1000])
     return result
 
 
@@ -51,8 +70,17 @@ def _done(subscription: CalendarSubscription, etag: str, error: str) -> None:
 
 
 def refresh_all() -> int:
+    """Refresh every subscription of every workspace; one that fails, for whatever reason,
+    is recorded on itself and the others go on."""
     count = 0
-    for subscription in CalendarSubscription.objects.select_related("workspace"):
-        refresh(subscription)
+    for subscription in CalendarSubscription.objects.select_related("workspace").order_by("pk"):
+        try:
+            refresh(subscription)
+        except Exception:  # noqa: BLE001 - one calendar must not stop the others
+            log.exception("calendar subscription %s failed", subscription.pk)
+            with translation.override(subscription.workspace.language):
+                reason = _("The calendar could not be imported because of an internal "
+                           "error; it is tried again at the next refresh.")
+            _done(subscription, "", reason)
         count += 1
     return count

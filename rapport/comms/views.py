@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
-from rapport.comms import services, stats, tasks
+from rapport.comms import jobs, services, stats
 from rapport.comms.forms import (
     AssignSenderForm,
     ClientChoiceForm,
@@ -51,8 +50,7 @@ def inbox(request: HttpRequest, upload_form: UploadForm | None = None) -> HttpRe
         "clients": clients,
         "loose_meetings": Meeting.objects.filter(workspace=workspace, client__isnull=True)
         .order_by("-start")[:20],
-        "accounts": MailAccount.objects.filter(workspace=workspace),
-        "subscriptions": CalendarSubscription.objects.filter(workspace=workspace),
+        **_sync_context(workspace),
         "recent": Message.objects.filter(workspace=workspace).select_related("client")
         .defer("body_text")[:20],
     })
@@ -60,11 +58,12 @@ def inbox(request: HttpRequest, upload_form: UploadForm | None = None) -> HttpRe
 
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES,
+                      too_large=getattr(request, "upload_too_large", False))
     if not form.is_valid():
         return inbox(request, upload_form=form)
     run = services.save_upload(request.workspace, form.cleaned_data["file"])
-    transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
+    jobs.queue(run)
     messages.success(request, _("“%(name)s” is being imported.") % {"name": run.filename})
     return redirect("comms:inbox")
 
@@ -72,9 +71,30 @@ def upload(request: HttpRequest) -> HttpResponse:
 def import_progress(request: HttpRequest, import_pk: int) -> HttpResponse:
     run = _get(request, ImportRun, import_pk)
     response = render(request, "comms/_import_run.html", {"run": run})
-    if run.is_finished and request.headers.get("HX-Request"):
+    if run.state == ImportRun.State.DONE and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # new messages and senders: show the whole page
     return response
+
+
+@require_POST
+def import_retry(request: HttpRequest, import_pk: int) -> HttpResponse:
+    run = _get(request, ImportRun, import_pk)
+    if run.can_retry and jobs.retry(run):
+        messages.success(request, _("“%(name)s” is queued again; it continues where it "
+                                    "stopped.") % {"name": run.filename})
+    return redirect("comms:inbox")
+
+
+def sync_status(request: HttpRequest) -> HttpResponse:
+    """The accounts and subscriptions with their sync states, polled while one is busy."""
+    return render(request, "comms/_syncs.html", _sync_context(request.workspace))
+
+
+def _sync_context(workspace: object) -> dict[str, object]:
+    accounts = list(MailAccount.objects.filter(workspace=workspace))
+    subscriptions = list(CalendarSubscription.objects.filter(workspace=workspace))
+    return {"accounts": accounts, "subscriptions": subscriptions,
+            "syncs_active": any(s.sync_active for s in [*accounts, *subscriptions])}
 
 
 @require_POST
@@ -154,7 +174,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     form = MailAccountForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         save_account(form.save(commit=False), form.cleaned_data["password"])
-        transaction.on_commit(lambda: tasks.sync_one_account.enqueue(account.pk))
+        jobs.queue_sync(account)
         messages.success(request, _("Mail account added; the first sync is queued."))
         return redirect("comms:inbox")
     return render(request, "comms/form.html", {"form": form, "title": _("Add a mail account")})
@@ -173,7 +193,7 @@ def account_edit(request: HttpRequest, mail_account_pk: int) -> HttpResponse:
 @require_POST
 def account_sync(request: HttpRequest, mail_account_pk: int) -> HttpResponse:
     account = _get(request, MailAccount, mail_account_pk)
-    transaction.on_commit(lambda: tasks.sync_one_account.enqueue(account.pk))
+    jobs.queue_sync(account)
     messages.success(request, _("Sync queued."))
     return redirect("comms:inbox")
 
@@ -190,7 +210,7 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, instance=sub)
     if request.method == "POST" and form.is_valid():
         form.save()
-        transaction.on_commit(lambda: tasks.refresh_one_calendar.enqueue(sub.pk))
+        jobs.queue_sync(sub)
         messages.success(request, _("Calendar subscribed; the first refresh is queued."))
         return redirect("comms:inbox")
     return render(request, "comms/form.html",
@@ -200,7 +220,7 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def subscription_refresh(request: HttpRequest, subscription_pk: int) -> HttpResponse:
     sub = _get(request, CalendarSubscription, subscription_pk)
-    transaction.on_commit(lambda: tasks.refresh_one_calendar.enqueue(sub.pk))
+    jobs.queue_sync(sub)
     messages.success(request, _("Refresh queued."))
     return redirect("comms:inbox")
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.models import Membership, OfficeHours, Workspace
+from rapport.core.models import ExchangeRate, Membership, OfficeHours, Workspace
 
 admin.site.site_header = _("Rapport operations")
 admin.site.site_title = "Rapport"
@@ -23,3 +23,13 @@ class WorkspaceAdmin(admin.ModelAdmin):
     list_display = ["name", "legal_name", "language", "time_zone", "created_at"]
     search_fields = ["name", "legal_name"]
     inlines = [MembershipInline, OfficeHoursInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Imported ECB rates, for checking what `rapport update-rates` brought in."""
+
+    list_display = ["date", "currency", "rate", "imported_at"]
+    list_filter = ["currency"]
+    date_hierarchy = "date"
+    ordering = ["-date", "currency"]

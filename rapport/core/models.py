@@ -189,6 +189,29 @@ class WorkspaceOwned(models.Model):
         abstract = True
 
 
+class ExchangeRate(models.Model):
+    """An ECB euro reference rate imported by `rapport update-rates`: 1 EUR = `rate` units.
+
+    Public reference data, not a workspace's: every workspace converts with the same rates.
+    The rates shipped in `rapport/core/data/ecb_rates.csv` need no rows here."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    date = models.DateField(_("reference date"))
+    rate = models.DecimalField(_("units per euro"), max_digits=18, decimal_places=6)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_unique_day"),
+        ]
+        indexes = [models.Index(fields=["currency", "-date"], name="exchange_rate_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.date} 1 EUR = {self.rate} {self.currency}"
+
+
 class Heartbeat(models.Model):
     """When the background work last showed a sign of life, one row per name: `worker`
     (any worker process, every few seconds, also while it runs a long task) and `tick`

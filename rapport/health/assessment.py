@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache, cached_property
 
 from django.db.models import Sum
@@ -21,10 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.billing.income import Income, received
 from rapport.billing.models import Payment
 from rapport.clients.models import Client, Note
 from rapport.comms.models import Direction, MeetingLog, Message
 from rapport.core.models import Workspace
+from rapport.core.money import quantize
+from rapport.core.rates import Rate
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings
 from rapport.signals.models import MutedKind, Signal, SignalKind
@@ -67,7 +70,8 @@ class Facts:
     today: dt.date
     settings: HealthSettings
     signals: dict[int, list[Fact]] = field(default_factory=dict)
-    revenue: dict[int, Decimal] = field(default_factory=dict)
+    revenue: dict[int, Decimal] = field(default_factory=dict)  # in the workspace currency
+    income: Income | None = None  # what `revenue` was converted from, and at which rates
     minutes: dict[int, int] = field(default_factory=dict)
     enjoyment: dict[int, int] = field(default_factory=dict)
     inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
@@ -102,11 +106,16 @@ class SignStatus:
 
 @dataclass
 class ValueSide:
-    revenue: Decimal
+    revenue: Decimal  # payments of 12 months, converted into `currency`
     share: float | None
     hours: Decimal | None
     hourly_rate: Decimal | None
     enjoyment: int | None
+    currency: str = "EUR"
+    original: dict[str, Decimal] = field(default_factory=dict)  # foreign payments, unconverted
+    rates: list[Rate] = field(default_factory=list)  # ECB rates behind the converted figures
+    unconverted: dict[str, Decimal] = field(default_factory=dict)  # no rate: not counted
+    stale: bool = False  # a rate used is older than two weeks
 
 
 @dataclass
@@ -233,9 +242,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     for client_id, date in messages.values_list("client_id", "date").order_by("date"):
         facts.inbound.setdefault(client_id, []).append(date)
 
-    for client_id, total in (payments.values_list("invoice__client_id")
-                             .annotate(total=Sum("amount")).order_by()):
-        facts.revenue[client_id] = total or Decimal("0")
+    facts.income = received(workspace, payments, today)
+    facts.revenue = dict(facts.income.by_client)
     for client_id, total in (logs.values_list("client_id")
                              .annotate(total=Sum("actual_minutes")).order_by()):
         facts.minutes[client_id] = total or 0
@@ -398,10 +406,18 @@ def value_side(client: Client, facts: Facts) -> ValueSide:
     total = facts.total_revenue
     minutes = facts.minutes.get(client.pk)
     hours = (Decimal(minutes) / 60).quantize(Decimal("0.1")) if minutes else None
-    rate = ((revenue / (Decimal(minutes) / 60)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    income = facts.income
+    currency = income.currency if income else client.workspace.default_currency
+    rate = (quantize(revenue / (Decimal(minutes) / 60), currency)
             if minutes and revenue else None)
+    original = income.foreign(client.pk) if income else {}
     return ValueSide(revenue=revenue, share=float(revenue / total) if total else None,
-                     hours=hours, hourly_rate=rate, enjoyment=facts.enjoyment.get(client.pk))
+                     hours=hours, hourly_rate=rate, enjoyment=facts.enjoyment.get(client.pk),
+                     currency=currency, original=original,
+                     rates=[r for r in income.rates if r.currency in original
+                            or r.currency == currency] if original else [],
+                     unconverted=income.unconverted.get(client.pk, {}) if income else {},
+                     stale=bool(original) and income.stale)
 
 
 def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:

@@ -60,9 +60,17 @@ def index(request: HttpRequest) -> HttpResponse:
         "portfolio": portfolio, "changed": changed[:CHANGED_SHOWN],
         "changed_more": max(len(changed) - CHANGED_SHOWN, 0), "chart": portfolio_svg(portfolio),
         "rows": portfolio_rows(portfolio),
+        "rates": rates_used(portfolio),
         "counts": {status: sum(1 for h in portfolio if h.status == status)
                    for status in ("present", "watch", "none")},
     })
+
+
+def rates_used(portfolio: list) -> dict:
+    """The exchange rates behind the converted revenue of the overview, to state them."""
+    rates = {rate.currency: rate for h in portfolio for rate in h.value.rates}
+    return {"rates": [rates[code] for code in sorted(rates)],
+            "stale": any(h.value.stale for h in portfolio)}
 
 
 def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:

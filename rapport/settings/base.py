@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rapport import env
@@ -147,6 +148,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import or sync whose worker has not reported for this long is taken over.
+RAPPORT_JOB_LEASE_SECONDS = env.get_int("RAPPORT_JOB_LEASE_SECONDS", 120)
 
 # Where clients reach this installation; used in links inside emails sent by the worker.
 BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -157,6 +160,22 @@ globals().update(env.parse_email_url(env.get("EMAIL_URL") or "console:"))
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Addresses users enter (calendar subscriptions, IMAP servers) must be public; a LAN
+# install whose calendars and mail servers live on private addresses may allow them.
+RAPPORT_ALLOW_PRIVATE_ADDRESSES = env.get_bool("RAPPORT_ALLOW_PRIVATE_ADDRESSES", False)
+# Largest mail or calendar file one upload may bring (in MB); bigger ones are refused
+# while they arrive. Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+RAPPORT_MAX_UPLOAD_MB = env.get_int("RAPPORT_MAX_UPLOAD_MB", 50)
+if RAPPORT_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("RAPPORT_MAX_UPLOAD_MB must be at least 1.")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields without the files
+FILE_UPLOAD_HANDLERS = [
+    "rapport.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,9 @@ from rapport.signals.lexicon import TEXT_KINDS, lexicon, message_words
 from rapport.signals.text import detect_language, own_text, preceding_words, sentence_bounds
 
 THRESHOLD = 0.5
+# One message's text is read up to here: a 200 MB mail must not take minutes and
+# gigabytes (the import notes on such a message that only its beginning was checked).
+MAX_ANALYSED_CHARS = 200_000
 NIGHT_START = dt.time(22, 0)
 NIGHT_END = dt.time(6, 0)
 
@@ -55,7 +58,8 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
                 ) -> TextResult:
     """Every text kind found in the client's own words: one hit per kind, the strongest
     span as evidence, the strength combined over all matching patterns."""
-    text = own_text(body or "")
+    body = (body or "")[:MAX_ANALYSED_CHARS]
+    text = own_text(body)
     if not language:
         # The own words first; a two-word answer borrows the language of the whole mail.
         language = detect_language(text, "")

@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client, Note
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
 from rapport.dunning.models import PaymentPromise, Reminder
+from rapport.signals.explain import Explanation, Money
 from rapport.signals.text import own_text
 
 SLOW_PAYMENT_DAYS = 7          # days past due before an invoice counts as paid late
@@ -32,7 +33,7 @@ class Candidate:
     kind: str
     occurred_at: dt.datetime
     strength: Decimal
-    explanation: str
+    explanation: Explanation
     source_type: str
     source_id: int
     evidence: str = ""
@@ -68,33 +69,49 @@ def slow_payment(client: Client, today: dt.date) -> list[Candidate]:
         if days < SLOW_PAYMENT_DAYS and not reminders:
             continue
         paid_on = invoice.paid_on()
-        if paid_on:
-            text = _("Invoice %(number)s was paid %(days)d days late, after %(reminders)d "
-                     "reminder(s).")
-        else:
-            text = _("Invoice %(number)s is unpaid %(days)d days after its due date; "
-                     "%(reminders)d reminder(s) sent.")
+        params = {"number": invoice.number, "days": days, "reminders": reminders,
+                  "amount": Money(invoice.amount_due, invoice.currency)}
+        explanation = (Explanation("invoice_paid_late", {**params, "paid_on": paid_on})
+                       if paid_on else Explanation("invoice_unpaid", params))
         result.append(Candidate(
             "slow_payment", _noon(invoice.due_date + dt.timedelta(days=SLOW_PAYMENT_DAYS), tz),
-            _clip(0.3 + days / 60 + 0.15 * reminders),
-            text % {"number": invoice.number, "days": days, "reminders": reminders},
+            _clip(0.3 + days / 60 + 0.15 * reminders), explanation,
             "invoice", invoice.pk, evidence=invoice.number))
     return result
 
 
-def promises(client: Client) -> list[Candidate]:
+def promise_verdict(promise: PaymentPromise, today: dt.date
+                    ) -> tuple[str, dt.date | None]:
+    """(outcome, day it was settled) from the payments as recorded now: kept when the
+    invoice was paid in full by the promised day, broken once that day has passed without
+    it. A payment recorded late can turn a broken promise into a kept one."""
+    paid_on = promise.invoice.paid_on()
+    if paid_on is not None and paid_on <= promise.pay_by:
+        return PaymentPromise.Outcome.KEPT, paid_on
+    if today > promise.pay_by:
+        return PaymentPromise.Outcome.BROKEN, promise.pay_by + dt.timedelta(days=1)
+    return PaymentPromise.Outcome.PENDING, None
+
+
+def client_promises(client: Client) -> list[PaymentPromise]:
+    return list(PaymentPromise.objects.filter(invoice__client=client).select_related(
+        "invoice").prefetch_related(Prefetch("invoice__payments")))
+
+
+def promises(client: Client, today: dt.date | None = None) -> list[Candidate]:
     tz = client.workspace.tz
+    today = today or timezone.now().astimezone(tz).date()
     result = []
-    for promise in PaymentPromise.objects.filter(
-            invoice__client=client, outcome__in=["kept", "broken"]).select_related("invoice"):
-        broken = promise.outcome == PaymentPromise.Outcome.BROKEN
-        text = (_("Promised to pay invoice %(number)s by %(date)s and did not.") if broken
-                else _("Promised to pay invoice %(number)s by %(date)s and did."))
+    for promise in client_promises(client):
+        outcome, settled = promise_verdict(promise, today)
+        if outcome == PaymentPromise.Outcome.PENDING:
+            continue
+        broken = outcome == PaymentPromise.Outcome.BROKEN
+        params = {"number": promise.invoice.number, "date": promise.pay_by}
         result.append(Candidate(
-            "broken_promise" if broken else "kept_promise",
-            _noon(promise.resolved_on or promise.pay_by, tz),
+            "broken_promise" if broken else "kept_promise", _noon(settled, tz),
             Decimal("0.80") if broken else Decimal("0.50"),
-            text % {"number": promise.invoice.number, "date": promise.pay_by.isoformat()},
+            Explanation("promise_broken" if broken else "promise_kept", params),
             "promise", promise.pk, evidence=promise.note))
     return result
 
@@ -108,50 +125,147 @@ def question_in(body: str) -> str:
     return found[-1].strip() if found else ""
 
 
-def unresponsive(client: Client, now: dt.datetime, since: dt.datetime | None = None
-                 ) -> list[Candidate]:
-    """A question of mine the client answered only after more than N days, or never.
+@dataclass
+class Wait:
+    """A question of mine and the client's answer to it (None while unanswered)."""
 
-    With `since`, only threads with a message from then on are read (incremental runs);
-    older threads keep the signals they have."""
-    limit = dt.timedelta(days=UNRESPONSIVE_DAYS)
-    threads: dict[str, list[Message]] = defaultdict(list)
-    rows = Message.objects.filter(client=client)
-    if since is not None:
-        rows = rows.filter(thread_key__in=Message.objects.filter(
-            client=client, date__gte=since).values("thread_key"))
-    for message in (rows.order_by("date", "pk")
-                    .only("pk", "thread_key", "date", "direction", "body_text")):
-        threads[message.thread_key].append(message)
-    result = []
-    for messages in threads.values():
-        for index, message in enumerate(messages):
-            if message.direction != Direction.OUTBOUND:
+    question: Thread
+    answer: Thread | None
+    asked: str = ""  # the question in my words
+
+
+class Thread(NamedTuple):
+    """What threading needs of a message (read in bulk, without the text)."""
+
+    pk: int
+    thread_key: str
+    message_id: str
+    in_reply_to: str
+    date: dt.datetime
+    direction: str
+
+
+def conversations(messages: Iterable[Thread]) -> list[list[Thread]]:
+    """The client's messages grouped into conversations, each in time order.
+
+    Two messages belong together when they share a thread key, when one names the other
+    in In-Reply-To, or when one's thread root (the first of its References) is the
+    other's Message-ID — so an answer is found even when its headers name only the
+    question, or only the thread's first message."""
+    rows = list(messages)
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
+    first_with: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        for key in (row.thread_key, row.message_id):
+            if not key:
                 continue
-            question = question_in(message.body_text)
-            if not question:
-                continue
-            later = messages[index + 1:]
-            answer = next((m for m in later if m.direction == Direction.INBOUND), None)
-            if answer is None:
-                if any(m.direction == Direction.OUTBOUND and question_in(m.body_text)
-                       for m in later):
-                    continue  # the follow-up question carries the wait
-                waited = now - message.date
-                if waited <= limit:
-                    continue
-                text = _("You asked a question %(days)d days ago and have no answer yet.")
+            if key in first_with:
+                join(index, first_with[key])
             else:
-                waited = answer.date - message.date
-                if waited <= limit:
-                    continue
-                text = _("You asked a question; the answer took %(days)d days.")
-            days = waited.days
-            result.append(Candidate(
-                "unresponsive", message.date + limit,
-                _clip(0.5 + (days - UNRESPONSIVE_DAYS) / (4 * UNRESPONSIVE_DAYS)),
-                text % {"days": days}, "message", message.pk, evidence=question[:500]))
+                first_with[key] = index
+    for index, row in enumerate(rows):
+        if row.in_reply_to and row.in_reply_to in first_with:
+            join(index, first_with[row.in_reply_to])
+    groups: dict[int, list[Thread]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        groups[find(index)].append(row)
+    return [sorted(group, key=lambda m: (m.date, m.pk)) for group in groups.values()]
+
+
+def waits(conversation: list[Thread], asks: Callable[[Thread], bool]) -> list[Wait]:
+    """In one conversation: each question of mine that opened a wait, with the client's
+    next message as its answer. A second question before the answer does not start a new
+    wait (the client owes one answer, not two). The answer-time statistics and the
+    `unresponsive` signal both read this, so they always agree."""
+    result: list[Wait] = []
+    open_wait: Wait | None = None
+    for message in conversation:
+        if message.direction == Direction.OUTBOUND:
+            if open_wait is None and asks(message):
+                open_wait = Wait(message, None)
+                result.append(open_wait)
+        elif open_wait is not None:
+            open_wait.answer = message
+            open_wait = None
     return result
+
+
+
+
+def client_waits(client: Client, since: dt.datetime | None = None,
+                 fresh: Collection[int] = (), read: set[int] | None = None) -> list[Wait]:
+    """Every question of mine to the client and its answer, over all their messages; with
+    `since`, only conversations with a message dated from then on or one of the `fresh`
+    (just imported or just linked) messages. `read`, if given, receives my messages in the
+    conversations read."""
+    rows = [Thread(*row) for row in Message.objects.filter(client=client).order_by(
+        "date", "pk").values_list(*Thread._fields)]
+    groups = conversations(rows)
+    if since is not None:
+        fresh = set(fresh)
+        groups = [g for g in groups if any(m.date >= since or m.pk in fresh for m in g)]
+    outbound = [m.pk for g in groups for m in g if m.direction == Direction.OUTBOUND]
+    if read is not None:
+        read.update(outbound)
+    questions: dict[int, str] = {}
+    for start in range(0, len(outbound), 500):
+        for pk, body in Message.objects.filter(pk__in=outbound[start:start + 500]
+                                               ).values_list("pk", "body_text"):
+            question = question_in(body)
+            if question:
+                questions[pk] = question
+    result = []
+    for group in groups:
+        for wait in waits(group, lambda m: m.pk in questions):
+            wait.asked = questions[wait.question.pk]
+            result.append(wait)
+    return result
+
+
+def judge_waits(found: list[Wait], now: dt.datetime) -> list[Candidate]:
+    """A question of mine the client answered only after more than N days, or never."""
+    limit = dt.timedelta(days=UNRESPONSIVE_DAYS)
+    result = []
+    for wait in found:
+        question = wait.question
+        if wait.answer is None:
+            waited = now - question.date
+            if waited <= limit:
+                continue
+            explanation = Explanation("question_unanswered", {"days": waited.days})
+        else:
+            waited = wait.answer.date - question.date
+            if waited <= limit:
+                continue
+            explanation = Explanation("question_answered_late",
+                                      {"days": waited.days, "answer": wait.answer.pk})
+        days = waited.days
+        result.append(Candidate(
+            "unresponsive", question.date + limit,
+            _clip(0.5 + (days - UNRESPONSIVE_DAYS) / (4 * UNRESPONSIVE_DAYS)),
+            explanation, "message", question.pk,
+            evidence=wait.asked[:500]))
+    return result
+
+
+def unresponsive(client: Client, now: dt.datetime, since: dt.datetime | None = None,
+                 fresh: Collection[int] = ()) -> list[Candidate]:
+    """The `unresponsive` candidates of one client (see `client_waits` for `since`)."""
+    return judge_waits(client_waits(client, since, fresh), now)
+
+
+def _minutes(lead: dt.timedelta) -> int:
+    return max(0, int(lead.total_seconds() // 60))
 
 
 def cancellations(client: Client) -> list[Candidate]:
@@ -163,12 +277,12 @@ def cancellations(client: Client) -> list[Candidate]:
         changed.add(change.meeting_id)
         hours = change.lead_time.total_seconds() / 3600
         cancelled = change.kind == MeetingChange.Kind.CANCELLED
-        text = (_("“%(title)s” was cancelled %(hours).0f hours before the start.") if cancelled
-                else _("“%(title)s” was moved %(hours).0f hours before the start."))
+        explanation = Explanation(
+            "meeting_cancelled_late" if cancelled else "meeting_moved_late",
+            {"title": change.meeting.summary, "lead_minutes": _minutes(change.lead_time)})
         result.append(Candidate(
             "cancellation", change.changed_at,
-            _clip((0.8 if cancelled else 0.6) + (0.2 if hours < 3 else 0)),
-            text % {"title": change.meeting.summary, "hours": max(hours, 0)},
+            _clip((0.8 if cancelled else 0.6) + (0.2 if hours < 3 else 0)), explanation,
             "meetingchange", change.pk, evidence=change.meeting.summary))
     for meeting in Meeting.objects.filter(client=client, status=Meeting.Status.CANCELLED,
                                           cancelled_at__isnull=False):
@@ -177,20 +291,20 @@ def cancellations(client: Client) -> list[Candidate]:
             continue
         result.append(Candidate(
             "cancellation", meeting.cancelled_at, Decimal("0.80"),
-            _("“%(title)s” was cancelled %(hours).0f hours before the start.")
-            % {"title": meeting.summary, "hours": max(lead.total_seconds() / 3600, 0)},
+            Explanation("meeting_cancelled_late",
+                        {"title": meeting.summary, "lead_minutes": _minutes(lead)}),
             "meeting", meeting.pk, evidence=meeting.summary))
     tz = client.workspace.tz
     for log in MeetingLog.objects.filter(Q(no_show=True) | Q(late_cancellation=True),
                                          client=client):
         if log.meeting_id in changed and not log.no_show:
             continue
-        text = (_("Did not show up for the call on %(date)s.") if log.no_show
-                else _("Cancelled the call on %(date)s at short notice."))
+        explanation = Explanation("no_show" if log.no_show else "call_cancelled_short_notice",
+                                  {"date": log.held_on})
         result.append(Candidate(
             "cancellation", _noon(log.held_on, tz),
             Decimal("1.00") if log.no_show else Decimal("0.70"),
-            text % {"date": log.held_on.isoformat()}, "meetinglog", log.pk,
+            explanation, "meetinglog", log.pk,
             evidence=log.notes[:500]))
     return result
 
@@ -204,9 +318,8 @@ def off_topic_calls(client: Client) -> list[Candidate]:
             continue
         result.append(Candidate(
             "off_topic_calls", _noon(log.held_on, tz), _clip(share * 2),
-            _("%(off)d of %(total)d minutes of the call on %(date)s were off topic.")
-            % {"off": log.off_topic_minutes, "total": log.actual_minutes,
-               "date": log.held_on.isoformat()},
+            Explanation("off_topic", {"off": log.off_topic_minutes,
+                                      "total": log.actual_minutes, "date": log.held_on}),
             "meetinglog", log.pk, evidence=log.notes[:500]))
     return result
 
@@ -219,19 +332,21 @@ def incidents(client: Client) -> list[Candidate]:
         result.append(Candidate(
             "incident", _noon(note.happened_on, tz),
             INCIDENT_STRENGTH.get(note.severity or 2, Decimal("0.70")),
-            _("Incident you recorded: %(category)s.")
-            % {"category": Note.IncidentCategory(category).label},
+            Explanation("incident", {"category": str(category)}),
             "note", note.pk, evidence=note.text[:1000], category=category))
     return result
 
 
 def all_facts(client: Client, now: dt.datetime | None = None,
-              since: dt.datetime | None = None) -> Iterable[Candidate]:
+              since: dt.datetime | None = None, fresh: Collection[int] = (),
+              judged: set[int] | None = None) -> Iterable[Candidate]:
+    """Every fact detector for one client. `judged`, if given, receives the questions of
+    mine whose conversations were read (with `since`, not all are)."""
     now = now or timezone.now()
     today = now.astimezone(client.workspace.tz).date()
     yield from slow_payment(client, today)
-    yield from promises(client)
-    yield from unresponsive(client, now, since)
+    yield from promises(client, today)
+    yield from judge_waits(client_waits(client, since, fresh, judged), now)
     yield from cancellations(client)
     yield from off_topic_calls(client)
     yield from incidents(client)

@@ -45,7 +45,12 @@ class Signal(WorkspaceOwned):
     kind = models.CharField(_("kind"), max_length=20, choices=SignalKind.choices)
     occurred_at = models.DateTimeField(_("when"))
     strength = models.DecimalField(_("strength"), max_digits=3, decimal_places=2)
-    explanation = models.TextField(_("explanation"))
+    # What the detector says, as a message code with typed parameters, rendered in the
+    # reader's language by `rapport.signals.explain`. `explanation` is only the sentence
+    # of rows written before that (a fallback); new rows leave it empty.
+    message_code = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
     source_type = models.CharField(max_length=20)  # "message", "invoice", "meeting", …
     source_id = models.PositiveBigIntegerField()
     evidence = models.TextField(_("evidence"), blank=True)  # the exact text span, if any

@@ -10,12 +10,11 @@ signal and skips kinds muted for the client. Message signals are one per kind an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from rapport.billing.models import Invoice, Payment
 from rapport.clients.models import Client, Note
@@ -28,17 +27,9 @@ from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.signals import facts
 from rapport.signals.changes import announce
 from rapport.signals.detectors import Hit, detect_text, detect_time
+from rapport.signals.explain import Explanation
 from rapport.signals.facts import Candidate
 from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
-
-TEXT_EXPLANATIONS = {
-    "urgency": lambda: _("The message presses for speed."),
-    "haggling": lambda: _("The message haggles over the price or the invoice."),
-    "scope_creep": lambda: _("The message asks for work beyond the agreement."),
-    "disrespect": lambda: _("The message is rude or belittles your work."),
-    "payment_excuse": lambda: _("The message explains why payment is late."),
-    "ignores_advice": lambda: _("The client changed or overruled your work."),
-}
 
 
 def office_checker(workspace: Workspace) -> Callable[[dt.datetime], bool]:
@@ -68,9 +59,7 @@ def message_candidates(message: Message, is_office_time: Callable[[dt.datetime],
         hits += [(hit, True) for hit in subject.hits if hit.kind not in in_body]
     candidates = []
     for hit, in_subject in hits:
-        explanation = str(TEXT_EXPLANATIONS[hit.kind]())
-        if in_subject:
-            explanation += " " + _("(in the subject)")
+        explanation = Explanation(hit.kind, {"in_subject": in_subject})
         candidates.append(Candidate(
             hit.kind, message.date, hit.strength, explanation, "message", message.pk,
             evidence=hit.evidence, span_start=-1 if in_subject else hit.start,
@@ -82,11 +71,10 @@ def _time_candidates(message: Message, is_office_time: Callable[[dt.datetime], b
                      tz: dt.tzinfo) -> list[Candidate]:
     candidates = []
     for hit in detect_time(message.date, is_office_time, tz):
-        text = (_("Sent at night: %(when)s (your time).") if hit.kind == "late_night"
-                else _("Sent outside your office hours: %(when)s (your time)."))
+        # No evidence text: the explanation shows the time in the reader's format.
         candidates.append(Candidate(hit.kind, message.date, hit.strength,
-                                    text % {"when": hit.evidence}, "message", message.pk,
-                                    evidence=hit.evidence))
+                                    Explanation(hit.kind, {"when": message.date}),
+                                    "message", message.pk))
     return candidates
 
 
@@ -154,13 +142,20 @@ class _Writer:
             if found is None:
                 new.append(Signal(
                     workspace=self.workspace, client_id=client_id, kind=c.kind,
-                    occurred_at=c.occurred_at, strength=c.strength, explanation=c.explanation,
+                    occurred_at=c.occurred_at, strength=c.strength,
+                    message_code=c.explanation.code, params=c.explanation.stored(),
                     source_type=c.source_type, source_id=c.source_id, evidence=c.evidence,
                     span_start=c.span_start, span_end=c.span_end, category=c.category))
             elif update and found.dismissed_at is None and (
-                    found.strength != c.strength or found.explanation != c.explanation):
-                Signal.objects.filter(pk=found.pk).update(strength=c.strength,
-                                                          explanation=c.explanation)
+                    found.strength != c.strength or found.occurred_at != c.occurred_at
+                    or found.message_code != c.explanation.code
+                    or found.params != c.explanation.stored()):
+                # The fact changed (paid at last, answered late, promise settled): the
+                # signal says what is true now.
+                Signal.objects.filter(pk=found.pk).update(
+                    strength=c.strength, occurred_at=c.occurred_at,
+                    message_code=c.explanation.code, params=c.explanation.stored(),
+                    explanation="")
                 changed.add(found.client_id)
         self.pending = []
         if new:
@@ -210,20 +205,61 @@ FACT_SOURCES = ("invoice", "promise", "meetingchange", "meeting", "meetinglog", 
 
 
 def _facts_for(client: Client, writer: _Writer, now: dt.datetime | None = None,
-               since: dt.datetime | None = None) -> None:
+               since: dt.datetime | None = None, fresh: Collection[int] = ()) -> None:
     """Rerun the fact detectors; a fact that no longer holds (a deleted note, a cancelled
-    invoice) loses its signal unless the user has dismissed it."""
-    candidates = list(facts.all_facts(client, now, since))
+    invoice, a question answered in time after all) loses its signal unless the user has
+    dismissed it. With `since`, only the conversations read are judged again (see
+    `facts.client_waits`); the others keep their `unresponsive` signals."""
+    today = (now or timezone.now()).astimezone(client.workspace.tz).date()
+    _settle_promises(client, today)
+    read: set[int] = set()
+    candidates = list(facts.all_facts(client, now, since, fresh, read))
     writer.add(client.pk, candidates, update=True)
     keep = {(c.source_type, c.source_id, c.kind) for c in candidates}
+    judged = Q(kind="unresponsive") if since is None else Q(kind="unresponsive",
+                                                           source_id__in=read)
     stale = Signal.objects.filter(client=client, dismissed_at__isnull=True).filter(
-        Q(source_type__in=FACT_SOURCES) | Q(kind="unresponsive") if since is None
-        else Q(source_type__in=FACT_SOURCES))
+        Q(source_type__in=FACT_SOURCES) | judged)
     gone = [pk for pk, source_type, source_id, kind in stale.values_list(
         "pk", "source_type", "source_id", "kind") if (source_type, source_id, kind) not in keep]
     if gone:
         Signal.objects.filter(pk__in=gone).delete()
         announce([client.pk])
+
+
+def _settle_promises(client: Client, today: dt.date) -> None:
+    """Keep the promises' recorded outcome in step with the payments as recorded now, so
+    the invoice page and the signal tell the same story (a payment entered late turns a
+    broken promise into a kept one)."""
+    for promise in facts.client_promises(client):
+        outcome, settled = facts.promise_verdict(promise, today)
+        if (outcome, settled) != (promise.outcome, promise.resolved_on) and not (
+                outcome == promise.outcome == PaymentPromise.Outcome.BROKEN):
+            PaymentPromise.objects.filter(pk=promise.pk).update(outcome=outcome,
+                                                                resolved_on=settled)
+
+
+def rejudge_facts(workspace: Workspace, client_ids: Iterable[int],
+                  now: dt.datetime | None = None, *, since: dt.datetime | None = None,
+                  fresh_messages: Collection[int] = ()) -> int:
+    """Judge the fact signals of these clients again, now: call it after anything about
+    them changed (messages imported or linked, a payment, a promise, a meeting, a note).
+
+    An `unresponsive` signal goes away when the answer came in time, or says how long it
+    took (and which message answered); slow payment says when the invoice was paid and
+    how late; promises become kept or broken by the payments as recorded. Without `since`
+    every conversation of the client is read; with it, only those active since then or
+    containing one of `fresh_messages`. Dismissed signals stay dismissed. Returns the
+    number of clients judged."""
+    count = 0
+    with translation.override(_language(workspace)):
+        writer = _Writer(workspace)
+        for client in Client.objects.filter(workspace=workspace, pk__in=set(client_ids)
+                                            ).select_related("workspace"):
+            _facts_for(client, writer, now, since, fresh_messages)
+            count += 1
+        writer.flush()
+    return count
 
 
 def detect_for_client(client: Client, now: dt.datetime | None = None) -> None:
@@ -325,14 +361,17 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
     unlinked = [UnlinkedMessage(workspace_id=ws, message_id=pk) for pk, ws in new_messages.filter(
         direction=Direction.INBOUND, client__isnull=True).values_list("pk", "workspace_id")]
     UnlinkedMessage.objects.bulk_create(unlinked, ignore_conflicts=True)
-    for workspace_id, client_id in new_messages.filter(client__isnull=False).values_list(
-            "workspace_id", "client_id").distinct():
-        touch(workspace_id, client_id)
+    # Messages new to a client, by client: their conversations are judged again even when
+    # they are dated long ago (an old mailbox imported today).
+    fresh: set[int] = set()
     linked_later = list(UnlinkedMessage.objects.filter(message__client__isnull=False)
                         .values_list("message_id", flat=True))
-    for workspace_id, client_id in Message.objects.filter(pk__in=linked_later).values_list(
-            "workspace_id", "client_id").distinct():
-        touch(workspace_id, client_id)
+    for source in (new_messages.filter(client__isnull=False),
+                   Message.objects.filter(pk__in=linked_later)):
+        for pk, workspace_id, client_id in source.values_list("pk", "workspace_id",
+                                                              "client_id").iterator():
+            touch(workspace_id, client_id)
+            fresh.add(pk)
 
     for name, model, client_path in _FACT_SOURCES:
         checkpoint = _checkpoint(name)
@@ -361,12 +400,10 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
                 Message.objects.filter(workspace=workspace).filter(
                     Q(pk__gt=message_cp.position, pk__lte=high) | Q(pk__in=linked_later))),
                 writer)
-            for client in Client.objects.filter(
-                    workspace=workspace, pk__in=by_workspace.get(workspace.pk, set())
-            ).select_related("workspace"):
-                _facts_for(client, writer, now, since=now - INCREMENTAL_THREAD_WINDOW)
-                stats["clients"] += 1
             writer.flush()
+        stats["clients"] += rejudge_facts(
+            workspace, by_workspace.get(workspace.pk, set()), now,
+            since=now - INCREMENTAL_THREAD_WINDOW, fresh_messages=fresh)
     UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
     Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
     if daily:

@@ -69,9 +69,9 @@ _CLAUSE_END = re.compile(r"[,.!?;:\n()–—-]")
 
 
 def sentence_bounds(text: str, position: int) -> tuple[int, int]:
-    start = 0
-    for found in _SENTENCE_END.finditer(text, 0, position):
-        start = found.end()
+    # The last sentence end before position, found backwards: scanning from the start
+    # for every hit made long mails quadratic (minutes for one 200 KB message).
+    start = max(text.rfind(mark, 0, position) for mark in ".!?;\n") + 1
     following = _SENTENCE_END.search(text, position)
     return start, following.start() if following else len(text)
 

@@ -56,7 +56,13 @@ def _decorate(request: HttpRequest, signals: list[Signal]) -> None:
     promise_ids = {s.source_id for s in signals if s.source_type == "promise"}
     invoices = dict(PaymentPromise.objects.filter(workspace=workspace, pk__in=promise_ids)
                     .values_list("pk", "invoice_id"))
+    answers = set(Message.objects.filter(workspace=workspace, pk__in={
+        s.params.get("answer") for s in signals if isinstance(s.params, dict)
+        and isinstance(s.params.get("answer"), int)}).values_list("pk", flat=True))
     for signal in signals:
+        answer = signal.params.get("answer") if isinstance(signal.params, dict) else None
+        signal.answer_url = (reverse("comms:message_detail", kwargs={"message_pk": answer})
+                             if answer in answers else "")
         body = bodies.get(signal.source_id) if signal.source_type == "message" else None
         if body is not None and signal.span_start >= 0:
             signal.evidence_html = highlight(body, signal.span_start, signal.span_end)

@@ -12,6 +12,12 @@ from tests.comms.helpers import OWN, kranich
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def lan_install(settings):
+    """dovecot listens on loopback: allowed only as on a self-hosted LAN install."""
+    settings.RAPPORT_ALLOW_PRIVATE_ADDRESSES = True
+
+
 def _mail(n: int, sender: str = "anna@kranich.example", to: str = OWN) -> bytes:
     return (f"From: {sender}\r\nTo: {to}\r\nSubject: Nachricht {n}\r\n"
             f"Date: Mon, 2 Nov 2026 1{n % 10}:00:00 +0100\r\n"

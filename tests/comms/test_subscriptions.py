@@ -14,6 +14,12 @@ from tests.comms.helpers import DATA, kranich
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def lan_install(settings):
+    """These servers listen on loopback: allowed only as on a self-hosted LAN install."""
+    settings.RAPPORT_ALLOW_PRIVATE_ADDRESSES = True
+
+
 class CalendarHandler(BaseHTTPRequestHandler):
     body = b""
     etag = '"v1"'
@@ -51,7 +57,8 @@ def http_server() -> Iterator[str]:
 
 
 def test_a_subscription_imports_the_calendar_and_then_asks_only_for_changes(workspace,
-                                                                             http_server):
+                                                                             http_server,
+                                                                             lan_install):
     kranich(workspace)
     sub = CalendarSubscription.objects.create(workspace=workspace, name="Google",
                                               url=f"{http_server}/cal.ics")
@@ -64,7 +71,8 @@ def test_a_subscription_imports_the_calendar_and_then_asks_only_for_changes(work
     assert CalendarHandler.requests[-1]["If-None-Match"] == '"v1"'
 
 
-def test_the_periodic_task_refreshes_all_and_records_errors(workspace, http_server):
+def test_the_periodic_task_refreshes_all_and_records_errors(workspace, http_server,
+                                                           lan_install):
     good = CalendarSubscription.objects.create(workspace=workspace, name="Good",
                                                url=f"{http_server}/cal.ics")
     bad = CalendarSubscription.objects.create(workspace=workspace, name="Gone",
@@ -72,5 +80,25 @@ def test_the_periodic_task_refreshes_all_and_records_errors(workspace, http_serv
     assert refresh_calendars.call() == 2
     good.refresh_from_db()
     bad.refresh_from_db()
-    assert not good.last_error and bad.last_error == "HTTP 404"
+    assert not good.last_error
+    assert bad.last_error == ("Der Kalender war nicht erreichbar: der Server hat mit einem "
+                              "Fehler geantwortet.")
     assert Meeting.objects.count() == 4
+
+
+def test_a_calendar_that_breaks_does_not_stop_another_workspaces(workspace, http_server,
+                                                                lan_install):
+    from rapport.core.models import Workspace
+
+    broken_ws = Workspace.objects.create(name="Kaputt", time_zone="Mars/Olympus_Mons")
+    broken = CalendarSubscription.objects.create(workspace=broken_ws, name="Broken",
+                                                 url=f"{http_server}/cal.ics")
+    good = CalendarSubscription.objects.create(workspace=workspace, name="Good",
+                                               url=f"{http_server}/cal.ics")
+    assert broken.pk < good.pk
+    assert refresh_calendars.call() == 2
+    broken.refresh_from_db()
+    good.refresh_from_db()
+    assert broken.last_error.startswith("Der Kalender konnte wegen eines internen Fehlers")
+    assert not good.last_error
+    assert Meeting.objects.filter(workspace=workspace).count() == 4

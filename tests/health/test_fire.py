@@ -1,6 +1,7 @@
 """Fire-readiness: DOMAIN.md §8's worked example and the savings plan."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -79,3 +80,65 @@ def test_fire_page_saves_the_reserve(owner_http, workspace):
     page = owner_http.get("/health/fire/").content.decode()
     assert "2.0" in page or "2,0" in page
     assert Reserve.objects.get(workspace=workspace).monthly_expenses == Decimal("1500")
+
+
+def _number(text: str) -> Decimal:
+    """`€1,234.50`, `US$600.00` or `6.7 months` as a Decimal (English page)."""
+    return Decimal(re.sub(r"[^0-9.]", "", text.split("months")[0]))
+
+
+def test_the_figures_on_the_fire_page_agree_with_each_other(owner_http, workspace):
+    """Runway 4.0 months and 'this client: 10 months' are both right, and say so: the
+    time to replace a client is the runway ÷ their share, the reserve ÷ their gap."""
+    from rapport.core.rates import Rate, save_rates
+
+    save_rates([Rate("USD", timezone.localdate(), Decimal("1.25"))])
+    make_billable(workspace)
+    for name, currency, net in (("Big", "EUR", "6000.00"), ("Dollar", "USD", "3750.00"),
+                                ("Small", "EUR", "1000.00")):
+        client = billable_client(workspace, name)
+        invoice = services.new_draft(workspace, client, currency=currency)
+        services.add_line(invoice, "Work", 1, net)
+        invoice = services.issue(invoice)
+        services.record_payment(invoice, invoice.amount_due,
+                                paid_on=timezone.localdate() - dt.timedelta(days=3))
+    Reserve.objects.create(workspace=workspace, business_fund=Decimal("4000"),
+                           monthly_expenses=Decimal("1000"))
+    page = owner_http.get("/health/fire/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def cell(testid: str, within: str = page) -> str:
+        match = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</(?:dd|td|strong)>', within, re.S)
+        return re.sub(r"<[^>]+>", " ", match.group(1)).strip()
+
+    reserve, expenses = _number(cell("reserve")), _number(cell("expenses"))
+    runway = _number(cell("runway-months"))
+    income = _number(cell("income").split("about")[0])
+    assert (reserve, expenses, runway) == (Decimal("4000.00"), Decimal("1000.00"),
+                                           Decimal("4.0"))
+    assert "Runway if all income stopped" in page and "Time to replace them" in page
+    rows = re.findall(r'<tr data-testid="loss-\d+">.*?</tr>', page, re.S)
+    assert len(rows) == 3
+    shares, revenues = [], []
+    for row in rows:
+        revenue = _number(cell("loss-revenue", row).split("from")[0])
+        share = _number(cell("loss-share", row)) / 100
+        gap, months = _number(cell("loss-gap", row)), _number(cell("loss-months", row))
+        assert abs(revenue / income - share) <= Decimal("0.005")
+        assert abs(gap - expenses * revenue / income) <= Decimal("0.01")
+        assert abs(months - reserve / gap) <= Decimal("0.05")
+        assert abs(months - runway * income / revenue) <= Decimal("0.1")
+        assert months >= runway
+        shares.append(share)
+        revenues.append(revenue)
+    assert sum(revenues) == income  # the converted amounts add up to the total shown
+    assert shares == [Decimal("0.6"), Decimal("0.3"), Decimal("0.1")]
+    assert "from US$4,462.50" in rows[1] or "from $4,462.50" in rows[1]
+
+
+def test_losing_the_only_client_takes_exactly_the_runway(workspace):
+    paid(billable_client(workspace, "Only"), "1000.00")
+    Reserve.objects.create(workspace=workspace, business_fund=Decimal("3000"),
+                           monthly_expenses=Decimal("1000"))
+    fire = fire_readiness(workspace)
+    assert fire.losses[0].months == fire.runway_months == Decimal("3.0")
+    assert fire.losses[0].gap == Decimal("1000.00")

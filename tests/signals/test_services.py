@@ -6,15 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone, translation
 
 from rapport.billing import services as billing
 from rapport.clients.models import Note
 from rapport.comms.models import Meeting, MeetingChange, MeetingLog, Source
 from rapport.dunning.models import PaymentPromise
 from rapport.signals import services
+from rapport.signals.explain import explain
 from rapport.signals.models import Signal
 from tests.billing.factories import billable_client, make_billable
-from tests.signals.helpers import at, message
+from tests.signals.helpers import BERLIN, at, message
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,12 @@ def client(workspace):
     workspace.language = "en"
     workspace.save()
     return billable_client(workspace, "Meridian Lane Events")
+
+
+def said(signal: Signal) -> str:
+    """The explanation as an English reader in Berlin sees it."""
+    with translation.override("en"), timezone.override(BERLIN):
+        return explain(signal)
 
 
 def kinds(client) -> set[str]:
@@ -38,7 +46,7 @@ def test_a_sunday_night_mail_asking_asap_gives_three_signals(workspace, client):
     assert {s.kind for s in signals} == {"urgency", "after_hours", "late_night"}
     urgency = next(s for s in signals if s.kind == "urgency")
     assert body[urgency.span_start:urgency.span_end] == "ASAP" == urgency.evidence
-    assert "Sun" in next(s for s in signals if s.kind == "late_night").explanation
+    assert "Sun" in said(next(s for s in signals if s.kind == "late_night"))
 
 
 def test_a_mail_in_office_hours_is_not_after_hours(workspace, client):
@@ -104,7 +112,7 @@ def test_an_invoice_paid_weeks_late_is_slow_payment(workspace, client):
     services.detect_for_client(client, now=at(2026, 11, 1))
     signal = Signal.objects.get(kind="slow_payment")
     assert signal.source_type == "invoice" and signal.source_id == invoice.pk
-    assert "30 days late" in signal.explanation
+    assert "30 days late" in said(signal)
 
 
 def test_an_unpaid_invoice_gets_stronger_as_days_pass(workspace, client):
@@ -114,18 +122,24 @@ def test_an_unpaid_invoice_gets_stronger_as_days_pass(workspace, client):
     services.detect_for_client(client, now=at(2026, 11, 1))
     signal = Signal.objects.get(kind="slow_payment")
     assert signal.strength > weak
-    assert "unpaid 47 days" in signal.explanation
+    assert "unpaid 47 days" in said(signal)
 
 
-def test_payment_promises_kept_and_broken(workspace, client):
-    invoice = _invoice(workspace, client, dt.date(2026, 9, 1))
-    for outcome in ("kept", "broken", "pending"):
+def test_payment_promises_are_kept_or_broken_by_the_payments(workspace, client):
+    kept = _invoice(workspace, client, dt.date(2026, 9, 1))
+    broken = _invoice(workspace, client, dt.date(2026, 9, 2))
+    waiting = _invoice(workspace, client, dt.date(2026, 9, 3))
+    for invoice, pay_by in ((kept, dt.date(2026, 9, 30)), (broken, dt.date(2026, 9, 30)),
+                            (waiting, dt.date(2026, 10, 30))):
         PaymentPromise.objects.create(workspace=workspace, invoice=invoice,
-                                      promised_on=dt.date(2026, 9, 20),
-                                      pay_by=dt.date(2026, 9, 30), outcome=outcome)
+                                      promised_on=dt.date(2026, 9, 20), pay_by=pay_by)
+    billing.record_payment(kept, kept.amount_due, paid_on=dt.date(2026, 9, 28))
     services.detect_for_client(client, now=at(2026, 10, 5))
-    assert {"kept_promise", "broken_promise"} <= kinds(client)
-    assert Signal.objects.filter(kind__endswith="_promise").count() == 2
+    promises = Signal.objects.filter(kind__endswith="_promise")
+    assert sorted(promises.values_list("kind", "source_id")) == sorted([
+        ("kept_promise", kept.promises.get().pk), ("broken_promise", broken.promises.get().pk)])
+    assert list(PaymentPromise.objects.order_by("invoice_id").values_list(
+        "outcome", flat=True)) == ["kept", "broken", "pending"]
 
 
 def test_a_question_left_unanswered_for_days_is_unresponsive(workspace, client):
@@ -140,7 +154,7 @@ def test_a_question_left_unanswered_for_days_is_unresponsive(workspace, client):
     signal = Signal.objects.get(kind="unresponsive")
     assert signal.source_id == asked.pk != answered.pk
     assert signal.evidence == "passt der Entwurf so?"
-    assert "19 days" in signal.explanation
+    assert "19 days" in said(signal)
 
 
 def test_a_late_answer_is_unresponsive_but_a_quoted_question_is_not_mine(workspace, client):
@@ -151,7 +165,7 @@ def test_a_late_answer_is_unresponsive_but_a_quoted_question_is_not_mine(workspa
             outbound=True, thread="y")
     services.detect_for_client(client, now=at(2026, 10, 20))
     assert Signal.objects.filter(kind="unresponsive").count() == 1
-    assert "took 11 days" in Signal.objects.get(kind="unresponsive").explanation
+    assert "took 11 days" in said(Signal.objects.get(kind="unresponsive"))
 
 
 def test_late_cancellations_and_no_shows(workspace, client):
@@ -184,7 +198,7 @@ def test_chatty_calls_are_off_topic(workspace, client):
                                   agenda_minutes=total - off, off_topic_minutes=off)
     services.detect_for_client(client)
     signal = Signal.objects.get(kind="off_topic_calls")
-    assert signal.strength == Decimal("1.00") and "20 of 40" in signal.explanation
+    assert signal.strength == Decimal("1.00") and "20 of 40" in said(signal)
 
 
 def test_an_incident_note_is_a_signal_with_its_category(workspace, client):

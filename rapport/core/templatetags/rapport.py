@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from rapport.core.money import format_money, format_unit_price
+from rapport.core.rates import Rate, format_rate
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def field(bound_field: object) -> dict[str, object]:
 @register.filter
 def unit_price(amount: Decimal | None, currency: str = "EUR") -> str:
     return format_unit_price(amount, currency or "EUR", (get_language() or "en")[:2])
+
+
+@register.filter
+def ecb_rate(rate: Rate) -> str:
+    """`1 EUR = 1.1172 USD` (German: `1,1172`), as the ECB quotes it."""
+    return format_rate(rate, (get_language() or "en")[:2])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import imaplib
-
 from django.core.management.base import BaseCommand
 
-from rapport.comms.imap import sync_account
+from rapport.comms.imap import record_failure, sync_account
 from rapport.comms.management.base import report
 from rapport.comms.models import MailAccount
 from rapport.comms.subscriptions import refresh
@@ -27,9 +25,8 @@ class Command(BaseCommand):
         for account in accounts:
             try:
                 result = sync_account(account)
-            except (imaplib.IMAP4.error, OSError) as exc:
-                MailAccount.objects.filter(pk=account.pk).update(last_error=str(exc)[:1000])
-                self.stderr.write(f"{account}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - the next account is synced all the same
+                self.stderr.write(f"{account}: {record_failure(account, exc)} ({exc!r})")
                 continue
             report(self, f"{account} ({account.username})", result)
         if options["calendars"]:
@@ -39,4 +36,7 @@ class Command(BaseCommand):
             if options["workspace"]:
                 subs = subs.filter(workspace_id=options["workspace"])
             for sub in subs:
-                report(self, sub.name, refresh(sub))
+                try:
+                    report(self, sub.name, refresh(sub))
+                except Exception as exc:  # noqa: BLE001 - the next calendar all the same
+                    self.stderr.write(f"{sub.name}: {exc!r}")

@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -24,10 +25,10 @@ from django.db import DatabaseError, connection
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
+from rapport.comms.jobs import requeue_stale_runs
 from rapport.core import background
 
 logger = logging.getLogger(__name__)
-
 
 class Command(BaseCommand):
     help = "Run queued background tasks; optionally enqueue the periodic ones too."
@@ -43,31 +44,33 @@ class Command(BaseCommand):
     def handle(self, *args: object, tick_every: int = 0, interval: float = 0.5,
                once: bool = False, **options: object) -> None:
         every = dt.timedelta(minutes=tick_every) if tick_every else None
+        # django-tasks-db's worker, in batch mode: it returns when the queue is empty, and
+        # on Ctrl-C or SIGTERM it finishes the task at hand (a second signal stops at once).
+        worker = Worker(queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=interval, batch=True,
+                        backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False,
+                        max_tasks=None, excluded_queue_names=[],
+                        worker_id=f"{socket.gethostname()}-{os.getpid()}"[-64:])
         if once:
             background.beat()
+            requeue_stale_runs()
             if every:
                 call_command("tick", stdout=self.stdout)
-            self._run_queued()
+            worker.configure_signals()
+            worker.run()
             return
         stop = threading.Event()
         pulse = threading.Thread(target=self._pulse, args=(every, stop), daemon=True,
                                  name="rapport-heartbeat")
         pulse.start()
-        # django-tasks-db's worker loop: on Ctrl-C or SIGTERM it finishes the task at hand
-        # (a second signal stops at once) and returns.
-        worker = Worker(queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=interval, batch=False,
-                        backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False,
-                        max_tasks=None, excluded_queue_names=[],
-                        worker_id=f"{socket.gethostname()}-{os.getpid()}"[-64:])
         worker.configure_signals()
         try:
-            worker.run()
+            while worker.running:
+                requeue_stale_runs()  # imports and syncs whose worker died continue here
+                worker.run()
+                if worker.running:
+                    time.sleep(interval)
         finally:
             stop.set()
-
-    def _run_queued(self) -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload",
-                     verbosity=0)
 
     def _pulse(self, every: dt.timedelta | None, stop: threading.Event) -> None:
         """Heartbeat and scheduler, in their own thread (and database connection)."""

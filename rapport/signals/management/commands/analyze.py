@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
 
 from rapport.comms.mailparse import ParsedMessage, ParseError, is_reply_subject, parse_bytes
 from rapport.comms.mbox import iter_mbox
 from rapport.core.office_hours import TimeRange, is_within, parse_ranges
 from rapport.signals.detectors import detect_text, detect_time
+from rapport.signals.explain import Explanation, render
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _DAY_ALIASES = {"mo": 0, "di": 1, "tu": 1, "mi": 2, "we": 2, "do": 3, "th": 3, "fr": 4,
@@ -95,7 +97,8 @@ class Command(BaseCommand):
         parser.add_argument("--tz", default="Europe/Berlin")
         parser.add_argument("--holidays", default="", help="Country[-region], e.g. DE-BY.")
         parser.add_argument("--language", choices=["de", "en"], default="en",
-                            help="Assumed when the text does not tell.")
+                            help="Assumed when the text does not tell; explanations are "
+                                 "written in it.")
         parser.add_argument("--me", action="append", default=[],
                             help="Your own address; its messages are skipped (repeatable).")
 
@@ -127,13 +130,19 @@ class Command(BaseCommand):
 
 def analyze_message(message: ParsedMessage, is_office_time, tz: ZoneInfo,  # noqa: ANN001
                     default_language: str = "en") -> dict:
+    """The signals of one message; each explanation in `default_language`, through the
+    same rendering as the web pages."""
     result = detect_text(message.body_text, default_language=default_language)
-    hits = list(result.hits)
+    hits = [(h, Explanation(h.kind, {"in_subject": False})) for h in result.hits]
     if message.subject and not is_reply_subject(message.subject):
-        hits += [h for h in detect_text(message.subject, language=result.language).hits
+        hits += [(h, Explanation(h.kind, {"in_subject": True}))
+                 for h in detect_text(message.subject, language=result.language).hits
                  if h.kind not in result.kinds]
     if message.date:
-        hits += detect_time(message.date, is_office_time, tz)
+        hits += [(h, Explanation(h.kind, {"when": message.date}))
+                 for h in detect_time(message.date, is_office_time, tz)]
+    with translation.override(default_language), timezone.override(tz):
+        signals = [{"kind": h.kind, "strength": float(h.strength), "evidence": h.evidence,
+                    "explanation": render(e.code, e.stored())} for h, e in hits]
     return {"message_id": message.message_id, "language": result.language,
-            "signals": [{"kind": h.kind, "strength": float(h.strength), "evidence": h.evidence}
-                        for h in hits]}
+            "signals": signals}
