@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_business_contact'),
+        ('core', '0003_ecb_exchange_rates'),
     ]
 
     operations = [
