@@ -14,6 +14,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make demo   — install, migrate, load the demo workspace and serve http://$(HOST):$(PORT)"
+	@echo "             (web server + background worker + scheduler; make serve: the same without the demo)"
 	@echo "make test   — the whole suite on SQLite and PostgreSQL, browser journeys included"
 	@echo "make lint   — ruff;  make bench — benchmarks as JSON;  make worker — background tasks"
 
@@ -45,18 +46,22 @@ pango: $(STAMP)
 messages: $(STAMP)
 	@$(BIN)/pybabel compile --domain django --directory rapport/locale --statistics 2>&1 | tail -n 1
 
+# `rapport serve` runs the web server, the background worker and the scheduler together;
+# Ctrl-C stops all three.
+# Links printed and mailed point at the address served (unless RAPPORT_BASE_URL says otherwise).
+BASE_URL_ENV = RAPPORT_BASE_URL="$${RAPPORT_BASE_URL:-http://$(HOST):$(PORT)}"
+
 demo: install
 	$(BIN)/rapport migrate --no-input
-	$(BIN)/rapport demo
-	@echo "Serving Rapport on http://$(HOST):$(PORT)/ — stop with Ctrl-C."
-	$(BIN)/rapport runserver $(HOST):$(PORT)
+	$(BASE_URL_ENV) $(BIN)/rapport demo
+	$(BASE_URL_ENV) $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/rapport migrate --no-input
-	$(BIN)/rapport runserver $(HOST):$(PORT)
+	$(BASE_URL_ENV) $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
 worker: install
-	$(BIN)/rapport worker --tick-every 60
+	$(BIN)/rapport worker --tick-every 15
 
 test: install
 	@scripts/ensure-test-packages.sh

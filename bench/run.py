@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from health import bench_health
+from pipeline import bench_pipeline
 
 # bench/health.py imports `_django` from here: run as a script, this module is `__main__`,
 # so register it as `run` too, or that import would load a second copy (a second database).
@@ -146,10 +147,11 @@ def bench_mail_import() -> dict[str, object]:
     }
 
 
-# Each returns a list of results; BENCH_ONLY=health (comma-separated names) runs a subset.
+# Each returns a list of results; BENCH_ONLY=health,pipeline (comma-separated) runs a subset.
 BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
     "mail_import": lambda: [bench_mail_import()],
     "health": bench_health,
+    "pipeline": bench_pipeline,
 }
 
 

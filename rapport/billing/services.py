@@ -31,6 +31,7 @@ from rapport.billing.totals import compute, split_gross
 from rapport.clients.models import Client, Project
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
+from rapport.core.pipeline import follow_up
 
 EU_COUNTRIES = frozenset((
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -345,6 +346,7 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
     InvoiceEvent.objects.create(workspace=invoice.workspace, invoice=invoice,
                                 kind=InvoiceEvent.Kind.PAYMENT,
                                 detail=f"{amount} {invoice.currency} ({payment.paid_on})")
+    follow_up(invoice.workspace_id, [invoice.client_id])
     return payment
 
 

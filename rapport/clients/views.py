@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients.forms import ClientForm, ContactForm, NoteForm, ProjectForm, StatusChangeForm
 from rapport.clients.models import Client, Contact, Note, Project, Tag
+from rapport.core.pipeline import follow_up
 
 
 def _get_client(request: HttpRequest, pk: int) -> Client:
@@ -142,6 +143,7 @@ def note_form(request: HttpRequest, client_pk: int, note_pk: int | None = None) 
     form = NoteForm(request.POST or None, instance=note)
     if request.method == "POST" and form.is_valid():
         form.save()
+        follow_up(client.workspace_id, [client.pk])
         if request.htmx and not note_pk:
             return render(request, "clients/_timeline.html", {
                 "client": client, "notes": client.notes.select_related("created_by"),
@@ -163,6 +165,7 @@ def note_delete(request: HttpRequest, client_pk: int, note_pk: int) -> HttpRespo
     note = _get_owned(request, Note, client, note_pk)
     if request.method == "POST":
         note.delete()
+        follow_up(client.workspace_id, [client.pk])
         messages.success(request, _("Note deleted."))
         return redirect("clients:detail", client_pk=client.pk)
     return render(request, "clients/confirm_delete.html", {

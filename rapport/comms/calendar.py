@@ -24,6 +24,7 @@ from rapport.comms.linking import Linker
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import Meeting, MeetingChange, Source
 from rapport.core.models import Workspace
+from rapport.core.pipeline import follow_up
 
 WINDOW_BEFORE = dt.timedelta(days=365)   # 12 months back
 WINDOW_AFTER = dt.timedelta(days=548)    # 18 months ahead
@@ -166,6 +167,10 @@ class CalendarImporter:
                 log.warning("calendar event %s not imported", uid[:100], exc_info=True)
                 self.result.errors.append({"position": f"event {uid[:100]}",
                                            "reason": str(exc)[:300] or type(exc).__name__})
+        if self.result.imported:
+            follow_up(self.workspace.pk, Meeting.objects.filter(
+                workspace=self.workspace, uid__in=[u[:500] for u in groups]
+            ).values_list("client_id", flat=True))
         if skipped:
             with translation.override(self.workspace.language):
                 reason = ngettext(

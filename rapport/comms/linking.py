@@ -10,6 +10,7 @@ from rapport.clients.models import Client, ClientDomain, Contact, ContactEmail
 from rapport.clients.services import freemail_domains
 from rapport.comms.models import Direction, MailAccount, Message
 from rapport.core.models import Membership, Workspace
+from rapport.core.pipeline import follow_up
 
 
 def own_addresses(workspace: Workspace) -> set[str]:
@@ -144,6 +145,7 @@ def assign_sender(workspace: Workspace, address: str, client: Client, name: str 
     linked = Message.objects.filter(workspace=workspace, from_address=address).update(
         client=client, contact=contact, direction=Direction.INBOUND
     )
+    follow_up(workspace.pk, [client.pk])
     return linked + relink_matching(workspace, address)
 
 

@@ -25,6 +25,7 @@ from rapport.comms.mailparse import (
 from rapport.comms.mbox import iter_mbox
 from rapport.comms.models import ImportRun, Message, Source
 from rapport.core.models import Workspace
+from rapport.core.pipeline import follow_up
 
 BATCH = 500
 log = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ class MessageStore:
                     log.warning("message at %s not stored", position, exc_info=True)
                     self.result.report(position,
                                        f"could not be stored ({type(exc).__name__})")
+        follow_up(self.workspace.pk, {row.client_id for _p, row in rows},
+                  min((row.pk for _p, row in rows if row.pk), default=None))
 
     def _row(self, key: str, parsed: ParsedMessage) -> Message:
         recipients = parsed.to + parsed.cc

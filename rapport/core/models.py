@@ -210,3 +210,19 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} 1 EUR = {self.rate} {self.currency}"
+
+
+class Heartbeat(models.Model):
+    """When the background work last showed a sign of life, one row per name: `worker`
+    (any worker process, every few seconds, also while it runs a long task) and `tick`
+    (the scheduler last queued the periodic tasks). Not owned by a workspace."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.at:%Y-%m-%d %H:%M:%S}"

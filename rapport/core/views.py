@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rapport.billing.models import Invoice
 from rapport.billing.views import held_deliverables
 from rapport.clients.models import Client, Note, Project
+from rapport.core import background
 from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
 from rapport.core.models import Workspace
@@ -46,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reminders": reminder_summary(workspace),
         "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
         .select_related("client").order_by("end_date")[:8],
+        "background": background.status(),
     }
     return render(request, "core/dashboard.html", context)
 

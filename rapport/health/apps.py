@@ -8,4 +8,4 @@ class HealthConfig(AppConfig):
     verbose_name = _("Client health")
 
     def ready(self) -> None:
-        from rapport.health import receivers  # noqa: F401  (connects the receivers)
+        from rapport.health import pipeline, receivers  # noqa: F401  (connects the receivers)

@@ -137,6 +137,8 @@ class HealthSnapshot(WorkspaceOwned):
     changes = models.JSONField(default=list)  # [sign key, status a week ago, status now]
     dirty_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
+    messages = models.PositiveIntegerField(default=0)  # the client's messages then
+    invoices = models.PositiveIntegerField(default=0)  # the client's issued invoices then
 
     class Meta:
         verbose_name = _("health snapshot")

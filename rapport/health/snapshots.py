@@ -13,9 +13,12 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from django.db.models import Count
 from django.utils import timezone
 
+from rapport.billing.models import Invoice
 from rapport.clients.models import Client
+from rapport.comms.models import Message
 from rapport.core.models import Workspace
 from rapport.health import defaults
 from rapport.health.assessment import (
@@ -75,12 +78,15 @@ def _usable(snapshot: HealthSnapshot | None, today: dt.date, key: str) -> bool:
 
 
 def portfolio(workspace: Workspace, today: dt.date | None = None,
-              statuses: tuple[str, ...] = ACTIVE_STATUSES) -> list[ClientHealth]:
-    """Every client's health, worst first; reassesses (and stores) only what is out of date."""
+              statuses: tuple[str, ...] = ACTIVE_STATUSES,
+              only: Iterable[int] | None = None) -> list[ClientHealth]:
+    """Every client's health, worst first; reassesses (and stores) only what is out of date.
+    With `only`, just those clients (of any status)."""
     today = today or timezone.localdate(timezone=workspace.tz)
     started = timezone.now()
-    clients = list(Client.objects.filter(workspace=workspace, status__in=statuses)
-                   .only("pk", "name", "status", "workspace_id"))
+    chosen = (Client.objects.filter(workspace=workspace, pk__in=list(only)) if only is not None
+              else Client.objects.filter(workspace=workspace, status__in=statuses))
+    clients = list(chosen.only("pk", "name", "status", "workspace_id"))
     settings = health_settings(workspace)
     key = settings_key(workspace, settings)
     stored = {s.client_id: s for s in HealthSnapshot.objects.filter(workspace=workspace)}
@@ -88,6 +94,7 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     facts = load_facts(workspace, clients, today, signals_of=sorted(stale), settings=settings)
     result, fresh = [], []
     labels = {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
+    counted = fact_counts(workspace, stale)
     for client in clients:
         if client.pk in stale:
             client.workspace = workspace  # share the cached office hours and time zone
@@ -96,7 +103,9 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
                 workspace=workspace, client=client, as_of=today, settings_key=key,
                 signs=[_sign_data(s) for s in health.signs],
                 new_this_week=health.new_this_week,
-                changes=[list(change) for change in health.changes]))
+                changes=[list(change) for change in health.changes],
+                messages=counted.get(client.pk, (0, 0))[0],
+                invoices=counted.get(client.pk, (0, 0))[1]))
         else:
             snapshot = stored[client.pk]
             signs = [_sign_from(data, labels) for data in snapshot.signs]
@@ -117,7 +126,7 @@ def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
     HealthSnapshot.objects.bulk_create(
         snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
         update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
-                       "computed_at"])
+                       "computed_at", "messages", "invoices"])
     ids = [s.client_id for s in snapshots]
     for start in range(0, len(ids), 500):
         HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
@@ -128,3 +137,40 @@ def refresh(workspace: Workspace, today: dt.date | None = None) -> None:
     """Bring every snapshot of the workspace up to date (the periodic task does this, so
     a page rarely has to)."""
     portfolio(workspace, today)
+
+
+def fact_counts(workspace: Workspace, client_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Messages and issued invoices per client: what a verdict was read from."""
+    ids = list(client_ids)
+    result: dict[int, list[int]] = {pk: [0, 0] for pk in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for client_id, total in (Message.objects.filter(workspace=workspace,
+                                                        client_id__in=chunk)
+                                 .values_list("client_id").annotate(n=Count("pk")).order_by()):
+            result[client_id][0] = total
+        for client_id, total in (Invoice.objects.filter(workspace=workspace, client_id__in=chunk)
+                                 .exclude(state=Invoice.State.DRAFT)
+                                 .exclude(kind=Invoice.Kind.CANCELLATION)
+                                 .values_list("client_id").annotate(n=Count("pk")).order_by()):
+            result[client_id][1] = total
+    return {pk: (counts[0], counts[1]) for pk, counts in result.items()}
+
+
+def refresh_clients(workspace: Workspace, client_ids: Iterable[int],
+                    today: dt.date | None = None) -> list[int]:
+    """Reassess these clients now (new facts arrived for them), together with any other
+    client of the workspace whose signals changed meanwhile; returns who was reassessed."""
+    ids = set(client_ids)
+    mark_dirty(ids)
+    ids |= set(HealthSnapshot.objects.filter(workspace=workspace, dirty_at__isnull=False)
+               .values_list("client_id", flat=True))
+    portfolio(workspace, today, only=ids)
+    return sorted(ids)
+
+
+def last_assessed(client: Client) -> HealthSnapshot:
+    """The stored assessment of a client, brought up to date if its facts changed since:
+    when it was made and from how many messages and invoices."""
+    portfolio(client.workspace, only=[client.pk])  # reassesses only if out of date
+    return HealthSnapshot.objects.get(client=client)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
@@ -26,6 +27,7 @@ from rapport.health.forms import (
 )
 from rapport.health.models import Enjoyment, Script
 from rapport.health.overview import portfolio_rows
+from rapport.health.snapshots import last_assessed
 from rapport.health.snapshots import portfolio as health_portfolio
 from rapport.signals import services as signal_services
 from rapport.signals.models import Signal
@@ -82,8 +84,13 @@ def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:
     rows = [(sign, evidence_url(client.pk, sign.kinds),
              [signals[pk] for pk in sign.signal_ids if pk in signals])
             for sign in health.signs]
+    snapshot = last_assessed(client)
     return render(request, "health/client.html", {
-        "client": client, "health": health, "rows": rows,
+        "client": client, "health": health, "rows": rows, "assessed": snapshot,
+        "assessed_messages": ngettext("%(count)s message", "%(count)s messages",
+                                      snapshot.messages) % {"count": snapshot.messages},
+        "assessed_invoices": ngettext("%(count)s invoice", "%(count)s invoices",
+                                      snapshot.invoices) % {"count": snapshot.invoices},
         "enjoyment_form": EnjoymentForm(instance=enjoyment),
         "chart": client_svg(client_chart_data(client, timezone.localdate())),
     })

@@ -23,6 +23,7 @@ from rapport.comms.mailparse import is_reply_subject
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
 from rapport.core.models import Workspace
 from rapport.core.office_hours import is_within
+from rapport.core.pipeline import follow_up
 from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.signals import facts
 from rapport.signals.changes import announce
@@ -294,11 +295,13 @@ def dismiss(signal: Signal) -> None:
     if signal.dismissed_at is None:
         signal.dismissed_at = timezone.now()
         signal.save(update_fields=["dismissed_at"])
+        follow_up(signal.workspace_id, [signal.client_id])
 
 
 def restore(signal: Signal) -> None:
     signal.dismissed_at = None
     signal.save(update_fields=["dismissed_at"])
+    follow_up(signal.workspace_id, [signal.client_id])
 
 
 def mute(client: Client, kind: str) -> MutedKind:
@@ -337,17 +340,19 @@ def _checkpoint(name: str) -> Checkpoint:
     return Checkpoint.objects.get_or_create(name=name)[0]
 
 
-def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
+def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
+               clients: dict[int, set[int]] | None = None) -> dict[str, int]:
     """Process what arrived since the last run, in all workspaces.
 
     New incoming messages are read once (by primary key); messages without a client are
     remembered and read when their sender is linked. Clients with any new fact, an overdue
     invoice, a pending promise or a recent question of mine get their fact detectors rerun
     (these signals grow with time). Safe to run concurrently: the unique constraint stops
-    duplicates."""
+    duplicates. `daily=False` leaves the once-a-day reread to the scheduler; `clients`
+    ({workspace pk: client pks}) have their fact detectors rerun in any case."""
     now = now or timezone.now()
     stats = {"messages": 0, "clients": 0}
-    by_workspace: dict[int, set[int]] = {}
+    by_workspace: dict[int, set[int]] = {ws: set(ids) for ws, ids in (clients or {}).items()}
 
     def touch(workspace_id: int, client_id: int | None) -> None:
         if client_id:
@@ -383,8 +388,8 @@ def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
     # Facts that change with the passing of time (days late, days without an answer):
     # reread once per day, not on every run, so a run for one new message stays small.
     today = now.date()
-    daily = _checkpoint("daily-facts")
-    if daily.position != today.toordinal():
+    daily_cp = _checkpoint("daily-facts")
+    if daily and daily_cp.position != today.toordinal():
         for workspace_id, client_id in _clients_with_facts_over_time(now):
             touch(workspace_id, client_id)
 
@@ -411,8 +416,28 @@ def detect_new(now: dt.datetime | None = None) -> dict[str, int]:
         stats["clients"] += clients
     UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
     Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
-    Checkpoint.objects.filter(pk=daily.pk).update(position=today.toordinal())
+    if daily:
+        Checkpoint.objects.filter(pk=daily_cp.pk).update(position=today.toordinal())
     return stats
+
+
+def detect_messages_from(workspace: Workspace, client_ids: Iterable[int], first_pk: int,
+                         last_pk: int) -> int:
+    """Detect the incoming messages of these clients in a range of primary keys, for a
+    commit that became visible after `detect_new` had already read past its keys (two
+    imports committing out of order on PostgreSQL). Idempotent."""
+    with translation.override(_language(workspace)):
+        writer = _Writer(workspace)
+        count = _detect_messages(workspace, _message_rows(Message.objects.filter(
+            workspace=workspace, client_id__in=list(client_ids), pk__gte=first_pk,
+            pk__lte=last_pk)), writer)
+        writer.flush()
+    return count
+
+
+def message_position() -> int:
+    """How far `detect_new` has read the messages (the highest primary key)."""
+    return _checkpoint("message").position
 
 
 def _clients_with_facts_over_time(now: dt.datetime) -> set[tuple[int, int]]:

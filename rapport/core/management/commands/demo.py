@@ -45,4 +45,4 @@ class Command(BaseCommand):
             ))
         self.stdout.write("")
         self.stdout.write(f"Demo login: {login.email} / {login.password}")
-        self.stdout.write(f"Open {login.url} and sign in.")
+        self.stdout.write(f"Open {settings.BASE_URL}/ and sign in.")  # the address served

@@ -2,6 +2,12 @@
 
 It enqueues the periodic tasks for the worker (`rapport db_worker`); with `--now` it runs
 them in this process instead. Every periodic task is idempotent, so extra ticks are harmless.
+
+The tick is for work that depends on the clock: mail and calendar polling, retainer
+invoices and reminders that fall due, facts that age (days late, days without an answer;
+`detect_new_signals` rereads those once a day and catches anything an event missed), the
+new day's health snapshots, expired offers and sessions. New facts do not wait for it:
+their commit queues the follow-up at once (`rapport.core.pipeline`).
 """
 
 from __future__ import annotations

@@ -1,18 +1,34 @@
-"""`rapport worker`: run background tasks; with --tick-every it is also its own scheduler.
+"""`rapport worker`: run background tasks; with --tick-every it is also the scheduler.
 
-On a server, run `rapport worker` as a service and `rapport tick` from a timer. On a
-laptop, `rapport worker --tick-every 60` does both in one process.
+On a server, run `rapport worker` as a service and `rapport tick` from a timer (or give
+one of the workers --tick-every). On a laptop, `rapport serve` starts the web server and
+`rapport worker --tick-every 15` together.
+
+Next to the task loop, a thread records the worker's heartbeat every few seconds (the
+dashboard warns when it stops) and, with --tick-every, runs the tick when it is due by
+the clock in the database — one worker per interval, whatever the number of workers,
+restarts or hours the laptop slept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import socket
+import threading
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
 
 from rapport.comms.jobs import requeue_stale_runs
+from rapport.core import background
 
+logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = "Run queued background tasks; optionally enqueue the periodic ones too."
@@ -20,21 +36,51 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--tick-every", type=int, default=0, metavar="MINUTES",
                             help="Also run the scheduler tick every MINUTES (0: never).")
-        parser.add_argument("--interval", type=float, default=2.0,
+        parser.add_argument("--interval", type=float, default=0.5,
                             help="Seconds to wait when the queue is empty.")
         parser.add_argument("--once", action="store_true",
                             help="Process what is queued (after one tick) and exit.")
 
-    def handle(self, *args: object, tick_every: int = 0, interval: float = 2.0,
+    def handle(self, *args: object, tick_every: int = 0, interval: float = 0.5,
                once: bool = False, **options: object) -> None:
-        next_tick = time.monotonic()
-        while True:
-            requeue_stale_runs()  # imports and syncs whose worker died continue here
-            if tick_every and time.monotonic() >= next_tick:
+        every = dt.timedelta(minutes=tick_every) if tick_every else None
+        # django-tasks-db's worker, in batch mode: it returns when the queue is empty, and
+        # on Ctrl-C or SIGTERM it finishes the task at hand (a second signal stops at once).
+        worker = Worker(queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=interval, batch=True,
+                        backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False,
+                        max_tasks=None, excluded_queue_names=[],
+                        worker_id=f"{socket.gethostname()}-{os.getpid()}"[-64:])
+        if once:
+            background.beat()
+            requeue_stale_runs()
+            if every:
                 call_command("tick", stdout=self.stdout)
-                next_tick = time.monotonic() + tick_every * 60
-            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload",
-                         verbosity=0)
-            if once:
-                return
-            time.sleep(interval)
+            worker.configure_signals()
+            worker.run()
+            return
+        stop = threading.Event()
+        pulse = threading.Thread(target=self._pulse, args=(every, stop), daemon=True,
+                                 name="rapport-heartbeat")
+        pulse.start()
+        worker.configure_signals()
+        try:
+            while worker.running:
+                requeue_stale_runs()  # imports and syncs whose worker died continue here
+                worker.run()
+                if worker.running:
+                    time.sleep(interval)
+        finally:
+            stop.set()
+
+    def _pulse(self, every: dt.timedelta | None, stop: threading.Event) -> None:
+        """Heartbeat and scheduler, in their own thread (and database connection)."""
+        while not stop.is_set():
+            try:
+                background.beat()
+                if every and background.claim_tick(every):
+                    call_command("tick", stdout=self.stdout)
+            except DatabaseError:  # a locked or restarting database: try again next beat
+                logger.warning("heartbeat failed", exc_info=True)
+            finally:
+                connection.close()
+            stop.wait(background.BEAT_SECONDS)
