@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.core import clock
+from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
 from rapport.dunning.defaults import default_policy
@@ -187,7 +188,7 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
         except MissingBaseRate as missing:
             interest, lines = Decimal("0.00"), [
                 _("No default interest yet: enter the base rate valid from %(date)s in the "
-                  "reminder settings.") % {"date": missing.valid_from.isoformat()}]
+                  "reminder settings.") % {"date": document_date(missing.valid_from, language)}]
         else:
             interest, lines = statement.interest_total, statement.explain(language)
         fee = Decimal("0.00")
@@ -289,7 +290,7 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
     link = portal_link_for(invoice)
     position = open_position(invoice, on, fee, charges_interest(invoice, level))
     with translation.override(language):
-        date = lambda d: d.strftime("%d.%m.%Y") if language == "de" else d.isoformat()  # noqa: E731
+        date = lambda d: document_date(d, language)  # noqa: E731
         open_amount = position.principal
         values = _Blank(
             client=invoice.buyer.get("name", ""), number=invoice.number,
@@ -313,7 +314,7 @@ def _charges_summary(invoice: Invoice, on: dt.date, fee: Decimal, interest: Deci
     parts = []
     if interest:
         parts.append(_("default interest until %(date)s: %(amount)s") % {
-            "date": on.strftime("%d.%m.%Y") if language == "de" else on.isoformat(),
+            "date": document_date(on, language),
             "amount": format_money(interest, currency, language)})
     if fee:
         parts.append(_("fees: %(amount)s") % {"amount": format_money(fee, currency, language)})

@@ -66,7 +66,7 @@ def policy(request: HttpRequest, client_pk: int | None = None) -> HttpResponse:
             for level in formset.deleted_objects:
                 if Reminder.objects.filter(level=level).exists():
                     messages.error(request, _("“%(title)s” was used already and stays.")
-                                   % {"title": level.title_en})
+                                   % {"title": level})
                 else:
                     level.delete()
             taken = set(current.levels.values_list("position", flat=True))
