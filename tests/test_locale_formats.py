@@ -205,3 +205,19 @@ def test_the_english_decline_letter_has_no_german_placeholder(owner, owner_http,
     german = page.split('<article lang="de">')[1].split("</article>")[0]
     assert "[your reason]" in english and "[Ihr Grund]" not in english
     assert "[Ihr Grund]" in german
+
+
+@pytest.mark.django_db
+def test_a_reminder_to_an_english_client_is_named_in_german_in_the_german_ui(workspace):
+    from rapport.core import clock
+    from rapport.dunning import services as dunning
+
+    make_billable(workspace)
+    invoice = billing.new_draft(workspace, billable_client(workspace, language="en"))
+    billing.add_line(invoice, "Work", 1, 100)
+    invoice = billing.issue(invoice, dt.date(2026, 1, 5))
+    with clock.travel(dt.date(2026, 3, 1)):
+        [reminder] = dunning.plan(workspace=workspace)
+    assert reminder.title == reminder.level.title_en  # what the client reads
+    with translation.override("de"):
+        assert reminder.name == reminder.level.title_de

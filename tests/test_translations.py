@@ -30,11 +30,16 @@ def msgids_in_code() -> dict[str, str]:
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {alias.asname: alias.name for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+                   for alias in node.names if alias.asname}
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             func = node.func
             name = getattr(func, "id", None) or getattr(func, "attr", None)
+            name = aliases.get(name, name)
             if name not in CALLS:
                 continue
             args = node.args[1:] if name.startswith(("pgettext", "npgettext")) else node.args

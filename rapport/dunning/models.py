@@ -204,6 +204,14 @@ class Reminder(WorkspaceOwned):
         return f"{self.invoice} · {self.title}"
 
     @property
+    def name(self) -> str:
+        """The level's name for the reader; `title` stays as written to the client."""
+        level = self.level
+        if self.title in (level.title_de, level.title_en):
+            return str(level)
+        return self.title
+
+    @property
     def charged_total(self) -> Decimal:
         return self.fee_amount + self.interest_amount
 

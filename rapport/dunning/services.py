@@ -500,7 +500,7 @@ def reminder_summary(workspace: Workspace, now: dt.datetime | None = None) -> di
     """For the dashboard: what went out this week, and what needs the user's attention."""
     now = now or clock.now()
     week_ago = now - dt.timedelta(days=7)
-    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice")
+    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice", "level")
     return {
         "sent_this_week": rows.filter(state=Reminder.State.SENT, sent_at__gte=week_ago).count(),
         "failed": list(rows.filter(state=Reminder.State.FAILED)),
