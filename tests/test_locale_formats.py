@@ -221,3 +221,19 @@ def test_a_reminder_to_an_english_client_is_named_in_german_in_the_german_ui(wor
     assert reminder.title == reminder.level.title_en  # what the client reads
     with translation.override("de"):
         assert reminder.name == reminder.level.title_de
+
+
+@pytest.mark.django_db
+def test_the_client_portal_shows_a_british_visitor_british_dates(client, workspace):
+    from rapport.billing.mailing import portal_link_for
+
+    make_billable(workspace)
+    invoice = billing.new_draft(workspace, billable_client(workspace, language="en"))
+    billing.add_line(invoice, "Work", 1, 100)
+    invoice = billing.issue(invoice, dt.date(2026, 11, 17))
+    url = portal_link_for(invoice).get_absolute_url()
+    british = client.get(url, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    american = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "17/11/2026" in british and "11/17/2026" not in british
+    assert "11/17/2026" in american
+    assert '<html lang="en">' in british  # still the invoice's language

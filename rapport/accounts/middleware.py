@@ -28,6 +28,12 @@ def regional(language: str, accept_language: str) -> str:
     return language
 
 
+def for_reader(language: str, request: HttpRequest) -> str:
+    """A document's language, with the formats of the region the visitor's browser asks
+    for: a client portal in English shows 17/11/2026 to a British visitor."""
+    return regional(language[:2], request.headers.get("Accept-Language", ""))
+
+
 class UserLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -38,7 +44,7 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             language = user.language
             request.LANGUAGE_CODE = user.language
-        translation.activate(regional(language[:2], request.headers.get("Accept-Language", "")))
+        translation.activate(for_reader(language, request))
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             response.headers.setdefault("Content-Language", user.language)
