@@ -27,7 +27,7 @@ import rapport
 from rapport.accounts.models import User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
-from rapport.clients.models import Client, Contact, Note, Project
+from rapport.clients.models import Client, Contact, Note, Project, Tag
 from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, Meeting, Message
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
@@ -83,6 +83,8 @@ SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 @dataclass
 class Catalogue:
     translated: dict[str, str] = field(default_factory=dict)
+    german: set[str] = field(default_factory=set)  # translations that differ from the msgid
+    msgids: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
     # Long English stretches of translated messages, found by their first four words.
     fragments: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
@@ -98,10 +100,12 @@ def read_catalogue() -> Catalogue:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             for msgid in ids:
                 msgid = " ".join(msgid.split())
+                catalogue.msgids.add(msgid.lower())
                 if message.fuzzy or not all(strings):
                     catalogue.missing.add(msgid)
                 elif msgid not in strings:
                     catalogue.translated[msgid] = strings[0]
+                    catalogue.german.update(" ".join(t.split()) for t in strings)
                     # Long English stretches of a message, between its placeholders.
                     for literal in re.split(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", msgid):
                         literal = literal.strip(" .,:;")
@@ -147,12 +151,25 @@ def stored_signal_texts(workspace: Workspace) -> set[str]:
     return texts
 
 
+def user_words(workspace: Workspace) -> set[str]:
+    """What the freelancer or the client wrote themselves (a tag "Warteliste", a
+    subject "Angebot") is in their language, whatever the UI's."""
+    words = set(Tag.objects.filter(workspace=workspace).values_list("name", flat=True))
+    words |= set(Message.objects.filter(workspace=workspace).values_list("subject", flat=True))
+    words |= set(Meeting.objects.filter(workspace=workspace).values_list("summary", flat=True))
+    return {" ".join(word.split()) for word in words if word}
+
+
 def _stored(text: str, stored: set[str]) -> bool:
     return any(text in value or value in text for value in stored)
 
 
-def problems_on(url: str, html: str, catalogue: Catalogue,
-                stored: set[str] = frozenset()) -> list[str]:
+def problems_on(url: str, html: str, catalogue: Catalogue, stored: set[str] = frozenset(),
+                language: str = "en", written: set[str] = frozenset()) -> list[str]:
+    """What is wrong on one page; `language` is the page's when it has no <html lang>.
+
+    `stored` are signal texts not yet rendered per reader, `written` what people wrote.
+    """
     found = []
     doc = lxml.html.document_fromstring(html)
     for element in doc.iter("input"):
@@ -163,13 +180,16 @@ def problems_on(url: str, html: str, catalogue: Catalogue,
         if kind == "number" and value and re.fullmatch(r"-?\d+\.0+", value):
             found.append(f"{url}: <input type=number name={element.get('name')}> shows "
                          f"{value!r} with decimals that say nothing")
-        if (kind in (None, "text") and value and doc.get("lang", "")[:2] == "de"
+        if (kind in (None, "text") and value and (doc.get("lang") or language)[:2] == "de"
                 and re.fullmatch(r"-?\d+\.\d\d", value)):
             found.append(f"{url}: text input {element.get('name')} shows {value!r}, "
                          "not a German number")
     german_text = []
-    for lang, where, raw in texts(html, doc.get("lang") or "en"):
+    for lang, where, raw in texts(html, doc.get("lang") or language):
         text = " ".join(raw.split())
+        if (lang == "en" and text in catalogue.german and text.lower() not in catalogue.msgids
+                and text not in written and not _stored(text, stored)):
+            found.append(f"{url}: German on an English page <{where}>: {text!r}")
         if lang != "de" or not text:
             continue
         german_text.append(text)
@@ -224,7 +244,8 @@ def urls(workspace: Workspace, documents: bool = True) -> Iterator[str]:
 
 def walk(http: HttpClient, workspace: Workspace, catalogue: Catalogue,
          documents: bool = True) -> tuple[int, list[str]]:
-    seen, found, stored = 0, [], stored_signal_texts(workspace)
+    seen, found = 0, []
+    stored, written = stored_signal_texts(workspace), user_words(workspace)
     for url in urls(workspace, documents):
         try:
             response = http.get(url)
@@ -235,7 +256,8 @@ def walk(http: HttpClient, workspace: Workspace, catalogue: Catalogue,
         if response.status_code >= 500:
             found.append(f"{url}: answered {response.status_code}")
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            found += problems_on(url, response.content.decode(), catalogue, stored)
+            found += problems_on(url, response.content.decode(), catalogue, stored,
+                                 response.get("Content-Language", "en"), written)
     return seen, found
 
 
@@ -280,3 +302,9 @@ def test_the_checks_catch_what_they_are_meant_to_catch():
     assert "no German translation in the catalogue: 'Days late per invoice'" in found
     assert "Put this aside until the reserve is full" in found
     assert len(problems_on("/x/", page.replace('lang="de"', 'lang="en"'), catalogue)) == 2
+    catalogue.german.add("Angebot speichern")
+    english = '<html lang="en"><body><p>Angebot speichern</p><p lang="de">Angebot speichern</p>'
+    assert problems_on("/y/", english, catalogue) == [
+        "/y/: German on an English page <p>: 'Angebot speichern'"]
+    # A fragment without <html lang> takes the language the response declares.
+    assert problems_on("/z/", "<p>Termin am 2026-11-17</p>", catalogue, language="de")

@@ -152,7 +152,10 @@ def _invitation(request: HttpRequest, interview: Interview) -> dict[str, str] | 
 
 
 def _answer_text(interview: Interview, question: Question) -> str:
-    answers, lang, key = interview.answers, interview.language, question.key
+    # Choices are named for the reader; the prospect saw them in the interview's language.
+    reader = (get_language() or "de")[:2]
+    answers, key = interview.answers, question.key
+    lang = reader if reader in Language.values else interview.language
     if key in ("working_style", "response_time", "weekends", "decider"):
         return content.choice_label(lang, key, answers.get(key) or "") if answers.get(
             key) else ""
