@@ -3,9 +3,10 @@
 The URL list comes from the resolver (as in test_tenant_isolation), so a new page is
 checked the day it is added; its ids are taken from the demo workspace, the data a new
 user sees first. A page fails on a server error, on a date/time input whose value the
-browser cannot show (anything but ISO), on an ISO date inside German text (dates are
-read as 17.11.2026 there; `<input>` values and `<time datetime>` are for machines), and on
-an English text that has a German translation in the catalogue, or none at all.
+browser cannot show (anything but ISO), on an ISO date or an English decimal number inside
+German text (17.11.2026 and 43,1 there; `<input>` values and `<time datetime>` are for
+machines), on an English text that has a German translation in the catalogue, or none at
+all, and on German catalogue text on an English page.
 The language of a piece of text is the nearest `lang` attribute around it, so a letter
 to an English client shown inside the German UI is held to English rules.
 """
@@ -76,6 +77,7 @@ ISO_VALUE = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"),
              "datetime-local": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"),
              "time": re.compile(r"\d{2}:\d{2}(:\d{2})?")}
 ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+ENGLISH_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])")  # 43.1, 2142.00
 NOT_TEXT = {"script", "style", "textarea", "pre"}  # code, and what a person typed
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
@@ -195,6 +197,8 @@ def problems_on(url: str, html: str, catalogue: Catalogue, stored: set[str] = fr
         german_text.append(text)
         if ISO_DATE.search(text) and not _stored(text, stored):
             found.append(f"{url}: ISO date in German text <{where}>: {text[:120]!r}")
+        if ENGLISH_DECIMAL.search(text) and not _stored(text, stored):
+            found.append(f"{url}: English number in German text <{where}>: {text[:120]!r}")
         if text in catalogue.missing:
             found.append(f"{url}: no German translation in the catalogue: {text!r}")
         elif text in catalogue.translated:
@@ -306,5 +310,7 @@ def test_the_checks_catch_what_they_are_meant_to_catch():
     english = '<html lang="en"><body><p>Angebot speichern</p><p lang="de">Angebot speichern</p>'
     assert problems_on("/y/", english, catalogue) == [
         "/y/: German on an English page <p>: 'Angebot speichern'"]
+    number = problems_on("/n/", '<html lang="de"><p>Reibung 43.1 am 17.11.2026</p>', catalogue)
+    assert number == ["/n/: English number in German text <p>: 'Reibung 43.1 am 17.11.2026'"]
     # A fragment without <html lang> takes the language the response declares.
     assert problems_on("/z/", "<p>Termin am 2026-11-17</p>", catalogue, language="de")

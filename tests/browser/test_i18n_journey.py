@@ -92,3 +92,28 @@ def test_invoice_dates_follow_the_readers_browser(browser, live_server, django_u
         screenshot(page, f"i18n-invoice-{locale}")
     finally:
         context.close()
+
+
+def test_german_health_chart_writes_numbers_the_german_way(browser, live_server):
+    import re
+
+    from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
+
+    build_demo()
+    context, page = _page_in(browser, live_server, "de-DE")
+    try:
+        page.goto(f"{page.base_url}/accounts/login/")
+        page.locator("input[name=username]").fill(DEMO_EMAIL)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto(f"{page.base_url}/health/")
+        chart = page.get_by_test_id("portfolio-chart")
+        expect(chart).to_contain_text("Portfolio: Wert gegen Reibung")
+        labels = chart.locator("text").all_text_contents()
+        assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", label) for label in labels), labels
+        assert any(re.fullmatch(r"\d+,\d", label) for label in labels), labels
+        assert not any(re.fullmatch(r"\d+\.\d|\d{1,3}( \d{3})+", label) for label in labels)
+        screenshot(page, "i18n-german-health-chart")
+    finally:
+        context.close()
