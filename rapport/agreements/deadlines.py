@@ -83,7 +83,15 @@ def parse_line(line: str) -> Milestone:
     if relative:
         return Milestone(label, party, after=relative.group(2).strip(),
                          working_days=int(relative.group(1)))
-    return Milestone(label, party, date=dt.date.fromisoformat(when))
+    return Milestone(label, party, date=_date(when))
+
+
+def _date(text: str) -> dt.date:
+    """ISO (2026-03-02) or German (02.03.2026): the editor shows German dates in German."""
+    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if german:
+        return dt.date(int(german[3]), int(german[2]), int(german[1]))
+    return dt.date.fromisoformat(text)
 
 
 def format_line(milestone: Milestone, language: str = "en") -> str:
@@ -94,6 +102,7 @@ def format_line(milestone: Milestone, language: str = "en") -> str:
     else:
         when = milestone.date.isoformat() if milestone.date else ""
     if language == "de":
+        when = milestone.date.strftime("%d.%m.%Y") if milestone.date else when
         party = {"client": "Kunde", "me": "ich"}[party]
     return f"{party}: {milestone.label} = {when}"
 

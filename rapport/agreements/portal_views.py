@@ -9,6 +9,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from rapport.accounts.middleware import for_reader
 from rapport.agreements import services
 from rapport.agreements.documents import render_pdf
 from rapport.agreements.models import AgreementLink, Contract, Proposal
@@ -66,7 +67,7 @@ def _page(request: HttpRequest, link: AgreementLink, error: str = "",
         context.update(change=change, html=change.html,
                        acceptance=getattr(change, "acceptance", None),
                        proposal=change.contract.proposal)
-    with translation.override(_language(link)):
+    with translation.override(for_reader(_language(link), request)):
         response = render(request, "agreements/portal.html", context, status=status)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "same-origin"  # POST forms need an Origin
@@ -116,7 +117,7 @@ def request_changes(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
     if not link.proposal or link.proposal.status == Proposal.Status.ACCEPTED:
         raise Http404
-    with translation.override(_language(link)):
+    with translation.override(for_reader(_language(link), request)):
         try:
             services.request_changes(link.proposal, link.proposal.current_version,
                                      request.POST.get("name", ""), request.POST.get("text", ""))

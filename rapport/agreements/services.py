@@ -31,6 +31,7 @@ from rapport.agreements.models import (
 from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.choices import Channel, Weekday
+from rapport.core.dates import document_date, short_date
 from rapport.core.models import Workspace
 
 logger = logging.getLogger(__name__)
@@ -320,7 +321,7 @@ def accept(proposal: Proposal, version_number: int, sha256: str, evidence: Evide
         raise AcceptanceRefused(_("This proposal was withdrawn."))
     if proposal.is_expired(clock.today()):
         raise AcceptanceRefused(_("This offer expired on %(date)s.")
-                                % {"date": proposal.valid_until.isoformat()})
+                                % {"date": short_date(proposal.valid_until)})
     latest = proposal.current_version
     version = proposal.versions.filter(number=version_number).first()
     if version is None or latest is None:
@@ -372,7 +373,8 @@ def apply_acceptance(proposal: Proposal, version: ProposalVersion) -> Contract:
         project.status = Project.Status.ACTIVE
     if not project.description:
         project.description = "\n".join(
-            f"{s.milestone.label}: {s.planned.isoformat()}" for s in sched)
+            f"{s.milestone.label}: {document_date(s.planned, proposal.language)}"
+            for s in sched)
     project.save()
     if proposal.project_id != project.pk:
         proposal.project = project
@@ -521,29 +523,29 @@ def reminders(workspace: Workspace, today: dt.date | None = None) -> list[Remind
         found.append(Reminder("expiring", _("The offer “%(title)s” to %(client)s expires on "
                                             "%(date)s.") % {
             "title": proposal.title, "client": proposal.client,
-            "date": proposal.valid_until.isoformat()}, proposal.get_absolute_url(), []))
+            "date": short_date(proposal.valid_until)}, proposal.get_absolute_url(), []))
     for contract in Contract.objects.filter(workspace=workspace).select_related(
             "proposal", "client", "version"):
         sched = contract_schedule(contract, today)
         for item in sched:
             if item.overdue_input:
-                moved = [f"{s.milestone.label}: {s.planned.isoformat()} → {s.expected.isoformat()}"
+                moved = [f"{s.milestone.label}: {short_date(s.planned)} → {short_date(s.expected)}"
                          for s in sched if s.milestone.party == deadlines.FREELANCER
                          and s.moved_by > 0]
                 found.append(Reminder("input", _("%(client)s has not provided “%(input)s”, "
                                                  "due %(date)s.") % {
                     "client": contract.client, "input": item.milestone.label,
-                    "date": item.planned.isoformat()}, contract.get_absolute_url(), moved))
+                    "date": short_date(item.planned)}, contract.get_absolute_url(), moved))
         horizon = today + dt.timedelta(days=30)
         if contract.end_date and today <= contract.end_date <= horizon:
             found.append(Reminder("ending", _("The contract “%(title)s” ends on %(date)s: time "
                                               "to renegotiate.") % {
-                "title": contract.proposal.title, "date": contract.end_date.isoformat()},
+                "title": contract.proposal.title, "date": short_date(contract.end_date)},
                 contract.get_absolute_url(), []))
         if contract.rate_review_on and today <= contract.rate_review_on <= horizon \
                 and contract.rate_review_on != contract.end_date:
             found.append(Reminder("rate_review", _("Rate review for “%(title)s” on %(date)s: "
                                                    "time to renegotiate.") % {
-                "title": contract.proposal.title, "date": contract.rate_review_on.isoformat()},
+                "title": contract.proposal.title, "date": short_date(contract.rate_review_on)},
                 contract.get_absolute_url(), []))
     return found

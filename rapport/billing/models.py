@@ -8,13 +8,14 @@ the only way to correct it is a cancellation invoice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,6 +26,7 @@ from rapport.core.money import CURRENCY_CHOICES
 from rapport.core.tokens import TokenLink, new_token
 
 ZERO = Decimal("0.00")
+PAYMENT_DETAIL = re.compile(r"(?P<amount>-?[\d.]+) (?P<currency>[A-Z]{3}) \((?P<date>[\d-]{10})\)")
 
 
 class TaxRegime(models.TextChoices):
@@ -450,6 +452,23 @@ class InvoiceEvent(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.kind}"
+
+    def describe(self) -> str:
+        """The detail in the reader's language: "an a@b.example", "1.400,00 $ (13.05.2026)".
+
+        The stored detail stays machine-readable ("to a@b", "1400.00 USD (2026-05-13)").
+        """
+        from rapport.core.dates import short_date
+        from rapport.core.money import format_money
+
+        if self.kind == self.Kind.SENT:
+            return _("to %(recipients)s") % {"recipients": self.detail.removeprefix("to ")}
+        payment = PAYMENT_DETAIL.fullmatch(self.detail)
+        if self.kind == self.Kind.PAYMENT and payment:
+            language = (translation.get_language() or "en")[:2]
+            amount = format_money(payment["amount"], payment["currency"], language)
+            return f"{amount} ({short_date(dt.date.fromisoformat(payment['date']))})"
+        return self.detail
 
 
 class Deliverable(WorkspaceOwned):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
+from rapport.accounts.middleware import for_reader
 from rapport.billing import services
 from rapport.billing.models import InvoiceEvent, PortalLink
 from rapport.billing.views import _pdf_response, _xml_response
@@ -39,7 +40,7 @@ def invoice(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
     _record_first_view(link)
     inv = link.invoice
-    with translation.override(inv.language):
+    with translation.override(for_reader(inv.language, request)):
         response = render(request, "billing/portal_invoice.html", {
             "invoice": inv, "link": link, "lines": inv.lines.all(),
             "totals": services.totals(inv), "portal": True,

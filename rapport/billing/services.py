@@ -29,6 +29,7 @@ from rapport.billing.models import (
 )
 from rapport.billing.totals import compute, split_gross
 from rapport.clients.models import Client, Project
+from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
 from rapport.core.pipeline import follow_up
@@ -313,7 +314,8 @@ def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     )
     with translation.override(original.language):
         storno.intro_text = _("This invoice cancels invoice %(number)s of %(date)s.") % {
-            "number": original.number, "date": original.issue_date.isoformat(),
+            "number": original.number,
+            "date": document_date(original.issue_date, original.language),
         }
     storno.save()
     for line in original.lines.all():

@@ -15,10 +15,9 @@ from rapport.core.models import time_zone_choices
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A browser date picker; its ISO value comes from the input formats in rapport.formats."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    input_type = "date"
 
 
 class ClientForm(forms.ModelForm):

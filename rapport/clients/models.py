@@ -265,7 +265,9 @@ class Note(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "kind"], name="note_ws_kind")]
 
     def __str__(self) -> str:
-        return f"{self.happened_on} {self.get_kind_display()}: {self.text[:40]}"
+        from rapport.core.dates import short_date
+
+        return f"{short_date(self.happened_on)} {self.get_kind_display()}: {self.text[:40]}"
 
     def clean(self) -> None:
         errors: dict[str, object] = {}

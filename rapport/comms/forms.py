@@ -16,6 +16,7 @@ from rapport.clients.forms import DateInput
 from rapport.clients.models import Client
 from rapport.comms.models import CalendarSubscription, MailAccount, Meeting, MeetingLog
 from rapport.core import netguard
+from rapport.core.dates import short_date
 from rapport.core.models import Workspace
 from rapport.core.uploads import max_upload_bytes
 
@@ -91,8 +92,9 @@ class MeetingLogForm(forms.ModelForm):
             pk__in=[m.pk for m in meetings]).order_by("-start")
         self.fields["meeting"].required = False
         tz = client.workspace.tz if client is not None else None
-        self.fields["meeting"].label_from_instance = (
-            lambda m: f"{timezone.localtime(m.start, tz):%Y-%m-%d %H:%M} {m.summary}")
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{short_date(timezone.localtime(m.start, tz).date())} "
+            f"{timezone.localtime(m.start, tz):%H:%M} {m.summary}")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client, Contact
@@ -357,7 +358,10 @@ class Meeting(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "client", "start"], name="meeting_ws_client")]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M} {self.summary}"
+        from rapport.core.dates import short_date
+
+        start = timezone.localtime(self.start)
+        return f"{short_date(start.date())} {start:%H:%M} {self.summary}"
 
     @property
     def cancellation_lead(self):  # noqa: ANN201

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
@@ -18,6 +18,7 @@ from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import import_mail_file
 from rapport.comms.models import ImportRun, MeetingLog, PendingFee
+from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,18 @@ def log_meeting(log: MeetingLog, fee_amount: Decimal | None = None) -> MeetingLo
     """Save a call's log; a billable late cancellation or no-show adds a pending fee."""
     log.save()
     if log.billable and fee_amount:
-        if log.no_show:
-            what = _("Missed meeting on %(date)s")
-        else:
-            what = _("Meeting on %(date)s cancelled at short notice")
+        # The fee becomes an invoice line: written in the client's language.
+        language = log.client.language or "de"
+        with translation.override(language):
+            if log.no_show:
+                what = _("Missed meeting on %(date)s")
+            else:
+                what = _("Meeting on %(date)s cancelled at short notice")
+            description = what % {"date": document_date(log.held_on, language)}
         PendingFee.objects.update_or_create(
             meeting_log=log,
             defaults={"workspace": log.workspace, "client": log.client,
-                      "description": what % {"date": log.held_on.isoformat()},
+                      "description": description,
                       "amount": fee_amount, "currency": log.workspace.default_currency},
         )
     else:

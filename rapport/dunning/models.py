@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rapport.billing.models import Invoice
@@ -77,7 +78,8 @@ class DunningLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title_en
+        """The title in the reader's language (the client's language is used in mail)."""
+        return self.title((translation.get_language() or "en")[:2])
 
     @property
     def days_before_due(self) -> int:
@@ -200,6 +202,14 @@ class Reminder(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.invoice} · {self.title}"
+
+    @property
+    def name(self) -> str:
+        """The level's name for the reader; `title` stays as written to the client."""
+        level = self.level
+        if self.title in (level.title_de, level.title_en):
+            return str(level)
+        return self.title
 
     @property
     def charged_total(self) -> Decimal:

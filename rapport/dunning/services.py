@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.core import clock, placeholders
+from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
 from rapport.dunning.defaults import default_policy
@@ -187,7 +188,7 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
         except MissingBaseRate as missing:
             interest, lines = Decimal("0.00"), [
                 _("No default interest yet: enter the base rate valid from %(date)s in the "
-                  "reminder settings.") % {"date": missing.valid_from.isoformat()}]
+                  "reminder settings.") % {"date": document_date(missing.valid_from, language)}]
         else:
             interest, lines = statement.interest_total, statement.explain(language)
         fee = Decimal("0.00")
@@ -294,7 +295,7 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
     link = portal_link_for(invoice)
     position = open_position(invoice, on, fee, charges_interest(invoice, level))
     with translation.override(language):
-        date = lambda d: d.strftime("%d.%m.%Y") if language == "de" else d.isoformat()  # noqa: E731
+        date = lambda d: document_date(d, language)  # noqa: E731
         open_amount = position.principal
         values = dict(
             client=invoice.buyer.get("name", ""), number=invoice.number,
@@ -318,7 +319,7 @@ def _charges_summary(invoice: Invoice, on: dt.date, fee: Decimal, interest: Deci
     parts = []
     if interest:
         parts.append(_("default interest until %(date)s: %(amount)s") % {
-            "date": on.strftime("%d.%m.%Y") if language == "de" else on.isoformat(),
+            "date": document_date(on, language),
             "amount": format_money(interest, currency, language)})
     if fee:
         parts.append(_("fees: %(amount)s") % {"amount": format_money(fee, currency, language)})
@@ -551,7 +552,7 @@ def reminder_summary(workspace: Workspace, now: dt.datetime | None = None) -> di
     """For the dashboard: what went out this week, and what needs the user's attention."""
     now = now or clock.now()
     week_ago = now - dt.timedelta(days=7)
-    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice")
+    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice", "level")
     return {
         "sent_this_week": rows.filter(state=Reminder.State.SENT, sent_at__gte=week_ago).count(),
         "failed": list(rows.filter(state=Reminder.State.FAILED)),

@@ -19,6 +19,7 @@ from rapport.billing import services as billing
 from rapport.billing.models import Invoice, InvoiceLine
 from rapport.clients.models import Client
 from rapport.core import clock
+from rapport.core.dates import document_date, short_date
 from rapport.dunning import services
 from rapport.dunning.defaults import default_policy
 from rapport.dunning.forms import (
@@ -66,7 +67,7 @@ def policy(request: HttpRequest, client_pk: int | None = None) -> HttpResponse:
             for level in formset.deleted_objects:
                 if Reminder.objects.filter(level=level).exists():
                     messages.error(request, _("“%(title)s” was used already and stays.")
-                                   % {"title": level.title_en})
+                                   % {"title": level})
                 else:
                     level.delete()
             taken = set(current.levels.values_list("position", flat=True))
@@ -202,7 +203,7 @@ def promise_create(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     if form.is_valid():
         services.record_promise(invoice, form.cleaned_data["pay_by"], form.cleaned_data["note"])
         messages.success(request, _("Promise recorded; reminders wait until %(date)s.")
-                         % {"date": form.cleaned_data["pay_by"].isoformat()})
+                         % {"date": short_date(form.cleaned_data["pay_by"])})
     else:
         messages.error(request, _("Enter the date the client promised to pay by."))
     return redirect(f"{invoice.get_absolute_url()}#reminders")
@@ -254,7 +255,7 @@ def fee_invoice(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         latest = max(charged, key=lambda r: r.due_on)
         if latest.interest_amount:
             billing.add_line(draft, _("Default interest until %(date)s") % {
-                "date": latest.due_on.isoformat()}, 1, latest.interest_amount,
+                "date": document_date(latest.due_on, draft.language)}, 1, latest.interest_amount,
                 unit=InvoiceLine.Unit.FLAT, vat_rate="0.00")
     messages.success(request, _("Draft fee invoice created."))
     return redirect(draft)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,7 +25,13 @@ W, H, PAD, TOP = 720, 340, 56, 16
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+    """12.495 (de) or 12,495 (en): grouped as the reader writes numbers."""
+    return formats.number_format(round(value), use_l10n=True, force_grouping=True)
+
+
+def _number(value: float, places: int = 1) -> str:
+    """43,1 (de) or 43.1 (en)."""
+    return formats.number_format(round(value, places), places, use_l10n=True)
 
 
 def portfolio_svg(portfolio: list[ClientHealth]) -> SafeString:
@@ -61,7 +68,7 @@ def portfolio_svg(portfolio: list[ClientHealth]) -> SafeString:
         f'<text x="{W - PAD}" y="{H - PAD + 16}" font-size="11" text-anchor="end">'
         f'{_money(Decimal(max_x))}</text>',
         f'<text x="{PAD - 6}" y="{TOP + 8}" font-size="11" text-anchor="end">'
-        f'{max_y:.1f}</text>',
+        f'{_number(max_y)}</text>',
     ]
     for h in portfolio:
         cx, cy = x(float(h.value.revenue)), y(h.friction)
@@ -165,7 +172,8 @@ def client_svg(data: dict) -> SafeString:
             py = h - pad - ph * share
             points.append(f"{px:.1f},{py:.1f}")
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#5c6bc0">'
-                         f'<title>{month:%m/%Y}: {round(share * 100)} %</title></circle>')
+                         f'<title>{formats.date_format(month, "YEAR_MONTH_FORMAT")}: '
+                         f'{round(share * 100)} %</title></circle>')
     if len(points) > 1:
         parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#5c6bc0" '
                      f'stroke-width="2"/>')

@@ -215,6 +215,11 @@ def script_for_client(request: HttpRequest, client_pk: int) -> HttpResponse:
             "to": ", ".join(script_lib.recipients(client)),
             "subject": script_lib.fill(script.subject, context),
             "body": script_lib.fill(script.body, context)})
+    # Names are for the reader (the UI language); the text is in the client's language.
+    reader = (request.LANGUAGE_CODE or "de")[:2]
+    library = script_lib.library(request.workspace,
+                                 reader if reader in script_lib.LANGUAGES else "de")
+    names = {s.key: s.title for s in library}
     return render(request, "health/script_send.html", {
-        "client": client, "script": script, "form": form,
-        "library": script_lib.library(request.workspace, script.language)})
+        "client": client, "script": script, "form": form, "library": library,
+        "name": script.title if script.custom else names.get(script.key, script.title)})

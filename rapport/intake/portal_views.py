@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from rapport.accounts.middleware import for_reader
 from rapport.core.middleware import workspace_optional
 from rapport.intake import content, services
 from rapport.intake.forms import AnswersForm
@@ -30,7 +31,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     language = interview.language
     questions = list(services.questions_for(interview.workspace, language))
     status = 200
-    with translation.override(language):
+    with translation.override(for_reader(language, request)):
         form = None
         if not interview.is_locked:
             form = AnswersForm(questions, language, request.POST or None, portal=True,

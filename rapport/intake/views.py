@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
 from rapport.core.choices import Language
+from rapport.core.dates import short_date
 from rapport.core.money import format_money
 from rapport.intake import content, services
 from rapport.intake.fit import Verdict
@@ -149,7 +152,10 @@ def _invitation(request: HttpRequest, interview: Interview) -> dict[str, str] | 
 
 
 def _answer_text(interview: Interview, question: Question) -> str:
-    answers, lang, key = interview.answers, interview.language, question.key
+    # Choices are named for the reader; the prospect saw them in the interview's language.
+    reader = (get_language() or "de")[:2]
+    answers, key = interview.answers, question.key
+    lang = reader if reader in Language.values else interview.language
     if key in ("working_style", "response_time", "weekends", "decider"):
         return content.choice_label(lang, key, answers.get(key) or "") if answers.get(
             key) else ""
@@ -167,6 +173,8 @@ def _answer_text(interview: Interview, question: Question) -> str:
             return f"{answers['day_start']} ({answers.get('time_zone') or '?'})"
         return ""
     value = answers.get(question.field_name)
+    if key == "deadline" and value:
+        return short_date(dt.date.fromisoformat(value))
     return "" if value is None else str(value)
 
 
@@ -261,20 +269,27 @@ def interview_decline(request: HttpRequest, interview_pk: int) -> HttpResponse:
         return redirect("intake:letter", interview_pk=interview.pk)
     return render(request, "intake/decline.html", {
         "interview": interview, "client": interview.client, "form": form,
-        "letters": _letters(request, interview, _("[your reason]")),
+        "letters": _letters(request, interview, None),
     })
 
 
-def _letters(request: HttpRequest, interview: Interview, reason: str) -> list[dict]:
+def _letters(request: HttpRequest, interview: Interview, reason: str | None) -> list[dict]:
+    """The letter in each language; without a recorded reason, a placeholder in the
+    letter's own language (not the UI's)."""
     client = interview.client
     contact = client.contacts.first()
     name = contact.name if contact else client.name
     sender = request.user.name or interview.workspace.name
     first = interview.language
     order = [first] + [code for code in Language.values if code != first]
-    return [{"language": code, "label": Language(code).label,
-             **content.decline_letter(code, name=name, reason=reason, sender=sender)}
-            for code in order]
+    letters = []
+    for code in order:
+        with translation.override(code):
+            placeholder = _("[your reason]")
+        letters.append({"language": code, "label": Language(code).label,
+                        **content.decline_letter(code, name=name, reason=reason or placeholder,
+                                                 sender=sender)})
+    return letters
 
 
 def interview_letter(request: HttpRequest, interview_pk: int) -> HttpResponse:
@@ -282,7 +297,7 @@ def interview_letter(request: HttpRequest, interview_pk: int) -> HttpResponse:
     interview = _get_interview(request, interview_pk)
     change = interview.client.status_changes.filter(
         to_status=Client.Status.DECLINED).first()
-    reason = change.reason if change else _("[your reason]")
+    reason = change.reason if change else None
     emails = [a for c in interview.client.contacts.all() for a in c.addresses()]
     return render(request, "intake/letter.html", {
         "interview": interview, "client": interview.client, "change": change,

@@ -148,6 +148,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "rapport_language"
+# ISO first among the input formats of every language: date/time inputs need it.
+FORMAT_MODULE_PATH = ["rapport.formats"]
+FORM_RENDERER = "rapport.core.renderers.FormRenderer"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -53,12 +53,12 @@ def test_policy_reminder_promise(page, django_user_model, mailoutbox):
     page.get_by_label("Will pay by").fill(pay_by.isoformat())
     page.get_by_label("Note").last.fill("Accounting is on holiday")
     page.get_by_role("button", name="Record promise").click()
-    with translation.override("en"):
+    with translation.override("en-gb"):  # the browser asks for British English
         pay_by_text = date_format(pay_by, "SHORT_DATE_FORMAT")
     expect(page.get_by_test_id("reminders-blocked")).to_contain_text(
         f"promised to pay by {pay_by_text}")
     moved = pay_by + dt.timedelta(days=1)
-    with translation.override("en"):
+    with translation.override("en-gb"):
         moved_text = date_format(moved, "DATE_FORMAT")
     expect(page.get_by_test_id("next-reminder")).to_contain_text(f"First notice on {moved_text}")
     page.locator("#reminders details summary").first.click()

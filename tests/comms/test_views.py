@@ -90,9 +90,10 @@ def test_a_billable_no_show_waits_for_the_next_invoice(owner_http, workspace):
     assert response.status_code == 302
     fee = PendingFee.objects.get()
     assert (fee.client, fee.amount, fee.invoiced_at) == (client, 60, None)
-    assert "Missed meeting on 2026-11-20" in fee.description
+    # An invoice line for a German client: German words, German date.
+    assert fee.description == "Versäumter Termin am 20.11.2026"
     page = owner_http.get(f"/inbox/clients/{client.pk}/").content.decode()
-    assert "no-show" in page and "Missed meeting" in page
+    assert "no-show" in page and "Versäumter Termin am 20.11.2026" in page
 
 
 def test_a_billable_log_needs_a_reason_and_an_amount(owner_http, workspace):
@@ -205,7 +206,7 @@ def test_billing_picks_up_open_fees_once(workspace):
     log_meeting(log, fee_amount=Decimal("45.00"))
     fees = open_fees(client)
     assert [f.amount for f in fees] == [Decimal("45.00")]
-    assert "cancelled at short notice" in fees[0].description
+    assert fees[0].description == "Termin am 20.11.2026 kurzfristig abgesagt"
     assert mark_fees_invoiced(fees, invoice_id=99) == 1
     assert mark_fees_invoiced(fees, invoice_id=100) == 0
     assert open_fees(client) == []

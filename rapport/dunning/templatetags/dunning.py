@@ -37,7 +37,8 @@ def client_reminders(client: object) -> dict[str, object]:
         "client": client,
         "terms": services.terms_for(client),
         "reminders": Reminder.objects.filter(invoice__client=client)
-        .exclude(state=Reminder.State.SKIPPED).select_related("invoice").order_by("-due_on"),
+        .exclude(state=Reminder.State.SKIPPED).select_related("invoice", "level")
+        .order_by("-due_on"),
         "promises": services.PaymentPromise.objects.filter(invoice__client=client)
         .select_related("invoice"),
     }
