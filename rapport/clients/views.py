@@ -71,7 +71,9 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            follow_up(client.workspace_id, [client.pk])  # a new domain links its mail
         messages.success(request, _("Client saved."))
         return redirect("clients:detail", client_pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
@@ -183,6 +185,8 @@ def contact_form(request: HttpRequest, client_pk: int,
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            # Mail from a new address is linked to the client and read for signals now.
+            follow_up(client.workspace_id, [client.pk])
         messages.success(request, _("Contact saved."))
         return redirect("clients:detail", client_pk=client.pk)
     return render(request, "clients/contact_form.html", {"client": client, "form": form,

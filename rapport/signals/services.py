@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone, translation
 
 from rapport.billing.models import Invoice, Payment
@@ -305,16 +305,23 @@ def restore(signal: Signal) -> None:
 
 
 def mute(client: Client, kind: str) -> MutedKind:
+    """This kind no longer counts for this client; its health is reassessed at once."""
     try:
         with transaction.atomic():
-            return MutedKind.objects.get_or_create(workspace=client.workspace, client=client,
-                                                   kind=kind)[0]
+            muted = MutedKind.objects.get_or_create(workspace=client.workspace, client=client,
+                                                    kind=kind)[0]
     except IntegrityError:
-        return MutedKind.objects.get(client=client, kind=kind)
+        muted = MutedKind.objects.get(client=client, kind=kind)
+    follow_up(client.workspace_id, [client.pk])
+    return muted
 
 
 def unmute(client: Client, kind: str) -> None:
+    """The kind counts again: the client's messages are read again for it (signals were
+    not written while it was muted) and the health is reassessed at once."""
     MutedKind.objects.filter(client=client, kind=kind).delete()
+    first = Message.objects.filter(client=client).aggregate(first=Min("pk"))["first"]
+    follow_up(client.workspace_id, [client.pk], messages_from=first)
 
 
 # -- incremental detection ----------------------------------------------------------------

@@ -225,3 +225,83 @@ def test_the_health_page_says_when_and_from_what_its_verdict_was_made(
     assert "Zuletzt aktualisiert am" in page
     assert "aus 2 Nachrichten und 0 Rechnungen" in page
     assert f"{local:%H:%M}" in page  # 23:05 in Berlin in winter
+
+
+def unknown_rude_mail(workspace, sender: str) -> Message:
+    """A rude mail from an address no client has yet, read once by the detection."""
+    mail = message(workspace, None, RUDE, timezone.now() - dt.timedelta(hours=2))
+    Message.objects.filter(pk=mail.pk).update(from_address=sender)
+    signal_services.detect_new()
+    assert not Signal.objects.exists()
+    return mail
+
+
+@pytest.mark.django_db
+def test_a_contact_address_added_on_the_client_page_brings_that_sender_s_signal(
+        workspace, owner_http, django_capture_on_commit_callbacks):
+    client = vogt(workspace)
+    mail = unknown_rude_mail(workspace, "sam@newco.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_http.post(reverse("clients:contact_create", args=[client.pk]), {
+            "name": "Sam Neu", "role": "", "phone": "", "emails_text": "sam@newco.example"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    assert Message.objects.get(pk=mail.pk).client == client
+    assert Signal.objects.filter(client=client, source_id=mail.pk, kind="disrespect").exists()
+    assert HealthSnapshot.objects.get(client=client).messages == 1
+
+
+@pytest.mark.django_db
+def test_an_email_domain_added_to_the_client_brings_the_signals_of_its_mail(
+        workspace, owner_http, django_capture_on_commit_callbacks):
+    from rapport.clients.forms import ClientForm
+
+    client = vogt(workspace)
+    mail = unknown_rude_mail(workspace, "info@vogt-gruppe.example")
+    form = ClientForm(instance=client)
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data["domains_text"] = "vogt-gruppe.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_http.post(reverse("clients:edit", args=[client.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    assert Signal.objects.filter(client=client, source_id=mail.pk, kind="disrespect").exists()
+
+
+def disrespect_counted(client) -> int:
+    """Rude mails counted under "lack of respect" in the stored health verdict."""
+    return sum(row[3] for row in HealthSnapshot.objects.get(client=client).signs
+               if row[0] == "lack_of_respect")
+
+
+@pytest.mark.django_db
+def test_muting_a_kind_reassesses_the_client_and_unmuting_brings_its_signals_back(
+        workspace, owner_http, django_capture_on_commit_callbacks):
+    client = kranich(workspace)
+    rude = message(workspace, client, RUDE, timezone.now() - dt.timedelta(days=1))
+    follow_up_clients.call(workspace.pk, [client.pk], rude.pk)
+    counted = disrespect_counted(client)
+    assert counted == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_http.post(reverse("signals:mute", args=[client.pk]), {"kind": "disrespect"})
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    muted = HealthSnapshot.objects.get(client=client)
+    assert muted.dirty_at is None and disrespect_counted(client) == 0
+
+    # A rude mail that arrives while the kind is muted gets no signal ...
+    later = message(workspace, client, "This is amateurish work, frankly.",
+                    timezone.now() - dt.timedelta(hours=3))
+    follow_up_clients.call(workspace.pk, [client.pk], later.pk)
+    assert not Signal.objects.filter(source_id=later.pk, kind="disrespect").exists()
+    # ... and has one as soon as the kind counts again.
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_http.post(reverse("signals:unmute", args=[client.pk]), {"kind": "disrespect"})
+    assert queued() == [(workspace.pk, [client.pk], rude.pk)]
+    run_queued()
+    assert Signal.objects.filter(source_id=later.pk, kind="disrespect").exists()
+    back = HealthSnapshot.objects.get(client=client)
+    assert back.dirty_at is None and disrespect_counted(client) == 2
