@@ -32,7 +32,7 @@ from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, S
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5  # an import that killed its worker this often ends failed, not in a loop
+MAX_ATTEMPTS = 5  # an import or sync that killed its worker this often ends failed
 WAITING_AFTER = dt.timedelta(seconds=15)  # a running worker picks work up within seconds
 _TOKEN = secrets.token_hex(4)
 
@@ -169,9 +169,17 @@ def _requeue_stale_runs() -> int:
     for model, task in ((MailAccount, tasks.sync_one_account),
                         (CalendarSubscription, tasks.refresh_one_calendar)):
         stale_sync = Q(sync_state=SyncState.RUNNING) & _expired("sync_heartbeat_at")
-        for pk in model.objects.filter(stale_sync).values_list("pk", flat=True):
-            if model.objects.filter(stale_sync, pk=pk).update(sync_state=SyncState.QUEUED,
-                                                              sync_queued_at=now):
+        for pk, attempts in model.objects.filter(stale_sync).values_list("pk",
+                                                                         "sync_attempts"):
+            if attempts >= MAX_ATTEMPTS:
+                if model.objects.filter(stale_sync, pk=pk).update(
+                        sync_state=SyncState.FAILED, sync_failure=SyncFailure.INTERRUPTED):
+                    # The count stays: a scheduled sync gets one more try, not five.
+                    _close_dead_tasks(task, pk)
+                    log.warning("%s %s stopped its worker %s times; marked failed",
+                                model.__name__, pk, attempts)
+            elif model.objects.filter(stale_sync, pk=pk).update(sync_state=SyncState.QUEUED,
+                                                                sync_queued_at=now):
                 _close_dead_tasks(task, pk)
                 task.enqueue(pk)
                 count += 1
@@ -195,13 +203,15 @@ def _close_dead_tasks(task: Any, pk: int) -> None:
 # Syncs of mail accounts and calendar subscriptions ---------------------------------------
 
 def queue_sync(target: MailAccount | CalendarSubscription) -> None:
-    """Show the sync as queued and enqueue it after the commit (a first or manual sync)."""
+    """Show the sync as queued and enqueue it after the commit (a first or manual sync,
+    which also gives a sync that ended "interrupted" its full number of attempts again)."""
     from django.db import transaction
 
     from rapport.comms import tasks
 
     type(target).objects.filter(pk=target.pk).update(sync_state=SyncState.QUEUED,
-                                                     sync_queued_at=timezone.now())
+                                                     sync_queued_at=timezone.now(),
+                                                     sync_attempts=0)
     task = tasks.sync_one_account if isinstance(target, MailAccount) \
         else tasks.refresh_one_calendar
     transaction.on_commit(lambda: task.enqueue(target.pk))
@@ -234,7 +244,8 @@ def tracked_sync(func: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(func)
     def wrapper(target: Any, *args: Any, **kwargs: Any) -> T:
         _set_sync(target, sync_state=SyncState.RUNNING, sync_failure="",
-                  sync_started_at=timezone.now(), sync_heartbeat_at=timezone.now())
+                  sync_started_at=timezone.now(), sync_heartbeat_at=timezone.now(),
+                  sync_attempts=F("sync_attempts") + 1)
         if isinstance(target, MailAccount):
             after = kwargs.get("after_batch")
 
@@ -247,13 +258,14 @@ def tracked_sync(func: Callable[..., T]) -> Callable[..., T]:
         try:
             result = func(target, *args, **kwargs)
         except Exception as exc:
-            _set_sync(target, sync_state=SyncState.FAILED, sync_failure=sync_failure(exc))
+            _set_sync(target, sync_state=SyncState.FAILED, sync_failure=sync_failure(exc),
+                      sync_attempts=0)
             raise
         # A calendar that could not be fetched failed; notes about skipped events did not.
         failure = getattr(result, "failure", "") if isinstance(
             target, CalendarSubscription) else ""
         _set_sync(target, sync_state=SyncState.FAILED if failure else SyncState.DONE,
-                  sync_failure=failure)
+                  sync_failure=failure, sync_attempts=0)
         return result
 
     return wrapper

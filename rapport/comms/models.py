@@ -183,6 +183,7 @@ class SyncStatus(models.Model):
             "Could not reach the calendar: the server answered with an error.")
         NO_ANSWER = "no_answer", _("Could not reach the calendar: the server did not answer.")
         UNEXPECTED = "unexpected", _("An unexpected error stopped the sync.")
+        INTERRUPTED = "interrupted", _("The sync was interrupted several times.")
 
     sync_state = models.CharField(_("sync state"), max_length=10, blank=True,
                                   choices=SyncState.choices, default=SyncState.IDLE)
@@ -190,6 +191,8 @@ class SyncStatus(models.Model):
     sync_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Starts since the last finished sync; a sync that keeps killing its worker ends failed.
+    sync_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True
@@ -247,6 +250,10 @@ _SYNC_ADVICE = {
         "Calendars are fetched only from public internet addresses; check the address."),
     SyncStatus.SyncFailure.UNEXPECTED: _(
         "Try again later; if it keeps failing, ask your administrator to look at the "
+        "worker's log."),
+    SyncStatus.SyncFailure.INTERRUPTED: _(
+        "The background worker stopped while working on it. What was fetched so far is "
+        "kept. Try again; if it happens again, ask your administrator to look at the "
         "worker's log."),
 }
 

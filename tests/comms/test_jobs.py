@@ -216,6 +216,48 @@ def test_a_sync_whose_worker_died_is_queued_again(account, workspace):
     assert MailAccount.objects.get().sync_state == "queued"
 
 
+def test_every_start_of_a_sync_counts_as_an_attempt_until_it_finishes(account, imap_server):  # noqa: F811
+    from tests.comms.test_imap_sync import _mail
+
+    imap_server.append(account.username, "INBOX", [_mail(1), _mail(2)])
+    seen = []
+    MailAccount.objects.filter(pk=account.pk).update(sync_attempts=2)
+    account.refresh_from_db()
+
+    def watch(uid: int) -> None:
+        seen.append(MailAccount.objects.get(pk=account.pk).sync_attempts)
+
+    imap.sync_account(account, after_batch=watch)
+    assert seen and set(seen) == {3}  # counted while it runs: a death now leaves it at 3
+    account.refresh_from_db()
+    assert (account.sync_state, account.sync_attempts) == ("done", 0)
+
+
+def test_a_sync_that_keeps_killing_its_worker_ends_failed_with_a_reason(account, workspace):
+    sub = CalendarSubscription.objects.create(workspace=workspace, name="Cal",
+                                              url="https://example.org/cal.ics")
+    old = timezone.now() - dt.timedelta(minutes=10)
+    for model, pk in ((MailAccount, account.pk), (CalendarSubscription, sub.pk)):
+        model.objects.filter(pk=pk).update(sync_state="running", sync_heartbeat_at=old,
+                                           sync_attempts=jobs.MAX_ATTEMPTS)
+    assert jobs.requeue_stale_runs() == 0
+    assert _queued_tasks() == []
+    for target in (MailAccount.objects.get(), CalendarSubscription.objects.get()):
+        assert (target.sync_state, target.sync_failure) == ("failed", "interrupted")
+        assert "worker" in target.sync_advice
+    # "Sync now" gives it its full number of attempts again.
+    jobs.queue_sync(MailAccount.objects.get())
+    assert MailAccount.objects.get().sync_attempts == 0
+
+
+def test_a_sync_killed_fewer_times_than_the_limit_is_queued_again(account):
+    MailAccount.objects.filter(pk=account.pk).update(
+        sync_state="running", sync_attempts=jobs.MAX_ATTEMPTS - 1,
+        sync_heartbeat_at=timezone.now() - dt.timedelta(minutes=10))
+    assert jobs.requeue_stale_runs() == 1
+    assert MailAccount.objects.get().sync_state == "queued"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_loop_looks_for_stale_runs_on_every_round(mbox_run):
     from django.core.management import call_command
