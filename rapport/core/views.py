@@ -24,6 +24,7 @@ from rapport.core.services import (
     set_office_hours,
 )
 from rapport.dunning.services import reminder_summary
+from rapport.signals.services import messages_awaiting_retry
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -48,6 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
         .select_related("client").order_by("end_date")[:8],
         "background": background.status(),
+        "detection_retry": messages_awaiting_retry(workspace),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -368,6 +368,12 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
     message_cp = _checkpoint("message")
     high = Message.objects.aggregate(top=Max("pk"))["top"] or 0
     new_messages = Message.objects.filter(pk__gt=message_cp.position, pk__lte=high)
+    # Workspaces whose detection failed before: their messages from the marker are read
+    # again and all their clients judged again (the fact checkpoints moved on as well).
+    retry = retry_markers()
+    for workspace_id in retry:
+        by_workspace.setdefault(workspace_id, set()).update(
+            Client.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True))
     unlinked = [UnlinkedMessage(workspace_id=ws, message_id=pk) for pk, ws in new_messages.filter(
         direction=Direction.INBOUND, client__isnull=True).values_list("pk", "workspace_id")]
     UnlinkedMessage.objects.bulk_create(unlinked, ignore_conflicts=True)
@@ -382,6 +388,10 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
                                                               "client_id").iterator():
             touch(workspace_id, client_id)
             fresh.add(pk)
+    for workspace_id, first_pk in retry.items():
+        fresh.update(Message.objects.filter(workspace_id=workspace_id, pk__gte=first_pk,
+                                            pk__lte=high, client__isnull=False)
+                     .values_list("pk", flat=True))
 
     for name, model, client_path in _FACT_SOURCES:
         checkpoint = _checkpoint(name)
@@ -400,28 +410,36 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
         for workspace_id, client_id in _clients_with_facts_over_time(now):
             touch(workspace_id, client_id)
 
+    failed: set[int] = set()
     for workspace in Workspace.objects.filter(pk__in=set(by_workspace) | set(
             UnlinkedMessage.objects.filter(message_id__in=linked_later).values_list(
                 "workspace_id", flat=True)) | set(new_messages.values_list(
                 "workspace_id", flat=True).distinct())):
+        since_pk = min(retry.get(workspace.pk, high + 1), message_cp.position + 1)
         try:
             with transaction.atomic(), translation.override(_language(workspace)):
                 writer = _Writer(workspace)
                 read = _detect_messages(workspace, _message_rows(
                     Message.objects.filter(workspace=workspace).filter(
-                        Q(pk__gt=message_cp.position, pk__lte=high) | Q(pk__in=linked_later))),
+                        Q(pk__gte=since_pk, pk__lte=high) | Q(pk__in=linked_later))),
                     writer)
                 writer.flush()
                 clients = rejudge_facts(
                     workspace, by_workspace.get(workspace.pk, set()), now,
                     since=now - INCREMENTAL_THREAD_WINDOW, fresh_messages=fresh)
         except Exception:  # one workspace's failure must not stop detection for the others
-            logger.exception("Detecting signals in workspace %s failed", workspace.pk)
+            logger.exception("Detecting signals in workspace %s failed; it will be retried",
+                             workspace.pk)
             stats["failed_workspaces"] = stats.get("failed_workspaces", 0) + 1
+            failed.add(workspace.pk)
+            _mark_for_retry(workspace.pk, since_pk)
             continue
+        if workspace.pk in retry:
+            Checkpoint.objects.filter(name=_retry_name(workspace.pk)).delete()
         stats["messages"] += read
         stats["clients"] += clients
-    UnlinkedMessage.objects.filter(message_id__in=linked_later).delete()
+    UnlinkedMessage.objects.filter(message_id__in=linked_later).exclude(
+        workspace_id__in=failed).delete()
     Checkpoint.objects.filter(pk=message_cp.pk).update(position=max(high, message_cp.position))
     if daily:
         Checkpoint.objects.filter(pk=daily_cp.pk).update(position=today.toordinal())
@@ -440,6 +458,36 @@ def detect_messages_from(workspace: Workspace, client_ids: Iterable[int], first_
             pk__lte=last_pk)), writer)
         writer.flush()
     return count
+
+
+def _retry_name(workspace_id: int) -> str:
+    return f"retry-message:{workspace_id}"
+
+
+def _mark_for_retry(workspace_id: int, first_pk: int) -> None:
+    """Remember the lowest message a failed run did not read for this workspace; the
+    global checkpoint moves on for the others, the next run reads these again."""
+    marker, _created = Checkpoint.objects.get_or_create(name=_retry_name(workspace_id),
+                                                        defaults={"position": first_pk})
+    if marker.position > first_pk:
+        Checkpoint.objects.filter(pk=marker.pk).update(position=first_pk)
+
+
+def retry_markers() -> dict[int, int]:
+    """{workspace pk: lowest message pk to read again} for workspaces whose detection
+    failed and has not succeeded since."""
+    prefix = _retry_name(0)[:-1]
+    return {int(name.removeprefix(prefix)): position for name, position in
+            Checkpoint.objects.filter(name__startswith=prefix).values_list("name", "position")}
+
+
+def messages_awaiting_retry(workspace: Workspace) -> int | None:
+    """How many messages of this workspace wait for a retried signal detection (None:
+    nothing failed). Shown on the dashboard's background-work panel."""
+    marker = Checkpoint.objects.filter(name=_retry_name(workspace.pk)).first()
+    if marker is None:
+        return None
+    return Message.objects.filter(workspace=workspace, pk__gte=marker.position).count()
 
 
 def message_position() -> int:
