@@ -329,6 +329,7 @@ def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     original.save(update_fields=["state"])
     InvoiceEvent.objects.create(workspace=original.workspace, invoice=original,
                                 kind=InvoiceEvent.Kind.CANCELLED, detail=issued.number)
+    follow_up(original.workspace_id, [original.client_id])  # no slow payment on it any more
     return issued
 
 

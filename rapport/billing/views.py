@@ -30,6 +30,7 @@ from rapport.billing.forms import (
 from rapport.billing.mailing import PORTAL_LINK_DAYS
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.clients.models import Project
+from rapport.core.pipeline import follow_up
 
 
 def _get_invoice(request: HttpRequest, pk: int) -> Invoice:
@@ -215,6 +216,7 @@ def payment_delete(request: HttpRequest, invoice_pk: int, payment_pk: int) -> Ht
     payment = get_object_or_404(Payment, workspace=request.workspace, invoice=invoice,
                                 pk=payment_pk)
     payment.delete()
+    follow_up(invoice.workspace_id, [invoice.client_id])
     messages.success(request, _("Payment removed."))
     return redirect(invoice)
 

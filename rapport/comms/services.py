@@ -20,6 +20,7 @@ from rapport.comms.mailimport import import_mail_file
 from rapport.comms.models import ImportRun, MeetingLog, PendingFee
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
+from rapport.core.pipeline import follow_up
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def log_meeting(log: MeetingLog, fee_amount: Decimal | None = None) -> MeetingLo
         )
     else:
         PendingFee.objects.filter(meeting_log=log, invoiced_at__isnull=True).delete()
+    follow_up(log.workspace_id, [log.client_id])
     return log
 
 

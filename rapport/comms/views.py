@@ -31,6 +31,7 @@ from rapport.comms.models import (
     MeetingLog,
     Message,
 )
+from rapport.core.pipeline import follow_up
 
 FILTERS = ("messages", "meetings", "notes")
 
@@ -125,6 +126,7 @@ def assign_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if form.is_valid():
         meeting.client = form.cleaned_data["client"]
         meeting.save(update_fields=["client"])
+        follow_up(meeting.workspace_id, [meeting.client_id])
         messages.success(request, _("Meeting assigned."))
     return redirect("comms:inbox")
 

@@ -28,6 +28,7 @@ from rapport.core import clock, placeholders
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
+from rapport.core.pipeline import follow_up
 from rapport.dunning.defaults import default_policy
 from rapport.dunning.interest import (
     BaseRate,
@@ -544,8 +545,10 @@ def _resolve(promise: PaymentPromise, today: dt.date) -> int:
 def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",
                    today: dt.date | None = None) -> PaymentPromise:
     today = today or clock.today()
-    return PaymentPromise.objects.create(workspace=invoice.workspace, invoice=invoice,
-                                         promised_on=today, pay_by=pay_by, note=note)
+    promise = PaymentPromise.objects.create(workspace=invoice.workspace, invoice=invoice,
+                                            promised_on=today, pay_by=pay_by, note=note)
+    follow_up(invoice.workspace_id, [invoice.client_id])
+    return promise
 
 
 def reminder_summary(workspace: Workspace, now: dt.datetime | None = None) -> dict[str, object]:

@@ -305,3 +305,56 @@ def test_muting_a_kind_reassesses_the_client_and_unmuting_brings_its_signals_bac
     assert Signal.objects.filter(source_id=later.pk, kind="disrespect").exists()
     back = HealthSnapshot.objects.get(client=client)
     assert back.dirty_at is None and disrespect_counted(client) == 2
+
+
+def overdue_invoice(workspace):
+    make_billable(workspace)
+    client = billable_client(workspace, "Zahlt GmbH")
+    invoice = billing.new_draft(workspace, client)
+    billing.add_line(invoice, "Arbeit", 1, "100.00")
+    return client, billing.issue(invoice, timezone.localdate() - dt.timedelta(days=60))
+
+
+@pytest.mark.django_db
+def test_a_cancelled_invoice_loses_its_slow_payment_signal_at_once(
+        workspace, django_capture_on_commit_callbacks):
+    client, invoice = overdue_invoice(workspace)
+    follow_up_clients.call(workspace.pk, [client.pk])
+    assert Signal.objects.filter(client=client, kind="slow_payment").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        billing.cancel(invoice)
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    assert not Signal.objects.filter(client=client, kind="slow_payment").exists()
+
+
+@pytest.mark.django_db
+def test_a_removed_payment_and_a_recorded_promise_queue_the_invoice_s_client(
+        workspace, owner_http, django_capture_on_commit_callbacks):
+    from rapport.dunning.services import record_promise
+
+    client, invoice = overdue_invoice(workspace)
+    payment = billing.record_payment(invoice, "100.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_http.post(reverse("billing:payment_delete", args=[invoice.pk, payment.pk]))
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_promise(invoice, timezone.localdate() + dt.timedelta(days=7))
+    assert queued() == [(workspace.pk, [client.pk], None)]
+
+
+@pytest.mark.django_db
+def test_a_logged_call_off_topic_becomes_a_signal_without_a_tick(
+        workspace, django_capture_on_commit_callbacks):
+    from rapport.comms.models import MeetingLog
+    from rapport.comms.services import log_meeting
+
+    client = kranich(workspace)
+    with django_capture_on_commit_callbacks(execute=True):
+        log_meeting(MeetingLog(workspace=workspace, client=client,
+                               held_on=timezone.localdate(), planned_minutes=30,
+                               actual_minutes=90, agenda_minutes=20, off_topic_minutes=70))
+    assert queued() == [(workspace.pk, [client.pk], None)]
+    run_queued()
+    assert Signal.objects.filter(client=client, source_type="meetinglog").exists()
