@@ -86,6 +86,26 @@ def test_the_default_database_is_sqlite_in_wal_mode(tmp_path):
     assert mode == "wal" and name == str(tmp_path / "rapport.sqlite3")
 
 
+def test_a_sqlite_file_named_by_database_url_waits_for_other_writers(tmp_path):
+    """Web server and worker share the file: without WAL and IMMEDIATE transactions the
+    worker's signal detection failed with "database is locked"."""
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
+        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0]);"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "rapport.settings.dev",
+                   "DATABASE_URL": f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}",
+                   "RAPPORT_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+    assert (tmp_path / "elsewhere.sqlite3").exists()
+
+
 @pytest.mark.django_db
 def test_the_migrations_match_the_models():
     from django.core.management import call_command

@@ -83,22 +83,32 @@ TEMPLATES = [
 ]
 
 
+_SQLITE_OPTIONS = {
+    # The web server and the worker write at the same time: wait for each other instead
+    # of failing with "database is locked".
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+    ),
+}
+
+
 def _database() -> dict:
-    """SQLite under var/ by default (WAL, busy timeout, IMMEDIATE); PostgreSQL by URL."""
+    """SQLite under var/ by default (WAL, busy timeout, IMMEDIATE); PostgreSQL by URL.
+    A SQLite file named by DATABASE_URL gets the same settings as the default one."""
     url = env.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["OPTIONS"] = {**_SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+            config["CONN_MAX_AGE"] = 0
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "rapport.sqlite3",
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
-            ),
-        },
+        "OPTIONS": dict(_SQLITE_OPTIONS),
     }
 
 
