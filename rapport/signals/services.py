@@ -434,8 +434,9 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
             failed.add(workspace.pk)
             _mark_for_retry(workspace.pk, since_pk)
             continue
-        if workspace.pk in retry:
-            Checkpoint.objects.filter(name=_retry_name(workspace.pk)).delete()
+        # Only a marker this run has read past goes (another run may have set a lower one).
+        Checkpoint.objects.filter(name=_retry_name(workspace.pk),
+                                  position__gte=since_pk).delete()
         stats["messages"] += read
         stats["clients"] += clients
     UnlinkedMessage.objects.filter(message_id__in=linked_later).exclude(
