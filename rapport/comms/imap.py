@@ -203,9 +203,11 @@ def _fetch(conn: imaplib.IMAP4, chunk: list[int]) -> list[tuple[int, bytes, bool
 
 def sync_all() -> dict[str, int]:
     """Sync every account of every workspace; an account that fails, for whatever reason,
-    gets the reason recorded and the next account is synced all the same."""
+    gets the reason recorded and the next account is synced all the same. Accounts whose
+    syncs keep stopping the worker come last, so they cannot keep the others waiting."""
     counts = {}
-    for account in MailAccount.objects.select_related("workspace").order_by("pk"):
+    for account in MailAccount.objects.select_related("workspace").order_by(
+            "sync_attempts", "pk"):
         try:
             counts[str(account.pk)] = sync_account(account).imported
         except Exception as exc:  # noqa: BLE001 - one account must not stop the others

@@ -84,9 +84,11 @@ def _done(subscription: CalendarSubscription, etag: str, error: str) -> None:
 
 def refresh_all() -> int:
     """Refresh every subscription of every workspace; one that fails, for whatever reason,
-    is recorded on itself and the others go on."""
+    is recorded on itself and the others go on; one whose refreshes keep stopping the
+    worker comes last."""
     count = 0
-    for subscription in CalendarSubscription.objects.select_related("workspace").order_by("pk"):
+    for subscription in CalendarSubscription.objects.select_related("workspace").order_by(
+            "sync_attempts", "pk"):
         try:
             refresh(subscription)
         except Exception:  # noqa: BLE001 - one calendar must not stop the others

@@ -258,6 +258,29 @@ def test_a_sync_killed_fewer_times_than_the_limit_is_queued_again(account):
     assert MailAccount.objects.get().sync_state == "queued"
 
 
+def test_an_account_that_keeps_killing_the_worker_cannot_starve_the_others(
+        account, workspace, monkeypatch):
+    healthy = MailAccount.objects.create(
+        workspace=workspace, name="Private", host=account.host, port=account.port,
+        security=MailAccount.Security.NONE, username="private",
+        password_encrypted=encrypt("secret"), folders="INBOX")
+    MailAccount.objects.filter(pk=account.pk).update(sync_state="failed",
+                                                     sync_failure="interrupted",
+                                                     sync_attempts=jobs.MAX_ATTEMPTS)
+    synced = []
+
+    def sync_account(target: MailAccount) -> imap.ImportResult:
+        if target.pk == account.pk:
+            raise SystemExit("killed")  # like kill -9: the scheduled sync stops here
+        synced.append(target.pk)
+        return imap.ImportResult()
+
+    monkeypatch.setattr(imap, "sync_account", sync_account)
+    with pytest.raises(SystemExit):
+        imap.sync_all()
+    assert synced == [healthy.pk]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_loop_looks_for_stale_runs_on_every_round(mbox_run):
     from django.core.management import call_command
