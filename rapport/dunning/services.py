@@ -184,10 +184,10 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
                     "fee": format_money(fee, invoice.currency, language)}]
         try:
             statement = default_statement(invoice, on)
-        except MissingBaseRate as missing:
-            interest, lines = Decimal("0.00"), [
-                _("No default interest yet: enter the base rate valid from %(date)s in the "
-                  "reminder settings.") % {"date": missing.valid_from.isoformat()}]
+        except MissingBaseRate:
+            # The client's letter says nothing about it; the freelancer sees the to-do
+            # next to the invoice's reminders (see missing_base_rate).
+            interest, lines = Decimal("0.00"), []
         else:
             interest, lines = statement.interest_total, statement.explain(language)
         fee = Decimal("0.00")
@@ -199,6 +199,21 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
             lines.append(_("Flat fee for business clients (§ 288 (5) BGB): %(fee)s") % {
                 "fee": format_money(fee, "EUR", language)})
         return fee, interest, lines
+
+
+def missing_base_rate(invoice: Invoice, on: dt.date,
+                      level: DunningLevel | None = None) -> dt.date | None:
+    """The half-year whose base rate is missing, if that stops interest on this invoice.
+
+    An internal to-do for the freelancer's screen, never for the client's documents.
+    """
+    if not charges_interest(invoice, level) or not invoice.due_date or on <= invoice.due_date:
+        return None
+    try:
+        default_statement(invoice, on)
+    except MissingBaseRate as missing:
+        return missing.valid_from
+    return None
 
 
 def _earlier_fees(invoice: Invoice) -> list[tuple[dt.date, Decimal, str]]:

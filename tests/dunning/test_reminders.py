@@ -97,7 +97,8 @@ def test_a_missing_base_rate_is_said_not_guessed(overdue, mailoutbox):
         _run(dt.date(2026, 7, 1) + dt.timedelta(days=day))
     first = Reminder.objects.get(title="1. Mahnung")
     assert first.interest_amount == 0
-    assert "2026-07-01" in " ".join(first.fee_explanation)
+    assert "2026-07-01" not in " ".join(first.fee_explanation)  # the client's letter
+    assert services.missing_base_rate(overdue, dt.date(2026, 7, 15)) == dt.date(2026, 7, 1)
 
 
 def test_an_invoice_paid_after_planning_is_not_reminded(overdue, mailoutbox):
