@@ -92,9 +92,10 @@ def add_pending_fees(invoice: Invoice) -> int:
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,
              unit_price: Decimal | int | str, *, unit: str = InvoiceLine.Unit.PIECE,
              vat_rate: Decimal | str = "19.00") -> InvoiceLine:
-    position = invoice.lines.count() + 1
+    from rapport.billing.positions import next_position
+
     return InvoiceLine.objects.create(
-        invoice=invoice, position=position, description=description,
+        invoice=invoice, position=next_position(invoice), description=description,
         quantity=Decimal(quantity), unit=unit, unit_price=Decimal(unit_price),
         vat_rate=Decimal(vat_rate),
     )

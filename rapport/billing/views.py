@@ -29,6 +29,7 @@ from rapport.billing.forms import (
 )
 from rapport.billing.mailing import PORTAL_LINK_DAYS
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
+from rapport.billing.positions import save_draft_lines
 from rapport.clients.models import Project
 
 
@@ -124,11 +125,7 @@ def _draft_editor(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         with transaction.atomic():
             form.save()
             lines = formset.save(commit=False)
-            for removed in formset.deleted_objects:
-                removed.delete()
-            for position, line in enumerate(lines, start=1):
-                line.position = line.position or position
-                line.save()
+            save_draft_lines(invoice, lines, formset.deleted_objects)
         if "add_line" in request.POST:
             return redirect(f"{invoice.get_absolute_url()}#lines")
         messages.success(request, _("Draft saved."))

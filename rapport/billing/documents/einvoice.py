@@ -46,6 +46,7 @@ from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
 from rapport.billing.models import Invoice, TaxTreatment
+from rapport.billing.positions import line_ids
 from rapport.billing.services import totals as invoice_totals
 from rapport.billing.texts import tax_note
 from rapport.core.money import format_money, precise
@@ -186,14 +187,15 @@ def _header(doc: Document, invoice: Invoice, xrechnung: bool) -> None:
 
 
 def _lines(doc: Document, invoice: Invoice) -> None:
-    for line in invoice.lines.all():
+    lines = list(invoice.lines.all())
+    for line_id, line in zip(line_ids(lines), lines, strict=True):
         quantity, price = Decimal(line.quantity), precise(line.unit_price, invoice.currency)
         if price < 0:  # BR-27: the price is never negative; the sign moves to the quantity.
             quantity, price = -quantity, -price
         rate = Decimal(line.vat_rate) if invoice.tax_treatment == TaxTreatment.DOMESTIC else ZERO
         category, _code = vat_category(invoice, rate)
         item = LineItem()
-        item.document.line_id = str(line.position)
+        item.document.line_id = line_id
         item.product.name = _text(line.description)
         item.agreement.net.amount = price
         item.delivery.billed_quantity = (quantity, line.unit)
