@@ -242,6 +242,10 @@ def check_issuable(invoice: Invoice) -> None:
     start, end = invoice.service_start, invoice.service_end
     if start and end and end < start:
         problems.append(_("The service period ends before it starts."))
+    from rapport.billing.regime import regime_conflict
+
+    if conflict := regime_conflict(invoice):
+        problems.append(conflict)
     if problems:
         raise ValidationError(problems)
 

@@ -97,9 +97,10 @@ def domestic_invoice(workspace: Workspace, language: str = "de", currency: str =
 
 
 def small_business_invoice(workspace: Workspace) -> Invoice:
+    BillingSettings.objects.filter(workspace=workspace).update(tax_regime="small_business")
     client = client_for(workspace, "Bäckerei Korn", contact="Karl Korn")
     draft = services.new_draft(workspace, client)
-    draft.tax_treatment = TaxTreatment.SMALL_BUSINESS
+    assert draft.tax_treatment == TaxTreatment.SMALL_BUSINESS
     draft.service_start = dt.date(2026, 3, 2)
     draft.save()
     services.add_line(draft, "Website maintenance March", 1, "480.00",
