@@ -124,6 +124,20 @@ def _from_address(display_name: str) -> str:
     return formataddr((_single_line(display_name) or default_name, address))
 
 
+def reply_to_for(invoice: Invoice) -> list[str]:
+    """The seller's own address, so a client's answer reaches the freelancer, not the app."""
+    from django.core.validators import validate_email
+
+    for candidate in (invoice.seller.get("email", ""), invoice.workspace.email):
+        address = _single_line(candidate or "")
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        return [address]
+    return []
+
+
 def _format_date(value: dt.date, language: str) -> str:
     return format_date(value, format="long", locale=babel_locale(language))
 
@@ -185,7 +199,8 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
         body = compose_body(invoice, portal_url=portal_url, link_expires_at=link_expires_at,
                             message=message, sender_name=sender_name)
     email = EmailMessage(subject=subject, body=body,
-                         from_email=_from_address(sender_name or seller), to=list(to))
+                         from_email=_from_address(sender_name or seller), to=list(to),
+                         reply_to=reply_to_for(invoice) or None)
     email.attach(document_name(invoice, "pdf"), pdf, "application/pdf")
     return email
 

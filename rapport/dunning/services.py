@@ -452,12 +452,12 @@ def timezone_date(now: dt.datetime) -> dt.date:
 
 def _send(reminder: Reminder, invoice: Invoice) -> None:
     from rapport.billing.documents import render_pdf
+    from rapport.billing.mailing import reply_to_for
     from rapport.dunning.letters import render_letter
 
     message = EmailMessage(subject=reminder.subject, body=reminder.body,
                            from_email=settings.DEFAULT_FROM_EMAIL, to=reminder.recipients,
-                           reply_to=[invoice.seller["email"]] if invoice.seller.get("email")
-                           else None)
+                           reply_to=reply_to_for(invoice) or None)
     message.attach(f"{invoice.number}.pdf", render_pdf(invoice), "application/pdf")
     if reminder.charged_total > 0:
         message.attach(f"{invoice.number}-{reminder.level.position}.pdf",
