@@ -112,6 +112,8 @@ def create_deposit_invoice(project: Project, percent: Decimal | None = None) -> 
         raise ValidationError(_("The deposit must be between 1 and 100 percent."))
     invoice = new_draft(workspace, project.client, kind=Invoice.Kind.DEPOSIT, project=project)
     invoice.deposit_percent = percent
+    # The agreed period, printed as expected: the work has not been done yet (§ 14 UStG).
+    invoice.service_start, invoice.service_end = project.start_date, project.end_date
     with translation.override(invoice.language):
         invoice.intro_text = _(
             "As agreed, I invoice a deposit of %(percent)s %% of the agreed fee for "
@@ -279,8 +281,8 @@ def issue(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     locked.buyer = buyer_snapshot(locked.client)
     locked.issue_date = today
     locked.due_date = today + dt.timedelta(days=locked.payment_term_days)
-    if not locked.service_start:
-        locked.service_start = today
+    if not locked.service_start and locked.kind != Invoice.Kind.DEPOSIT:
+        locked.service_start = today  # a deposit comes before the work: no date of service
     locked.number = next_number(locked.workspace, today)
     locked.state = Invoice.State.ISSUED
     locked.save()

@@ -48,7 +48,7 @@ from drafthorse.models.tradelines import LineItem
 from rapport.billing.models import Invoice, TaxTreatment
 from rapport.billing.positions import line_ids
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import tax_note
+from rapport.billing.texts import advance_payment_note, tax_note
 from rapport.core.money import format_money, precise
 
 ZERO = Decimal("0.00")
@@ -181,6 +181,7 @@ def _header(doc: Document, invoice: Invoice, xrechnung: bool) -> None:
                      "%(tax)s, gross %(gross)s.") % {
             "number": row["number"], "date": long_date(dt.date.fromisoformat(row["issue_date"])),
             **money})
+    _note(doc, advance_payment_note(invoice))
     _note(doc, tax_note(invoice))
     _note(doc, invoice.closing_text)
     _note(doc, invoice.seller.get("footer_text", ""), "REG")
@@ -271,7 +272,14 @@ def _address(party: object, snapshot: dict[str, str]) -> None:
 def _delivery(doc: Document, invoice: Invoice) -> None:
     """BT-72 (the day the service was complete) and, for a period, BG-14 as well."""
     start, end = invoice.service_start, invoice.service_end
-    doc.trade.delivery.event.occurrence = end or start or invoice.issue_date
+    if invoice.kind == Invoice.Kind.DEPOSIT:
+        # The service has not happened yet, so no BT-72; the delivery names where it will
+        # go (BG-13, the buyer) so that the element is not empty (PEPPOL-EN16931-R008).
+        ship_to = doc.trade.delivery.ship_to
+        ship_to.name = _text(invoice.buyer.get("name"))
+        _address(ship_to, invoice.buyer)
+    else:
+        doc.trade.delivery.event.occurrence = end or start or invoice.issue_date
     if start and end:
         doc.trade.settlement.period.start = start
         doc.trade.settlement.period.end = end

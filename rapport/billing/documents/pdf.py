@@ -32,7 +32,13 @@ from rapport.billing.documents.girocode import girocode_svg
 from rapport.billing.models import Invoice, TaxTreatment
 from rapport.billing.positions import line_ids
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import consumer_default_note, tax_note, title, unit_label
+from rapport.billing.texts import (
+    advance_payment_note,
+    consumer_default_note,
+    tax_note,
+    title,
+    unit_label,
+)
 from rapport.core.money import babel_locale
 
 TEMPLATE = "billing/pdf/invoice.html"
@@ -147,6 +153,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
             and invoice.service_end != invoice.service_start
         ),
         "service_date": invoice.service_end or invoice.service_start,
+        "advance_payment": advance_payment_note(invoice),
     }
 
 
