@@ -27,6 +27,7 @@ from rapport.clients.models import Client
 from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
+from rapport.core.office_hours import is_working_day, next_working_day
 from rapport.dunning.defaults import default_policy
 from rapport.dunning.interest import (
     BaseRate,
@@ -136,8 +137,18 @@ def next_level(invoice: Invoice, today: dt.date) -> tuple[DunningLevel, dt.date]
                 # Notices after the due date are spaced; the friendly note is not counted.
                 on = max(on, previous.sent_at.date()
                          + dt.timedelta(days=MIN_DAYS_BETWEEN_LEVELS))
-        return level, on
+        return level, working_day(invoice.workspace, on)
     return None
+
+
+def working_day(workspace: Workspace, day: dt.date) -> dt.date:
+    """`day`, or the next day the workspace works: no reminder on a Sunday or holiday."""
+    holidays = workspace.public_holidays([day.year, day.year + 1])
+    return next_working_day(day, workspace.hours_by_weekday, holidays)
+
+
+def works_on(workspace: Workspace, day: dt.date) -> bool:
+    return is_working_day(day, workspace.hours_by_weekday, workspace.public_holidays(day.year))
 
 
 def next_step(invoice: Invoice, today: dt.date | None = None) -> NextStep | None:
@@ -154,6 +165,7 @@ def next_step(invoice: Invoice, today: dt.date | None = None) -> NextStep | None
     terms = terms_for(invoice.client)
     if terms.is_paused(today):
         on = max(on, terms.paused_until + dt.timedelta(days=1))
+    on = working_day(invoice.workspace, on)
     fee, interest, _lines = charges(invoice, level, on)
     return NextStep(level, on, fee, interest, invoice.currency)
 
@@ -354,8 +366,11 @@ def plan(today: dt.date | None = None, workspace: Workspace | None = None,
         invoices = invoices.filter(workspace=workspace)
     if invoice is not None:
         invoices = invoices.filter(pk=invoice.pk)
+    working: dict[int, bool] = {}
     for candidate in invoices:
-        if blocking_reason(candidate, today):
+        if candidate.workspace_id not in working:
+            working[candidate.workspace_id] = works_on(candidate.workspace, today)
+        if not working[candidate.workspace_id] or blocking_reason(candidate, today):
             continue
         found = next_level(candidate, today)
         if found is None or found[1] > today:
