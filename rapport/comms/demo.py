@@ -212,8 +212,11 @@ class _Generator:
                 organizer=self.own, attendees=",".join(contacts[:1]), client=client,
                 source=Source.DEMO,
             )
+            # Only the organizer cancels or moves a meeting: in these stories the client does.
+            client_address = contacts[0] if contacts else meeting.organizer
             if cancelled:
                 lead = dt.timedelta(hours=rng.randint(*story.cancel_lead_hours))
+                meeting.organizer = client_address
                 meeting.status = Meeting.Status.CANCELLED
                 meeting.cancelled_at = start - lead
                 meeting.sequence = 1
@@ -231,6 +234,7 @@ class _Generator:
                     kind=MeetingChange.Kind.RESCHEDULED, old_start=start,
                     new_start=new_start, changed_at=start - lead, lead_time=lead, sequence=1)
                 meeting.start, meeting.end, meeting.sequence = new_start, new_start + length, 1
+                meeting.organizer = client_address
                 meeting.save()
             if meeting.start.date() < self.today and story.meetings_per_month >= 3:
                 self.log(story, client, meeting, length)

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client, Note
+from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+from rapport.comms.stats import describe_lead, organized_by
 from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.signals.text import own_text
 
@@ -155,30 +157,39 @@ def unresponsive(client: Client, now: dt.datetime, since: dt.datetime | None = N
 
 
 def cancellations(client: Client) -> list[Candidate]:
+    """Late cancellations and moves by the client. Only the organizer of a meeting can
+    cancel or move it, so meetings the freelancer organized never count against the
+    client. Notice is worded as on the timeline ('30 min', '5 h')."""
     result = []
     changed = set()
+    own = own_addresses(client.workspace)
     for change in MeetingChange.objects.filter(meeting__client=client,
                                                lead_time__lt=LATE_CHANGE).select_related(
             "meeting"):
         changed.add(change.meeting_id)
+        if organized_by(change.meeting, own):
+            continue
         hours = change.lead_time.total_seconds() / 3600
         cancelled = change.kind == MeetingChange.Kind.CANCELLED
-        text = (_("“%(title)s” was cancelled %(hours).0f hours before the start.") if cancelled
-                else _("“%(title)s” was moved %(hours).0f hours before the start."))
+        text = (_("“%(title)s” was cancelled %(notice)s before the start.") if cancelled
+                else _("“%(title)s” was moved %(notice)s before the start."))
         result.append(Candidate(
             "cancellation", change.changed_at,
             _clip((0.8 if cancelled else 0.6) + (0.2 if hours < 3 else 0)),
-            text % {"title": change.meeting.summary, "hours": max(hours, 0)},
+            text % {"title": change.meeting.summary,
+                    "notice": describe_lead(max(change.lead_time, dt.timedelta(0)))},
             "meetingchange", change.pk, evidence=change.meeting.summary))
     for meeting in Meeting.objects.filter(client=client, status=Meeting.Status.CANCELLED,
                                           cancelled_at__isnull=False):
         lead = meeting.cancellation_lead
         if meeting.pk in changed or lead is None or lead >= LATE_CHANGE:
             continue
+        if organized_by(meeting, own):
+            continue
         result.append(Candidate(
             "cancellation", meeting.cancelled_at, Decimal("0.80"),
-            _("“%(title)s” was cancelled %(hours).0f hours before the start.")
-            % {"title": meeting.summary, "hours": max(lead.total_seconds() / 3600, 0)},
+            _("“%(title)s” was cancelled %(notice)s before the start.")
+            % {"title": meeting.summary, "notice": describe_lead(max(lead, dt.timedelta(0)))},
             "meeting", meeting.pk, evidence=meeting.summary))
     tz = client.workspace.tz
     for log in MeetingLog.objects.filter(Q(no_show=True) | Q(late_cancellation=True),
