@@ -146,6 +146,11 @@ class DeliverableForm(forms.ModelForm):
 class ExportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DateInput())
     date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    csv_style = forms.ChoiceField(
+        label=_("Summary table for"), required=False, choices=[
+            ("german", _("German Excel (semicolon, decimal comma)")),
+            ("standard", _("Other programs (decimal point, ISO dates)")),
+        ])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -394,13 +394,15 @@ def export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ExportForm(request.GET or None, initial={
         "date_from": today.replace(month=1, day=1), "date_to": today,
+        "csv_style": "german" if request.workspace.language == "de" else "standard",
     })
     if request.GET and form.is_valid():
         from rapport.billing.export import export_invoices
 
         buffer = io.BytesIO()
         export_invoices(request.workspace, form.cleaned_data["date_from"],
-                        form.cleaned_data["date_to"], buffer)
+                        form.cleaned_data["date_to"], buffer,
+                        csv_style=form.cleaned_data["csv_style"] or "standard")
         buffer.seek(0)
         name = f"invoices-{form.cleaned_data['date_from']}-{form.cleaned_data['date_to']}.zip"
         return FileResponse(buffer, as_attachment=True, filename=name,
