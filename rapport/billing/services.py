@@ -287,8 +287,19 @@ def issue(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     locked.state = Invoice.State.ISSUED
     locked.save()
     InvoiceEvent.objects.create(workspace=locked.workspace, invoice=locked,
-                                kind=InvoiceEvent.Kind.ISSUED, detail=locked.number)
+                                kind=InvoiceEvent.Kind.ISSUED, detail=locked.number,
+                                at=moment_of(today, locked.workspace))
     return locked
+
+
+def moment_of(day: dt.date, workspace: Workspace) -> dt.datetime:
+    """When something dated `day` happened, for the invoice's history: now if it is today,
+    else noon of that day in the workspace's time zone (an invoice issued with an earlier
+    date must not read as issued today)."""
+    now = timezone.now()
+    if timezone.localdate(now, workspace.tz) == day:
+        return now
+    return dt.datetime.combine(day, dt.time(12), tzinfo=workspace.tz)
 
 
 @transaction.atomic
@@ -319,7 +330,8 @@ def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     original.state = Invoice.State.CANCELLED
     original.save(update_fields=["state"])
     InvoiceEvent.objects.create(workspace=original.workspace, invoice=original,
-                                kind=InvoiceEvent.Kind.CANCELLED, detail=issued.number)
+                                kind=InvoiceEvent.Kind.CANCELLED, detail=issued.number,
+                                at=moment_of(issued.issue_date, original.workspace))
     return issued
 
 
