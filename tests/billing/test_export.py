@@ -246,3 +246,11 @@ def test_the_export_page_offers_the_german_variant_and_preselects_it_in_german(
         "date_from": "2026-01-01", "date_to": "2026-03-31", "csv_style": "german"})
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "1190,00" in archive.read("summary.csv").decode("utf-8-sig")
+
+
+def test_the_command_writes_the_german_variant_on_request(ws, books, tmp_path):
+    target = tmp_path / "q1.zip"
+    call_command("export-invoices", "--from", "2026-01-01", "--to", "2026-03-31",
+                 "--out", str(target), "--csv", "german", stdout=io.StringIO())
+    summary = zipfile.ZipFile(target).read("summary.csv").decode("utf-8-sig")
+    assert "10.01.2026" in summary and "1190,00" in summary
