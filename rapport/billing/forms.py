@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -110,7 +111,7 @@ LineFormSet = inlineformset_factory(
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
-                                min_value=0.01)
+                                min_value=Decimal("0.01"))
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
