@@ -66,3 +66,22 @@ def test_no_note_while_the_base_rates_cover_the_whole_time(
     with clock.travel(AFTER_THE_MISSING_HALF_YEAR_BEGAN):
         page = owner_http.get(f"/invoices/{overdue.pk}/").content.decode()
     assert 'data-testid="missing-base-rate"' not in page
+
+
+def test_the_migration_removes_the_to_do_from_reminders_planned_before(overdue):
+    import importlib
+
+    from django.apps import apps
+
+    from rapport.dunning.models import Reminder
+
+    _run(DUE + dt.timedelta(days=3))
+    reminder = Reminder.objects.get()
+    Reminder.objects.filter(pk=reminder.pk).update(fee_explanation=[
+        "Noch keine Verzugszinsen: Tragen Sie in den Mahneinstellungen den ab 2026-07-01 "
+        "gültigen Basiszinssatz ein.", "Pauschale für Geschäftskunden (§ 288 Abs. 5 BGB): 40,00 €"])
+    migration = importlib.import_module(
+        "rapport.dunning.migrations.0002_drop_base_rate_todo_from_client_letters")
+    migration.drop_todo_lines(apps, None)
+    reminder.refresh_from_db()
+    assert reminder.fee_explanation == ["Pauschale für Geschäftskunden (§ 288 Abs. 5 BGB): 40,00 €"]
