@@ -16,6 +16,6 @@ def test_summer_time_half_hour_zones_and_the_previous_day_west_of_greenwich():
     summer = dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)
     assert legal_timestamp(summer, "Europe/Berlin").endswith(
         "2026-07-02 00:30:00 (Europe/Berlin, UTC+02:00)")
-    assert "07:03:02 (Asia/Kolkata, UTC+05:30)" in legal_timestamp(MOMENT, "Asia/Kolkata")
+    assert "06:33:02 (Asia/Kolkata, UTC+05:30)" in legal_timestamp(MOMENT, "Asia/Kolkata")
     assert legal_timestamp(MOMENT, "America/New_York").endswith(
         "2026-12-01 20:03:02 (America/New_York, UTC-05:00)")
