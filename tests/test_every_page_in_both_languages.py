@@ -65,7 +65,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "invitation_pk": (Invitation, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
-TOKENS = {"accounts": Invitation, "portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview}
+TOKENS = {"accounts": Invitation, "portal": PortalLink, "agreements_portal": AgreementLink,
+          "intake_portal": Interview}
 # Pages whose look depends on the object's state: walked for every object of the demo.
 EVERY_OBJECT = {"clients:detail", "billing:invoice_detail", "agreements:proposal",
                 "agreements:contract", "intake:interview", "dunning:letter",
