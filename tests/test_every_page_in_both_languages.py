@@ -25,7 +25,7 @@ from django.test import Client as HttpClient
 from django.utils import translation
 
 import rapport
-from rapport.accounts.models import User
+from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.clients.models import Client, Contact, Note, Project, Tag
@@ -62,9 +62,11 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "import_pk": (ImportRun, {}),
     "mail_account_pk": (MailAccount, {}),
     "subscription_pk": (CalendarSubscription, {}),
+    "invitation_pk": (Invitation, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
-TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview}
+TOKENS = {"accounts": Invitation, "portal": PortalLink, "agreements_portal": AgreementLink,
+          "intake_portal": Interview}
 # Pages whose look depends on the object's state: walked for every object of the demo.
 EVERY_OBJECT = {"clients:detail", "billing:invoice_detail", "agreements:proposal",
                 "agreements:contract", "intake:interview", "dunning:letter",

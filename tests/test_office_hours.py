@@ -64,3 +64,17 @@ def test_public_holidays_of_the_region_count_as_closed(workspace):
     workspace.holiday_subdivision = "BY"
     workspace.save()
     assert workspace.is_office_time(datetime(2027, 3, 8, 9, 0, tzinfo=UTC))
+
+
+def test_working_days_follow_office_hours_and_holidays_and_default_to_weekdays():
+    import datetime as dt
+
+    from rapport.core.office_hours import is_working_day, next_working_day, parse_ranges
+
+    weekdays = {day: parse_ranges("09:00-17:00") for day in range(5)}
+    saturday, sunday, monday = dt.date(2026, 11, 28), dt.date(2026, 11, 29), dt.date(2026, 11, 30)
+    assert not is_working_day(sunday, weekdays)
+    assert next_working_day(saturday, weekdays) == monday
+    assert next_working_day(monday, weekdays, {monday}) == monday + dt.timedelta(days=1)
+    assert is_working_day(saturday, {**weekdays, 5: parse_ranges("10:00-12:00")})
+    assert not is_working_day(sunday, {}) and is_working_day(monday, {})  # nothing set

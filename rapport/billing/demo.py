@@ -32,7 +32,8 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
     billing = services.billing_settings(workspace)
     billing.iban, billing.bic = "DE89370400440532013000", "COBADEFFXXX"
     billing.bank_name = "Commerzbank Berlin"
-    billing.footer_text = "Lena Hoffmann · Text & Gestaltung · Steuernummer 16/345/67890"
+    # The tax number is printed from the workspace settings; the footer must not add another.
+    billing.footer_text = "Lena Hoffmann · Text & Gestaltung · Berlin"
     billing.save()
     p = lambda name: _project(workspace, name)  # noqa: E731
 

@@ -59,9 +59,22 @@ def invoices_in_period(workspace: Workspace, date_from: dt.date,
     )
 
 
-def _decimal(value: Decimal, currency: str) -> str:
-    """`1234.50`: a plain decimal point, no grouping, the currency's minor unit."""
-    return f"{quantize(value, currency):f}"
+# How the summary is written. "german" opens as numbers in a German Excel: `;` between
+# cells, a decimal comma and day.month.year dates; "standard" keeps a decimal point and
+# ISO dates, which other programs parse. Both are UTF-8 with a BOM and use `;`.
+CSV_STYLES = ("standard", "german")
+
+
+def _decimal(value: Decimal, currency: str, style: str = "standard") -> str:
+    """`1234.50` (or `1234,50` for German Excel): no grouping, the currency's minor unit."""
+    text = f"{quantize(value, currency):f}"
+    return text.replace(".", ",") if style == "german" else text
+
+
+def _date(value: dt.date | None, style: str = "standard") -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y") if style == "german" else value.isoformat()
 
 
 def _text(value: str) -> str:
@@ -71,22 +84,28 @@ def _text(value: str) -> str:
 
 def summary_header() -> list[str]:
     return [_("number"), _("date"), _("kind"), _("client"), _("currency"), _("net"),
-            _("VAT"), _("gross"), _("paid"), _("paid date")]
+            _("VAT"), _("gross"), _("deposits deducted"), _("deducted deposit invoices"),
+            _("amount due"), _("paid"), _("paid date")]
 
 
-def summary_row(invoice: Invoice) -> list[str]:
-    paid_on = invoice.paid_on()
+def summary_row(invoice: Invoice, style: str = "standard") -> list[str]:
+    """One invoice; a final invoice shows the deposits it deducted, so the gross amounts
+    of deposit and final invoice are not counted twice when reconciling payments."""
+    currency = invoice.currency
     return [
         _text(invoice.number),
-        invoice.issue_date.isoformat() if invoice.issue_date else "",
+        _date(invoice.issue_date, style),
         str(Invoice.Kind(invoice.kind).label),
         _text(invoice.buyer.get("name") or invoice.client.name),
-        invoice.currency,
-        _decimal(invoice.net_total, invoice.currency),
-        _decimal(invoice.tax_total, invoice.currency),
-        _decimal(invoice.gross_total, invoice.currency),
-        _decimal(invoice.paid_total(), invoice.currency),
-        paid_on.isoformat() if paid_on else "",
+        currency,
+        _decimal(invoice.net_total, currency, style),
+        _decimal(invoice.tax_total, currency, style),
+        _decimal(invoice.gross_total, currency, style),
+        _decimal(invoice.deducted_total, currency, style),
+        _text(", ".join(row["number"] for row in invoice.deductions or [])),
+        _decimal(invoice.amount_due, currency, style),
+        _decimal(invoice.paid_total(), currency, style),
+        _date(invoice.paid_on(), style),
     ]
 
 
@@ -112,13 +131,14 @@ def _target(out: BinaryIO | str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
 def export_invoices(workspace: Workspace, date_from: dt.date, date_to: dt.date,
                     out: BinaryIO | str | os.PathLike[str], *,
-                    language: str | None = None,
+                    language: str | None = None, csv_style: str = "standard",
                     progress: Callable[[Invoice], None] | None = None) -> int:
     """Write the period's invoices to a ZIP and return how many went in.
 
     Per invoice `<number>.pdf` (PDF/A-3 with the embedded e-invoice) and `<number>.xml`
     (Factur-X EN 16931), then `summary.csv`: UTF-8 with BOM and `;` so Excel opens it as
-    it is, amounts with a decimal point so any program parses them. Headers and kinds are
+    it is; amounts with a decimal point so any program parses them, or with a decimal
+    comma and German dates for a German Excel (`csv_style="german"`). Headers and kinds are
     in `language` (default: the workspace's language). `progress` is called after each
     invoice is written, for a command line or a log.
     """
@@ -126,6 +146,8 @@ def export_invoices(workspace: Workspace, date_from: dt.date, date_to: dt.date,
 
     if date_from > date_to:
         raise ValidationError(_("The start date lies after the end date."))
+    if csv_style not in CSV_STYLES:
+        raise ValueError(f"Unknown CSV style {csv_style!r}; use one of {CSV_STYLES}.")
     summary = io.StringIO()
     writer = csv.writer(summary, delimiter=";", lineterminator="\r\n")
     count = 0
@@ -140,7 +162,7 @@ def export_invoices(workspace: Workspace, date_from: dt.date, date_to: dt.date,
                              compress_type=zipfile.ZIP_STORED)
             archive.writestr(document_name(invoice, "xml"),
                              einvoice_xml(invoice, flavour="factur-x"))
-            writer.writerow(summary_row(invoice))
+            writer.writerow(summary_row(invoice, csv_style))
             count += 1
             if progress is not None:
                 progress(invoice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -110,7 +111,7 @@ LineFormSet = inlineformset_factory(
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
-                                min_value=0.01)
+                                min_value=Decimal("0.01"))
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
@@ -150,6 +151,11 @@ class DeliverableForm(forms.ModelForm):
 class ExportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DateInput())
     date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    csv_style = forms.ChoiceField(
+        label=_("Summary table for"), required=False, choices=[
+            ("german", _("German Excel (semicolon, decimal comma)")),
+            ("standard", _("Other programs (decimal point, ISO dates)")),
+        ])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -119,6 +119,20 @@ def _single_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def reply_to_for(invoice: Invoice) -> list[str]:
+    """The seller's own address, so a client's answer reaches the freelancer, not the app."""
+    from django.core.validators import validate_email
+
+    for candidate in (invoice.seller.get("email", ""), invoice.workspace.email):
+        address = _single_line(candidate or "")
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        return [address]
+    return []
+
+
 def _format_date(value: dt.date, language: str) -> str:
     return format_date(value, format="long", locale=babel_locale(language))
 
@@ -182,7 +196,7 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
         }
         body = compose_body(invoice, portal_url=portal_url, link_expires_at=link_expires_at,
                             message=message, sender_name=sender_name)
-    reply_to = reply_to or ([invoice.seller["email"]] if invoice.seller.get("email") else [])
+    reply_to = reply_to or reply_to_for(invoice)
     email = EmailMessage(subject=subject, body=body,
                          from_email=outbound.from_address(invoice.workspace), to=list(to),
                          reply_to=reply_to or None)

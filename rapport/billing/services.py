@@ -94,9 +94,10 @@ def add_pending_fees(invoice: Invoice) -> int:
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,
              unit_price: Decimal | int | str, *, unit: str = InvoiceLine.Unit.PIECE,
              vat_rate: Decimal | str = "19.00") -> InvoiceLine:
-    position = invoice.lines.count() + 1
+    from rapport.billing.positions import next_position
+
     return InvoiceLine.objects.create(
-        invoice=invoice, position=position, description=description,
+        invoice=invoice, position=next_position(invoice), description=description,
         quantity=Decimal(quantity), unit=unit, unit_price=Decimal(unit_price),
         vat_rate=Decimal(vat_rate),
     )
@@ -113,6 +114,8 @@ def create_deposit_invoice(project: Project, percent: Decimal | None = None) -> 
         raise ValidationError(_("The deposit must be between 1 and 100 percent."))
     invoice = new_draft(workspace, project.client, kind=Invoice.Kind.DEPOSIT, project=project)
     invoice.deposit_percent = percent
+    # The agreed period, printed as expected: the work has not been done yet (§ 14 UStG).
+    invoice.service_start, invoice.service_end = project.start_date, project.end_date
     with translation.override(invoice.language):
         invoice.intro_text = _(
             "As agreed, I invoice a deposit of %(percent)s %% of the agreed fee for "
@@ -244,6 +247,10 @@ def check_issuable(invoice: Invoice) -> None:
     if start and end and end < start:
         problems.append(_("The service period ends before it starts."))
     problems += deposit_currency_problems(invoice)
+    from rapport.billing.regime import regime_conflict
+
+    if conflict := regime_conflict(invoice):
+        problems.append(conflict)
     if problems:
         raise ValidationError(problems)
 
@@ -289,14 +296,25 @@ def issue(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     locked.buyer = buyer_snapshot(locked.client)
     locked.issue_date = today
     locked.due_date = today + dt.timedelta(days=locked.payment_term_days)
-    if not locked.service_start:
-        locked.service_start = today
+    if not locked.service_start and locked.kind != Invoice.Kind.DEPOSIT:
+        locked.service_start = today  # a deposit comes before the work: no date of service
     locked.number = next_number(locked.workspace, today)
     locked.state = Invoice.State.ISSUED
     locked.save()
     InvoiceEvent.objects.create(workspace=locked.workspace, invoice=locked,
-                                kind=InvoiceEvent.Kind.ISSUED, detail=locked.number)
+                                kind=InvoiceEvent.Kind.ISSUED, detail=locked.number,
+                                at=moment_of(today, locked.workspace))
     return locked
+
+
+def moment_of(day: dt.date, workspace: Workspace) -> dt.datetime:
+    """When something dated `day` happened, for the invoice's history: now if it is today,
+    else noon of that day in the workspace's time zone (an invoice issued with an earlier
+    date must not read as issued today)."""
+    now = timezone.now()
+    if timezone.localdate(now, workspace.tz) == day:
+        return now
+    return dt.datetime.combine(day, dt.time(12), tzinfo=workspace.tz)
 
 
 @transaction.atomic
@@ -328,7 +346,8 @@ def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     original.state = Invoice.State.CANCELLED
     original.save(update_fields=["state"])
     InvoiceEvent.objects.create(workspace=original.workspace, invoice=original,
-                                kind=InvoiceEvent.Kind.CANCELLED, detail=issued.number)
+                                kind=InvoiceEvent.Kind.CANCELLED, detail=issued.number,
+                                at=moment_of(issued.issue_date, original.workspace))
     follow_up(original.workspace_id, [original.client_id])  # no slow payment on it any more
     return issued
 

@@ -33,6 +33,27 @@ def deposit_note(invoice: Invoice) -> str:
         return _("I have everything I need and will start work as soon as the deposit arrives.")
 
 
+def advance_payment_note(invoice: Invoice) -> str:
+    """§ 14 UStG on a deposit invoice: the service is still to come, so no date of service.
+
+    States the agreed (expected) period or date when there is one; empty for other kinds.
+    """
+    if invoice.kind != Invoice.Kind.DEPOSIT:
+        return ""
+    from django.utils.formats import date_format
+
+    start, end = invoice.service_start, invoice.service_end
+    with translation.override(invoice.language):
+        day = lambda value: date_format(value, "DATE_FORMAT")  # noqa: E731
+        if start and end and start != end:
+            return _("Advance payment for a service not yet rendered; expected service "
+                     "period: %(start)s – %(end)s.") % {"start": day(start), "end": day(end)}
+        if start or end:
+            return _("Advance payment for a service not yet rendered; expected date of "
+                     "service: %(date)s.") % {"date": day(start or end)}
+        return _("Advance payment for a service not yet rendered.")
+
+
 def title(invoice: Invoice) -> str:
     with translation.override(invoice.language):
         return str(Invoice.Kind(invoice.kind).label)

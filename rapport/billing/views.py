@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from rapport.billing import services
+from rapport.billing import regime, services
 from rapport.billing.forms import (
     BillingSettingsForm,
     DeliverableForm,
@@ -29,6 +30,7 @@ from rapport.billing.forms import (
 )
 from rapport.billing.mailing import PORTAL_LINK_DAYS
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
+from rapport.billing.positions import save_draft_lines
 from rapport.clients.models import Project
 from rapport.core.pipeline import follow_up
 
@@ -125,17 +127,14 @@ def _draft_editor(request: HttpRequest, invoice: Invoice) -> HttpResponse:
         with transaction.atomic():
             form.save()
             lines = formset.save(commit=False)
-            for removed in formset.deleted_objects:
-                removed.delete()
-            for position, line in enumerate(lines, start=1):
-                line.position = line.position or position
-                line.save()
+            save_draft_lines(invoice, lines, formset.deleted_objects)
         if "add_line" in request.POST:
             return redirect(f"{invoice.get_absolute_url()}#lines")
         messages.success(request, _("Draft saved."))
         return redirect(invoice)
     return render(request, "billing/invoice_draft.html", {
         "invoice": invoice, "form": form, "formset": formset,
+        "regime_conflict": regime.regime_conflict(invoice),
         "totals": services.totals(invoice), "deductions": services.deductions_for(invoice),
     })
 
@@ -146,7 +145,10 @@ def invoice_issue(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     try:
         invoice = services.issue(invoice)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        shown_on_the_draft = regime.regime_conflict(invoice)  # with the button that fixes it
+        for text in exc.messages:
+            if text != shown_on_the_draft:
+                messages.error(request, text)
     else:
         messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
     return redirect(invoice)
@@ -310,8 +312,38 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Billing settings saved."))
+        if ("tax_regime" in form.changed_data
+                and regime.drafts_in_conflict(request.workspace).exists()):
+            messages.warning(request, _("Some drafts were written under your previous tax "
+                                        "regime: review them below before issuing."))
         return redirect("billing:settings")
-    return render(request, "billing/settings.html", {"form": form})
+    return render(request, "billing/settings.html", {
+        "form": form, "conflicting_drafts": regime.drafts_in_conflict(request.workspace)
+        .select_related("client"),
+    })
+
+
+@require_POST
+def drafts_apply_regime(request: HttpRequest) -> HttpResponse:
+    """The confirmed offer from the settings page: bring the listed drafts in line."""
+    pks = [int(pk) for pk in request.POST.getlist("draft") if pk.isdigit()]
+    count = regime.apply_regime_to_drafts(request.workspace, pks)
+    messages.success(request, ngettext(
+        "%(count)d draft now follows your tax regime.",
+        "%(count)d drafts now follow your tax regime.", count) % {"count": count})
+    return redirect("billing:settings")
+
+
+@require_POST
+def invoice_apply_regime(request: HttpRequest, invoice_pk: int) -> HttpResponse:
+    invoice = _get_invoice(request, invoice_pk)
+    if not invoice.is_draft:
+        messages.error(request, str(Invoice.IMMUTABLE_MESSAGE))
+        return redirect(invoice)
+    regime.apply_regime(invoice)
+    messages.success(request, _("The draft now follows your tax regime: %(treatment)s.")
+                     % {"treatment": invoice.get_tax_treatment_display()})
+    return redirect(invoice)
 
 
 def deliverables(request: HttpRequest, project_pk: int) -> HttpResponse:
@@ -365,13 +397,15 @@ def export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ExportForm(request.GET or None, initial={
         "date_from": today.replace(month=1, day=1), "date_to": today,
+        "csv_style": "german" if request.workspace.language == "de" else "standard",
     })
     if request.GET and form.is_valid():
         from rapport.billing.export import export_invoices
 
         buffer = io.BytesIO()
         export_invoices(request.workspace, form.cleaned_data["date_from"],
-                        form.cleaned_data["date_to"], buffer)
+                        form.cleaned_data["date_to"], buffer,
+                        csv_style=form.cleaned_data["csv_style"] or "standard")
         buffer.seek(0)
         name = f"invoices-{form.cleaned_data['date_from']}-{form.cleaned_data['date_to']}.zip"
         return FileResponse(buffer, as_attachment=True, filename=name,

@@ -14,6 +14,8 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from rapport.clients.models import Client
 from rapport.comms.models import (
     Direction,
@@ -24,6 +26,7 @@ from rapport.comms.models import (
     PendingFee,
     Source,
 )
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 DE_TOPICS = [
@@ -124,6 +127,10 @@ class _Generator:
         self.rng = random.Random(20261122)
         self.messages: list[Message] = []
         self.counter = 0
+        # Nothing may have happened after this moment: now, or the end of `today`.
+        now = clock.now()
+        self.cutoff = (now if timezone.localdate(now, self.tz) == today
+                       else dt.datetime.combine(today, dt.time(23, 59), tzinfo=self.tz))
 
     def message(self, client: Client, contact: tuple[str, str, int | None], outbound: bool,
                 when: dt.datetime, subject: str, body: str, thread: str,
@@ -131,6 +138,12 @@ class _Generator:
         self.counter += 1
         message_id = f"<demo-{self.counter}@{'rapport' if outbound else 'client'}.example>"
         name, address, contact_id = contact
+        attachments = [{"name": "Entwurf.pdf" if "ntwurf" in subject else "draft.pdf",
+                        "size": self.rng.randint(40_000, 900_000),
+                        "type": "application/pdf"}] if "raft" in subject \
+            or "ntwurf" in subject else []
+        if when > self.cutoff:
+            return message_id  # not written yet: no mail from the future
         self.messages.append(Message(
             workspace=self.workspace, message_id=message_id, in_reply_to=reply_to,
             dedup_key=hashlib.sha256(f"id:{message_id}".encode()).hexdigest(),
@@ -140,10 +153,7 @@ class _Generator:
             to_addresses=address if outbound else self.own, body_text=body,
             direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
             client=client, contact_id=None if outbound else contact_id, source=Source.DEMO,
-            attachments=[{"name": "Entwurf.pdf" if "ntwurf" in subject else "draft.pdf",
-                          "size": self.rng.randint(40_000, 900_000),
-                          "type": "application/pdf"}] if "raft" in subject
-            or "ntwurf" in subject else [],
+            attachments=attachments,
         ))
         return message_id
 
@@ -212,8 +222,12 @@ class _Generator:
                 organizer=self.own, attendees=",".join(contacts[:1]), client=client,
                 source=Source.DEMO,
             )
+            # Only the organizer cancels or moves a meeting: in these stories the client does.
+            client_address = contacts[0] if contacts else meeting.organizer
             if cancelled:
                 lead = dt.timedelta(hours=rng.randint(*story.cancel_lead_hours))
+            if cancelled and start - lead <= self.cutoff:  # a cancellation already made
+                meeting.organizer = client_address
                 meeting.status = Meeting.Status.CANCELLED
                 meeting.cancelled_at = start - lead
                 meeting.sequence = 1
@@ -223,14 +237,19 @@ class _Generator:
                     kind=MeetingChange.Kind.CANCELLED, old_start=start,
                     changed_at=start - lead, lead_time=lead, sequence=1)
                 continue
-            if rng.random() < story.reschedule_share:
+            if cancelled:
+                pass  # still to come: the meeting stands for now
+            elif rng.random() < story.reschedule_share:
                 lead = dt.timedelta(hours=rng.randint(2, 20))
                 new_start = start + dt.timedelta(days=rng.randint(1, 3))
+                if start - lead > self.cutoff:
+                    continue
                 MeetingChange.objects.create(
                     workspace=self.workspace, meeting=meeting,
                     kind=MeetingChange.Kind.RESCHEDULED, old_start=start,
                     new_start=new_start, changed_at=start - lead, lead_time=lead, sequence=1)
                 meeting.start, meeting.end, meeting.sequence = new_start, new_start + length, 1
+                meeting.organizer = client_address
                 meeting.save()
             if meeting.start.date() < self.today and story.meetings_per_month >= 3:
                 self.log(story, client, meeting, length)

@@ -10,6 +10,7 @@ from itertools import chain
 from django.utils import timezone
 
 from rapport.clients.models import Client
+from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
 
 WEEKS = 12
@@ -41,11 +42,13 @@ def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
     after_hours = sum(1 for m in inbound if not workspace.is_office_time(m[0]))
     meetings = Meeting.objects.filter(workspace_id=client.workspace_id, client=client,
                                       status=Meeting.Status.CANCELLED)
+    own = own_addresses(workspace)  # what the freelancer cancelled is not the client's doing
     late = sum(1 for m in meetings if m.cancellation_lead is not None
-               and m.cancellation_lead < dt.timedelta(hours=24))
-    late_reschedules = MeetingChange.objects.filter(
+               and m.cancellation_lead < dt.timedelta(hours=24) and not organized_by(m, own))
+    late_reschedules = sum(1 for change in MeetingChange.objects.filter(
         workspace_id=client.workspace_id, meeting__client=client,
-        kind=MeetingChange.Kind.RESCHEDULED, lead_time__lt=dt.timedelta(hours=24)).count()
+        kind=MeetingChange.Kind.RESCHEDULED, lead_time__lt=dt.timedelta(hours=24),
+    ).select_related("meeting") if not organized_by(change.meeting, own))
     answers = answer_times(client)
     return CommsCounts(
         messages_per_week=round(len(recent) / WEEKS, 1),
@@ -99,6 +102,11 @@ def timeline(client: Client, kinds: set[str], limit: int = 100) -> list[Timeline
 
 def _midday(day: dt.date, client: Client) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=client.workspace.tz)
+
+
+def organized_by(meeting: Meeting, addresses: set[str]) -> bool:
+    """Did one of these addresses organize the meeting (and so cancel or move it)?"""
+    return bool(meeting.organizer) and meeting.organizer.lower() in addresses
 
 
 def describe_lead(lead: dt.timedelta | None) -> str:

@@ -7,9 +7,9 @@ the workspace's time zone, and public holidays of its region count as closed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -86,3 +86,31 @@ def is_within(
     if local.date() in holiday_dates:  # type: ignore[operator]
         return False
     return any(r.contains(local.time()) for r in hours_by_weekday.get(local.weekday(), []))
+
+
+def is_working_day(
+    day: date,
+    hours_by_weekday: dict[int, list[TimeRange]],
+    holiday_dates: Container[date] = (),
+) -> bool:
+    """A day with office hours that is not a public holiday (Monday–Friday if no hours
+    are set at all), so that nothing goes out in the user's name on a Sunday."""
+    if day in holiday_dates:
+        return False
+    if not any(hours_by_weekday.values()):
+        return day.weekday() < 5
+    return bool(hours_by_weekday.get(day.weekday()))
+
+
+def next_working_day(
+    day: date,
+    hours_by_weekday: dict[int, list[TimeRange]],
+    holiday_dates: Container[date] = (),
+) -> date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    candidate = day
+    for _day in range(366):
+        if is_working_day(candidate, hours_by_weekday, holiday_dates):
+            return candidate
+        candidate += timedelta(days=1)
+    return day  # no working day in a year: the rules are odd, do not loop forever

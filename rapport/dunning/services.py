@@ -28,6 +28,7 @@ from rapport.core import clock, placeholders
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
+from rapport.core.office_hours import is_working_day, next_working_day
 from rapport.core.pipeline import follow_up
 from rapport.dunning.defaults import default_policy
 from rapport.dunning.interest import (
@@ -138,8 +139,18 @@ def next_level(invoice: Invoice, today: dt.date) -> tuple[DunningLevel, dt.date]
                 # Notices after the due date are spaced; the friendly note is not counted.
                 on = max(on, previous.sent_at.date()
                          + dt.timedelta(days=MIN_DAYS_BETWEEN_LEVELS))
-        return level, on
+        return level, working_day(invoice.workspace, on)
     return None
+
+
+def working_day(workspace: Workspace, day: dt.date) -> dt.date:
+    """`day`, or the next day the workspace works: no reminder on a Sunday or holiday."""
+    holidays = workspace.public_holidays([day.year, day.year + 1])
+    return next_working_day(day, workspace.hours_by_weekday, holidays)
+
+
+def works_on(workspace: Workspace, day: dt.date) -> bool:
+    return is_working_day(day, workspace.hours_by_weekday, workspace.public_holidays(day.year))
 
 
 def next_step(invoice: Invoice, today: dt.date | None = None) -> NextStep | None:
@@ -156,6 +167,7 @@ def next_step(invoice: Invoice, today: dt.date | None = None) -> NextStep | None
     terms = terms_for(invoice.client)
     if terms.is_paused(today):
         on = max(on, terms.paused_until + dt.timedelta(days=1))
+    on = working_day(invoice.workspace, on)
     fee, interest, _lines = charges(invoice, level, on)
     return NextStep(level, on, fee, interest, invoice.currency)
 
@@ -186,10 +198,10 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
                     "fee": format_money(fee, invoice.currency, language)}]
         try:
             statement = default_statement(invoice, on)
-        except MissingBaseRate as missing:
-            interest, lines = Decimal("0.00"), [
-                _("No default interest yet: enter the base rate valid from %(date)s in the "
-                  "reminder settings.") % {"date": document_date(missing.valid_from, language)}]
+        except MissingBaseRate:
+            # The client's letter says nothing about it; the freelancer sees the to-do
+            # next to the invoice's reminders (see missing_base_rate).
+            interest, lines = Decimal("0.00"), []
         else:
             interest, lines = statement.interest_total, statement.explain(language)
         fee = Decimal("0.00")
@@ -201,6 +213,21 @@ def charges(invoice: Invoice, level: DunningLevel, on: dt.date
             lines.append(_("Flat fee for business clients (§ 288 (5) BGB): %(fee)s") % {
                 "fee": format_money(fee, "EUR", language)})
         return fee, interest, lines
+
+
+def missing_base_rate(invoice: Invoice, on: dt.date,
+                      level: DunningLevel | None = None) -> dt.date | None:
+    """The half-year whose base rate is missing, if that stops interest on this invoice.
+
+    An internal to-do for the freelancer's screen, never for the client's documents.
+    """
+    if not charges_interest(invoice, level) or not invoice.due_date or on <= invoice.due_date:
+        return None
+    try:
+        default_statement(invoice, on)
+    except MissingBaseRate as missing:
+        return missing.valid_from
+    return None
 
 
 def _earlier_fees(invoice: Invoice) -> list[tuple[dt.date, Decimal, str]]:
@@ -346,7 +373,12 @@ def plan(today: dt.date | None = None, workspace: Workspace | None = None,
         invoices = invoices.filter(workspace=workspace)
     if invoice is not None:
         invoices = invoices.filter(pk=invoice.pk)
+    working: dict[int, bool] = {}
     for candidate in invoices:
+        if candidate.workspace_id not in working:
+            working[candidate.workspace_id] = works_on(candidate.workspace, today)
+        if not working[candidate.workspace_id]:
+            continue
         try:
             reminder = _plan_one(candidate, today)
         except Exception:  # one broken invoice must not stop the reminders of the others
@@ -466,6 +498,7 @@ def timezone_date(now: dt.datetime) -> dt.date:
 
 def _send(reminder: Reminder, invoice: Invoice) -> None:
     from rapport.billing.documents import render_pdf
+    from rapport.billing.mailing import reply_to_for
     from rapport.clients import outbound
     from rapport.dunning.letters import render_letter
 
@@ -473,9 +506,7 @@ def _send(reminder: Reminder, invoice: Invoice) -> None:
     # workspace's name; they are counted, not held, by the hourly limit.
     message = EmailMessage(subject=reminder.subject, body=reminder.body,
                            from_email=outbound.from_address(invoice.workspace),
-                           to=reminder.recipients,
-                           reply_to=[invoice.seller["email"]] if invoice.seller.get("email")
-                           else None)
+                           to=reminder.recipients, reply_to=reply_to_for(invoice) or None)
     message.attach(f"{invoice.number}.pdf", render_pdf(invoice), "application/pdf")
     if reminder.charged_total > 0:
         message.attach(f"{invoice.number}-{reminder.level.position}.pdf",

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client, Note
+from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+from rapport.comms.stats import organized_by
 from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.signals.explain import Explanation, Money
 from rapport.signals.text import own_text
@@ -269,12 +271,18 @@ def _minutes(lead: dt.timedelta) -> int:
 
 
 def cancellations(client: Client) -> list[Candidate]:
+    """Late cancellations and moves by the client. Only the organizer of a meeting can
+    cancel or move it, so meetings the freelancer organized never count against the
+    client. Notice is worded as on the timeline ('30 min', '5 h')."""
     result = []
     changed = set()
+    own = own_addresses(client.workspace)
     for change in MeetingChange.objects.filter(meeting__client=client,
                                                lead_time__lt=LATE_CHANGE).select_related(
             "meeting"):
         changed.add(change.meeting_id)
+        if organized_by(change.meeting, own):
+            continue
         hours = change.lead_time.total_seconds() / 3600
         cancelled = change.kind == MeetingChange.Kind.CANCELLED
         explanation = Explanation(
@@ -288,6 +296,8 @@ def cancellations(client: Client) -> list[Candidate]:
                                           cancelled_at__isnull=False):
         lead = meeting.cancellation_lead
         if meeting.pk in changed or lead is None or lead >= LATE_CHANGE:
+            continue
+        if organized_by(meeting, own):
             continue
         result.append(Candidate(
             "cancellation", meeting.cancelled_at, Decimal("0.80"),

@@ -188,6 +188,25 @@ def test_contract_pdf_carries_the_acceptance_record(kranich, owner_http):
     assert "Olga Owner" in last_page
 
 
+def test_the_acceptance_record_states_utc_as_utc_and_the_local_time_with_its_zone(
+        workspace, kranich, owner_http):
+    import subprocess
+
+    workspace.time_zone = "Europe/Berlin"
+    workspace.save(update_fields=["time_zone"])
+    proposal, _link = sent_proposal(kranich)
+    version = proposal.current_version
+    with clock.travel(dt.datetime(2026, 12, 2, 1, 3, 2, tzinfo=dt.UTC)):
+        contract = services.accept(proposal, version.number, version.sha256, EVIDENCE)
+    pdf = owner_http.get(f"/proposals/contracts/{contract.pk}/pdf/").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    record = " ".join(text.split())
+    assert "2026-12-02 01:03:02 UTC" in record
+    assert "2026-12-02 02:03:02 (Europe/Berlin, UTC+01:00)" in record
+    assert "02:03:02 UTC" not in record
+
+
 def test_a_change_order_is_accepted_in_the_portal_and_adds_an_invoice_line(kranich):
     proposal, _link = sent_proposal(kranich, deposit_percent="")
     version = proposal.current_version

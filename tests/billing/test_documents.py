@@ -97,9 +97,10 @@ def domestic_invoice(workspace: Workspace, language: str = "de", currency: str =
 
 
 def small_business_invoice(workspace: Workspace) -> Invoice:
+    BillingSettings.objects.filter(workspace=workspace).update(tax_regime="small_business")
     client = client_for(workspace, "Bäckerei Korn", contact="Karl Korn")
     draft = services.new_draft(workspace, client)
-    draft.tax_treatment = TaxTreatment.SMALL_BUSINESS
+    assert draft.tax_treatment == TaxTreatment.SMALL_BUSINESS
     draft.service_start = dt.date(2026, 3, 2)
     draft.save()
     services.add_line(draft, "Website maintenance March", 1, "480.00",
@@ -222,8 +223,10 @@ def test_the_xml_of_every_kind_validates_and_matches_the_invoice(seller, scenari
         == invoice.net_total
     assert sum(Decimal(t.findtext("ram:CalculatedAmount", namespaces=NS)) for t in breakdown) \
         == invoice.tax_total
-    # § 14 UStG and the delivery date BT-72 the architecture asks for.
-    assert xpath(tree, "//ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime")
+    # § 14 UStG and the delivery date BT-72 the architecture asks for; a deposit comes
+    # before the work, so it states the expected period and no delivery date.
+    delivered = xpath(tree, "//ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime")
+    assert bool(delivered) == (invoice.kind != Invoice.Kind.DEPOSIT)
     assert xpath(tree, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID")
 
 

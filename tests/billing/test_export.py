@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 FIRST_QUARTER = (D(2026, 1, 1), D(2026, 3, 31))
 IN_RANGE = ["RE-2026-0001", "RE-2026-0002", "RE-2026-0003", "RE-2026-0004"]
-HEADER = ["number", "date", "kind", "client", "currency", "net", "VAT", "gross", "paid",
-          "paid date"]
+HEADER = ["number", "date", "kind", "client", "currency", "net", "VAT", "gross",
+          "deposits deducted", "deducted deposit invoices", "amount due", "paid", "paid date"]
 
 
 def _issue(ws: Workspace, client, on: dt.date, *lines: tuple[str, str, str, str]) -> Invoice:
@@ -90,16 +90,45 @@ def test_the_summary_has_one_row_per_invoice_with_the_right_amounts(ws, books):
     assert rows == [
         # Partly paid: 500 of 1,190 received, so no paid date yet.
         ["RE-2026-0001", "2026-01-10", "Invoice", "Kranich Verlag GmbH", "EUR",
-         "1000.00", "190.00", "1190.00", "500.00", ""],
+         "1000.00", "190.00", "1190.00", "0.00", "", "1190.00", "500.00", ""],
         # Paid in two instalments; the date is the day the balance reached zero.
         ["RE-2026-0002", "2026-02-05", "Invoice", "'=HYPERLINK(\"x\") Heron", "EUR",
-         "500.00", "35.00", "535.00", "535.00", "2026-02-20"],
+         "500.00", "35.00", "535.00", "0.00", "", "535.00", "535.00", "2026-02-20"],
         # The cancelled original stays in the books, next to its cancellation invoice.
         ["RE-2026-0003", "2026-03-01", "Invoice", "Kranich Verlag GmbH", "EUR",
-         "80.00", "15.20", "95.20", "0.00", ""],
+         "80.00", "15.20", "95.20", "0.00", "", "95.20", "0.00", ""],
         ["RE-2026-0004", "2026-03-31", "Cancellation invoice", "Kranich Verlag GmbH", "EUR",
-         "-80.00", "-15.20", "-95.20", "0.00", ""],
+         "-80.00", "-15.20", "-95.20", "0.00", "", "-95.20", "0.00", ""],
     ]
+
+
+def test_the_german_variant_opens_as_numbers_in_a_german_excel(ws, books):
+    buffer = io.BytesIO()
+    export_invoices(ws, *FIRST_QUARTER, buffer, language="de", csv_style="german")
+    raw = zipfile.ZipFile(buffer).read("summary.csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    header, first, *_rest = _summary(zipfile.ZipFile(buffer))
+    assert header[:3] == ["Nummer", "Datum", "Art"]
+    assert header[8] == "abgezogene Anzahlungen"
+    assert first[1] == "10.01.2026"
+    assert first[5:8] == ["1000,00", "190,00", "1190,00"]
+    assert first[-3:] == ["1190,00", "500,00", ""]
+    assert b"1000.00" not in raw
+
+
+def test_a_final_invoice_shows_the_deposit_it_deducted(ws):
+    from tests.billing.factories import project_for
+
+    client = billable_client(ws)
+    project = project_for(client, "4000.00", start_date=D(2026, 1, 5), end_date=D(2026, 3, 6))
+    deposit = services.issue(services.create_deposit_invoice(project, 30), D(2026, 1, 5))
+    services.record_payment(deposit, deposit.amount_due, D(2026, 1, 12))
+    final = services.issue(services.create_final_invoice(project), D(2026, 3, 10))
+    buffer = io.BytesIO()
+    export_invoices(ws, *FIRST_QUARTER, buffer, language="en", csv_style="german")
+    rows = {row[0]: row for row in _summary(zipfile.ZipFile(buffer))[1:]}
+    assert rows[final.number][7:11] == ["4760,00", "1428,00", deposit.number, "3332,00"]
+    assert rows[deposit.number][8:11] == ["0,00", "", "1428,00"]
 
 
 def test_another_workspaces_invoices_stay_out(ws, books, outsider):
@@ -207,3 +236,21 @@ def test_the_command_needs_all_three_options(ws):
     with pytest.raises(CommandError, match="--out"):
         call_command("export-invoices", "--from", "2026-01-01", "--to", "2026-03-31")
 
+
+
+def test_the_export_page_offers_the_german_variant_and_preselects_it_in_german(
+        owner_http, ws, books):
+    page = owner_http.get("/invoices/export/").content.decode()
+    assert 'value="german" selected' in page  # the workspace writes German
+    response = owner_http.get("/invoices/export/", {
+        "date_from": "2026-01-01", "date_to": "2026-03-31", "csv_style": "german"})
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "1190,00" in archive.read("summary.csv").decode("utf-8-sig")
+
+
+def test_the_command_writes_the_german_variant_on_request(ws, books, tmp_path):
+    target = tmp_path / "q1.zip"
+    call_command("export-invoices", "--from", "2026-01-01", "--to", "2026-03-31",
+                 "--out", str(target), "--csv", "german", stdout=io.StringIO())
+    summary = zipfile.ZipFile(target).read("summary.csv").decode("utf-8-sig")
+    assert "10.01.2026" in summary and "1190,00" in summary

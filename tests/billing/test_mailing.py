@@ -77,6 +77,7 @@ def test_it_delivers_the_pdf_and_a_portal_link_through_smtp(
     # The workspace's name, never a name the user typed; "Olga Owner" only signs the text.
     assert message["From"].addresses[0].display_name == "Studio Nord"
     assert "Olga Owner" in _body(message)
+    assert str(message["Reply-To"]) == "olga@studio-nord.example"  # answers reach Olga
     body = _body(message)
     link = PortalLink.objects.get(invoice=english_invoice)
     assert f"https://rapport.example{link.get_absolute_url()}" in body
@@ -97,6 +98,20 @@ def test_it_delivers_the_pdf_and_a_portal_link_through_smtp(
     assert english_invoice.state == Invoice.State.ISSUED
     expected_expiry = event.at + dt.timedelta(days=PORTAL_LINK_DAYS)
     assert abs(link.expires_at - expected_expiry) < dt.timedelta(seconds=5)
+
+
+def test_without_an_address_of_the_seller_there_is_no_reply_to(
+    smtp_server, ws, django_capture_on_commit_callbacks  # noqa: F811
+):
+    ws.email = ""
+    ws.save(update_fields=["email"])
+    client = billable_client(ws)
+    contact = Contact.objects.create(workspace=ws, client=client, name="Frida Kranich")
+    set_contact_emails(contact, ["frida@kranich.example"])
+    invoice = _issued(ws, client)
+    _send(invoice, django_capture_on_commit_callbacks)
+    [delivery] = smtp_server.deliveries
+    assert delivery.message["Reply-To"] is None
 
 
 def test_a_german_client_gets_german_amounts_and_dates(

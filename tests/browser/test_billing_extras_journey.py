@@ -17,6 +17,7 @@ from rapport.billing import services as billing
 from rapport.clients.models import Contact
 from rapport.clients.services import set_contact_emails
 from rapport.core import clock
+from rapport.dunning.services import working_day
 from tests.billing.factories import billable_client, make_billable
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
@@ -137,7 +138,7 @@ def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutb
     # Kranich follows the workspace: its payment reminder is due today and goes out.
     page.goto(f"{page.base_url}{kranich_invoice.get_absolute_url()}")
     expect(page.get_by_test_id("next-reminder")).to_have_text(
-        f"Next: Payment reminder on {_long(today)}.")
+        f"Next: Payment reminder on {_long(working_day(workspace, today))}.")
     page.get_by_test_id("run-now").click()
     expect(page.get_by_text("1 reminder was due; 1 sent.")).to_be_visible()
     expect(page.locator("#reminders .timeline")).to_contain_text("Zahlungserinnerung")
@@ -146,12 +147,13 @@ def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutb
     # Brandt's invoice, just as late, waits for its own level and announces the fee.
     page.goto(f"{page.base_url}{brandt_invoice.get_absolute_url()}")
     expect(page.get_by_test_id("next-reminder")).to_have_text(
-        f"Next: Polite reminder on {_long(due + dt.timedelta(days=10))}, charges €5.00.")
+        f"Next: Polite reminder on {_long(working_day(workspace, due + dt.timedelta(days=10)))}"
+        ", charges €5.00.")
     expect(page.locator("#reminders .timeline")).to_have_text("No reminder so far.")
     screenshot(page, "billing-extras-client-levels-invoice")
 
     # Four days later the polite reminder goes out with Brandt's fee.
-    later = due + dt.timedelta(days=10)
+    later = working_day(workspace, due + dt.timedelta(days=10))  # never on a Sunday
     with clock.travel(later):
         page.reload()
         page.get_by_test_id("run-now").click()
@@ -162,7 +164,8 @@ def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutb
         expect(timeline).to_contain_text("Sent")
         expect(timeline).to_contain_text("charges €5.00")
         expect(page.get_by_test_id("next-reminder")).to_have_text(
-            f"Next: First notice on {_long(due + dt.timedelta(days=21))}, charges €15.00.")
+            f"Next: First notice on {_long(working_day(workspace, due + dt.timedelta(days=21)))}"
+            ", charges €15.00.")
         page.locator("#reminders details summary").first.click()
         screenshot(page, "billing-extras-client-levels-sent")
     mail = mailoutbox[-1]

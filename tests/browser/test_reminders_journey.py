@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from rapport.billing import services as billing
 from rapport.clients.models import Contact
 from rapport.clients.services import set_contact_emails
+from rapport.dunning.services import working_day
 from tests.billing.factories import billable_client, make_billable
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
@@ -57,7 +58,8 @@ def test_policy_reminder_promise(page, django_user_model, mailoutbox):
         pay_by_text = date_format(pay_by, "SHORT_DATE_FORMAT")
     expect(page.get_by_test_id("reminders-blocked")).to_contain_text(
         f"promised to pay by {pay_by_text}")
-    moved = pay_by + dt.timedelta(days=1)
+    # The day after the promise, or the next working day after it.
+    moved = working_day(workspace, pay_by + dt.timedelta(days=1))
     with translation.override("en-gb"):
         moved_text = date_format(moved, "DATE_FORMAT")
     expect(page.get_by_test_id("next-reminder")).to_contain_text(f"First notice on {moved_text}")

@@ -12,6 +12,6 @@ def objects_for(workspace, client: Client) -> dict[str, int]:
     invoice = billing.new_draft(workspace, client)
     billing.add_line(invoice, "Reminded work", 1, 100)
     invoice = billing.issue(invoice, dt.date(2026, 1, 5))
-    with clock.travel(dt.date(2026, 3, 1)):
+    with clock.travel(dt.date(2026, 3, 2)):  # a Monday: reminders go out on working days
         [reminder] = services.plan(workspace=workspace)
     return {"reminder_pk": reminder.pk}

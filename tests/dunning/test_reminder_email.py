@@ -30,6 +30,7 @@ def test_the_first_notice_arrives_in_german_with_fee_invoice_and_letter(
     assert len(smtp_server.messages) == 2
     notice = smtp_server.messages[1]
     assert notice["To"] == "buchhaltung@brandt.example"
+    assert str(notice["Reply-To"]) == "olga@studio-nord.example"  # the freelancer, not the app
     assert notice["Subject"].startswith("1. Mahnung")
     text = notice.get_body(preferencelist=("plain",)).get_content()
     assert "trotz Zahlungserinnerung noch offen (1.190,00" in text

@@ -51,17 +51,17 @@ def test_running_the_tick_twice_sends_nothing_twice(overdue, mailoutbox):
 
 
 def test_an_invoice_first_seen_late_skips_the_note_and_gets_the_reminder(overdue, mailoutbox):
-    _run(DUE + dt.timedelta(days=20))
-    _run(DUE + dt.timedelta(days=20))
+    _run(DUE + dt.timedelta(days=22))  # Tuesday after Easter
+    _run(DUE + dt.timedelta(days=22))
     assert list(Reminder.objects.values_list("title", "state")) == [
         ("Zahlungserinnerung", "sent")]
     assert [m.subject.split(":")[0] for m in mailoutbox] == ["Zahlungserinnerung"]
 
 
 def test_the_next_level_waits_a_week_after_the_previous(overdue, mailoutbox):
-    _run(DUE + dt.timedelta(days=20))  # the reminder goes out on day 20
-    assert _run(DUE + dt.timedelta(days=26)) == []
-    [first] = _run(DUE + dt.timedelta(days=27))
+    _run(DUE + dt.timedelta(days=22))  # the reminder goes out on day 22 (a Tuesday)
+    assert _run(DUE + dt.timedelta(days=28)) == []
+    [first] = _run(DUE + dt.timedelta(days=29))
     assert first.title == "1. Mahnung"
 
 
@@ -93,11 +93,12 @@ def test_a_missing_base_rate_is_said_not_guessed(overdue, mailoutbox):
     terms = services.terms_for(overdue.client)
     terms.late_fees_since, terms.late_fees_source = dt.date(2026, 1, 1), "agreed"
     terms.save()
-    for day in (3, 14):
+    for day in (2, 14):  # Friday 3 and Wednesday 15 July
         _run(dt.date(2026, 7, 1) + dt.timedelta(days=day))
     first = Reminder.objects.get(title="1. Mahnung")
     assert first.interest_amount == 0
-    assert "01.07.2026" in " ".join(first.fee_explanation)
+    assert "2026-07-01" not in " ".join(first.fee_explanation)  # the client's letter
+    assert services.missing_base_rate(overdue, dt.date(2026, 7, 15)) == dt.date(2026, 7, 1)
 
 
 def test_an_invoice_paid_after_planning_is_not_reminded(overdue, mailoutbox):
@@ -123,7 +124,7 @@ def test_a_promise_holds_reminders_and_is_judged_kept_or_broken(overdue, mailout
     services.record_promise(overdue, DUE + dt.timedelta(days=20), "Buchhaltung im Urlaub",
                             today=DUE + dt.timedelta(days=1))
     assert _run(DUE + dt.timedelta(days=5)) == []
-    step_day = DUE + dt.timedelta(days=21)
+    step_day = DUE + dt.timedelta(days=22)  # Tuesday after Easter
     with clock.travel(step_day):
         services.resolve_promises()
     promise = PaymentPromise.objects.get()
@@ -172,6 +173,35 @@ def test_next_step_says_what_happens_when(overdue):
 
 
 def test_a_promise_moves_the_next_reminder(overdue):
-    services.record_promise(overdue, DUE + dt.timedelta(days=12), today=DUE + dt.timedelta(days=1))
+    services.record_promise(overdue, DUE + dt.timedelta(days=10), today=DUE + dt.timedelta(days=1))
     step = services.next_step(overdue, DUE + dt.timedelta(days=2))
-    assert step.on == DUE + dt.timedelta(days=13)
+    assert step.on == DUE + dt.timedelta(days=11)  # the Friday after the promised Thursday
+
+
+def test_no_reminder_is_scheduled_or_sent_on_a_sunday_or_a_public_holiday(overdue, mailoutbox):
+    sunday = dt.date(2026, 3, 29)
+    services.record_promise(overdue, sunday - dt.timedelta(days=1), today=DUE)
+    step = services.next_step(overdue, DUE + dt.timedelta(days=2))
+    assert step.on == sunday + dt.timedelta(days=1)  # Monday, not the Sunday after Saturday
+    resolved = dt.date(2026, 4, 30)
+    services.resolve_promises(resolved)
+    assert _run(dt.date(2026, 5, 1)) == []  # Labour Day, a public holiday in Berlin
+    assert _run(dt.date(2026, 5, 3)) == []  # a Sunday
+    assert services.next_step(overdue, dt.date(2026, 5, 3)).on == dt.date(2026, 5, 4)
+    [reminder] = _run(dt.date(2026, 5, 4))
+    assert reminder.title == "Zahlungserinnerung" and len(mailoutbox) == 1
+
+
+def test_a_friendly_note_due_on_a_sunday_waits_for_monday(workspace, mailoutbox):
+    from rapport.billing import services as billing
+    from tests.billing.factories import billable_client, make_billable
+
+    make_billable(workspace)
+    invoice = billing.new_draft(workspace, billable_client(workspace))
+    billing.add_line(invoice, "Lektorat", 1, "100.00")
+    invoice = billing.issue(invoice, dt.date(2026, 11, 18))  # due Wednesday 2 December
+    assert invoice.due_date == dt.date(2026, 12, 2)
+    step = services.next_step(invoice, dt.date(2026, 11, 25))
+    assert step.level.title_en == "Friendly note"
+    assert step.on == dt.date(2026, 11, 30)  # due − 3 days is Sunday 29 November
+    assert step.on.weekday() == 0

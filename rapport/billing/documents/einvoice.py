@@ -46,8 +46,9 @@ from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
 from rapport.billing.models import Invoice, TaxTreatment
+from rapport.billing.positions import line_ids
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import tax_note
+from rapport.billing.texts import advance_payment_note, tax_note
 from rapport.core.money import format_money, precise
 
 ZERO = Decimal("0.00")
@@ -180,20 +181,22 @@ def _header(doc: Document, invoice: Invoice, xrechnung: bool) -> None:
                      "%(tax)s, gross %(gross)s.") % {
             "number": row["number"], "date": long_date(dt.date.fromisoformat(row["issue_date"])),
             **money})
+    _note(doc, advance_payment_note(invoice))
     _note(doc, tax_note(invoice))
     _note(doc, invoice.closing_text)
     _note(doc, invoice.seller.get("footer_text", ""), "REG")
 
 
 def _lines(doc: Document, invoice: Invoice) -> None:
-    for line in invoice.lines.all():
+    lines = list(invoice.lines.all())
+    for line_id, line in zip(line_ids(lines), lines, strict=True):
         quantity, price = Decimal(line.quantity), precise(line.unit_price, invoice.currency)
         if price < 0:  # BR-27: the price is never negative; the sign moves to the quantity.
             quantity, price = -quantity, -price
         rate = Decimal(line.vat_rate) if invoice.tax_treatment == TaxTreatment.DOMESTIC else ZERO
         category, _code = vat_category(invoice, rate)
         item = LineItem()
-        item.document.line_id = str(line.position)
+        item.document.line_id = line_id
         item.product.name = _text(line.description)
         item.agreement.net.amount = price
         item.delivery.billed_quantity = (quantity, line.unit)
@@ -269,7 +272,14 @@ def _address(party: object, snapshot: dict[str, str]) -> None:
 def _delivery(doc: Document, invoice: Invoice) -> None:
     """BT-72 (the day the service was complete) and, for a period, BG-14 as well."""
     start, end = invoice.service_start, invoice.service_end
-    doc.trade.delivery.event.occurrence = end or start or invoice.issue_date
+    if invoice.kind == Invoice.Kind.DEPOSIT:
+        # The service has not happened yet, so no BT-72; the delivery names where it will
+        # go (BG-13, the buyer) so that the element is not empty (PEPPOL-EN16931-R008).
+        ship_to = doc.trade.delivery.ship_to
+        ship_to.name = _text(invoice.buyer.get("name"))
+        _address(ship_to, invoice.buyer)
+    else:
+        doc.trade.delivery.event.occurrence = end or start or invoice.issue_date
     if start and end:
         doc.trade.settlement.period.start = start
         doc.trade.settlement.period.end = end

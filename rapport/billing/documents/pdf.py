@@ -30,8 +30,15 @@ from rapport.billing.documents.einvoice import (
 )
 from rapport.billing.documents.girocode import girocode_svg
 from rapport.billing.models import Invoice, TaxTreatment
+from rapport.billing.positions import line_ids
 from rapport.billing.services import totals as invoice_totals
-from rapport.billing.texts import consumer_default_note, tax_note, title, unit_label
+from rapport.billing.texts import (
+    advance_payment_note,
+    consumer_default_note,
+    tax_note,
+    title,
+    unit_label,
+)
 from rapport.core.money import babel_locale
 
 TEMPLATE = "billing/pdf/invoice.html"
@@ -92,9 +99,10 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         seller["iban_formatted"] = seller.get("iban", "")
     vat_applies = invoice.tax_treatment == TaxTreatment.DOMESTIC
     result = invoice_totals(invoice)
+    ids = line_ids([line for line, _net in result.lines])
     lines = [
         {
-            "position": line.position,
+            "position": line_id,
             "description": line.description,
             "quantity": format_quantity(line.quantity, language),
             "unit": unit_label(line.unit, line.quantity),
@@ -102,7 +110,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
             "vat_rate": format_rate(line.vat_rate, language) if vat_applies else "",
             "net": net,
         }
-        for line, net in result.lines
+        for line_id, (line, net) in zip(ids, result.lines, strict=True)
     ]
     rates = [
         {"rate": format_rate(r.rate, language), "net": r.net, "tax": r.tax}
@@ -145,6 +153,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
             and invoice.service_end != invoice.service_start
         ),
         "service_date": invoice.service_end or invoice.service_start,
+        "advance_payment": advance_payment_note(invoice),
     }
 
 

@@ -20,3 +20,13 @@ def unit(line: InvoiceLine) -> str:
 def consumer_note(invoice: Invoice) -> str:
     """The § 286 (3) BGB notice for consumers (empty for businesses and drafts)."""
     return consumer_default_note(invoice) if invoice.buyer else ""
+
+
+@register.filter
+def numbered(lines: list[tuple[InvoiceLine, object]]) -> list[tuple[str, InvoiceLine, object]]:
+    """(position, line, net) for the preview: the same numbers as the PDF and e-invoice."""
+    from rapport.billing.positions import line_ids
+
+    return [(number, line, net)
+            for number, (line, net) in zip(line_ids([line for line, _net in lines]), lines,
+                                           strict=True)]

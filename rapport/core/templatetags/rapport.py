@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 
 from rapport.core.money import format_money, format_unit_price
 from rapport.core.rates import Rate, format_rate
+from rapport.core.timestamps import legal_timestamp
 
 register = template.Library()
 
@@ -32,3 +34,9 @@ def unit_price(amount: Decimal | None, currency: str = "EUR") -> str:
 def ecb_rate(rate: Rate) -> str:
     """`1 EUR = 1.1172 USD` (German: `1,1172`), as the ECB quotes it."""
     return format_rate(rate, (get_language() or "en")[:2])
+
+
+@register.filter
+def legal_time(moment: dt.datetime | None, time_zone: str = "UTC") -> str:
+    """A moment for a legal record: UTC plus the workspace's local time with its zone."""
+    return legal_timestamp(moment, time_zone or "UTC") if moment else ""

@@ -18,6 +18,8 @@ def invoice_reminders(invoice: object) -> dict[str, object]:
     today = clock.today()
     step = services.next_step(invoice, today)
     return {
+        "missing_base_rate": services.missing_base_rate(
+            invoice, step.on if step else today, step.level if step else None),
         "step": step,
         "today": today,
         "step_title": step.level.title((get_language() or "en")[:2]) if step else "",

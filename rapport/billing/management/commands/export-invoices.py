@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rapport.billing.export import export_invoices, invoices_in_period
+from rapport.billing.export import CSV_STYLES, export_invoices, invoices_in_period
 from rapport.billing.models import Invoice
 from rapport.core.models import Workspace
 from rapport.core.money import format_money
@@ -50,6 +50,9 @@ class Command(BaseCommand):
                             help="The ZIP file to write (replaced if it exists).")
         parser.add_argument("--workspace", type=int, metavar="ID",
                             help="Workspace ID; needed only when there is more than one.")
+        parser.add_argument("--csv", dest="csv_style", choices=CSV_STYLES, default="standard",
+                            help="summary.csv for German Excel (decimal comma) or for other "
+                                 "programs (decimal point, the default).")
 
     def _workspace(self, pk: int | None) -> Workspace:
         workspaces = list(Workspace.objects.order_by("pk"))
@@ -102,7 +105,8 @@ class Command(BaseCommand):
             )
 
         try:
-            count = export_invoices(workspace, date_from, date_to, out, progress=report)
+            count = export_invoices(workspace, date_from, date_to, out, progress=report,
+                                    csv_style=options["csv_style"])  # type: ignore[arg-type]
         except (ValidationError, OSError) as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(message) from exc

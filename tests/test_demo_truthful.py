@@ -1,0 +1,47 @@
+"""The demo workspace tells no impossible stories: nothing from the future, one tax
+number per invoice, histories dated as the documents are."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from rapport.billing.documents import render_pdf
+from rapport.billing.models import Invoice, InvoiceEvent
+from rapport.comms.models import Meeting, MeetingChange, Message
+from rapport.core.demo import DEMO_WORKSPACE
+from rapport.core.models import Workspace
+from tests.test_demo import run_demo
+
+pytestmark = pytest.mark.django_db
+TAX_NUMBER = re.compile(r"\b\d{2,3}/\d{3}/\d{4,5}\b")
+
+
+@pytest.fixture
+def demo() -> Workspace:
+    run_demo()
+    return Workspace.objects.get(name=DEMO_WORKSPACE)
+
+
+def test_the_demo_tells_no_impossible_stories(demo):
+    now = timezone.now()
+    assert Message.objects.filter(workspace=demo).exists()
+    assert not Message.objects.filter(workspace=demo, date__gt=now).exists()
+    assert not MeetingChange.objects.filter(workspace=demo, changed_at__gt=now).exists()
+    assert not Meeting.objects.filter(workspace=demo, cancelled_at__gt=now).exists()
+
+    issued = Invoice.objects.filter(workspace=demo).exclude(state=Invoice.State.DRAFT)
+    assert issued.count() > 3
+    for invoice in issued:
+        event = InvoiceEvent.objects.get(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
+        assert timezone.localtime(event.at, demo.tz).date() == invoice.issue_date, \
+            invoice.number
+
+    oldest = issued.order_by("issue_date").first()
+    out = subprocess.run(["pdftotext", "-", "-"], input=render_pdf(oldest),
+                         capture_output=True, check=True).stdout.decode()
+    assert set(TAX_NUMBER.findall(out)) <= {demo.tax_number}
+    assert not TAX_NUMBER.findall(oldest.seller.get("footer_text", ""))
