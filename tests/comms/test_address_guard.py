@@ -286,3 +286,104 @@ def test_what_another_service_answers_never_shows_as_a_mail_error(workspace, ban
     account.refresh_from_db()
     assert account.last_error == ("Synchronisation fehlgeschlagen: der Mailserver hat mit "
                                   "einem Fehler geantwortet.")
+
+
+# --- Saving an address never touches the network: nothing to time from the browser ---
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A real server on 127.0.0.2 (treated as public) that records any connection."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.2", 0))
+    sock.listen(5)
+    sock.settimeout(0.3)
+    yield sock
+    sock.close()
+
+
+def _connected(sock: socket.socket) -> bool:
+    try:
+        conn, _address = sock.accept()
+    except TimeoutError:
+        return False
+    conn.close()
+    return True
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> list[str]:
+    """Records every name lookup (and lets it happen)."""
+    seen: list[str] = []
+    real = socket.getaddrinfo
+
+    def spy(host, *args, **kwargs):
+        seen.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", spy)
+    return seen
+
+
+def test_saving_a_mail_account_makes_no_connection_and_no_lookup(
+        owner_http, workspace, listener, pretend_public, lookups,
+        django_capture_on_commit_callbacks):
+    port = listener.getsockname()[1]
+    form = {"name": "Work", "host": "127.0.0.2", "port": port, "security": "none",
+            "username": "me", "folders": "INBOX", "password": "pw"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_http.post("/inbox/accounts/new/", form).status_code == 302
+    account = MailAccount.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_http.post(f"/inbox/accounts/{account.pk}/edit/",
+                        {**form, "host": "mail.rapport-test.example"})
+        owner_http.post(f"/inbox/accounts/{account.pk}/sync/")
+    assert not _connected(listener)
+    assert lookups == []
+    account.refresh_from_db()
+    assert account.host == "mail.rapport-test.example"
+    assert account.sync_state == MailAccount.SyncState.QUEUED  # the worker will connect
+
+
+def test_subscribing_to_a_calendar_makes_no_connection_and_no_lookup(
+        owner_http, workspace, listener, pretend_public, lookups,
+        django_capture_on_commit_callbacks):
+    port = listener.getsockname()[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        for url in (f"http://127.0.0.2:{port}/cal.ics", "https://cal.rapport-test.example/x"):
+            assert owner_http.post("/inbox/calendars/new/",
+                                   {"name": "Cal", "url": url}).status_code == 302
+    assert not _connected(listener)
+    assert lookups == []
+    assert CalendarSubscription.objects.count() == 2
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f.0.0.1", "localhost.",
+                                  "db.localhost", "[::1]"])
+def test_the_form_refuses_internal_addresses_in_any_spelling_without_a_lookup(
+        owner_http, host, lookups):
+    response = owner_http.post("/inbox/accounts/new/", {
+        "name": "Work", "host": host, "port": 993, "security": "ssl",
+        "username": "me", "folders": "INBOX", "password": "pw"})
+    assert "points into a private network" in response.content.decode()
+    assert not MailAccount.objects.exists()
+    assert lookups == []
+
+
+def test_a_closed_and_a_silent_mail_port_read_the_same(workspace, lan_install):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: refused
+    try:
+        errors = []
+        for sock in (silent, closed):
+            account = _account(workspace, "127.0.0.1", sock.getsockname()[1])
+            with pytest.raises(OSError) as failure:
+                imap.connect(account, timeout=0.5)
+            errors.append(imap.describe_failure(failure.value))
+            account.delete()
+    finally:
+        silent.close()
+        closed.close()
+    assert errors[0] == errors[1]
