@@ -138,3 +138,41 @@ def test_a_client_whose_first_assessment_fails_still_appears_without_signs(
     index = owner_http.get("/health/")
     assert index.status_code == 200
     assert "The health of Broken could not be updated" in index.content.decode()
+
+
+def test_one_message_that_breaks_a_detector_does_not_stop_the_workspaces_other_messages(
+        workspace, monkeypatch, caplog):
+    from rapport.signals import services
+
+    broken, fine = make_client(workspace, "Broken"), make_client(workspace, "Fine")
+    poisoned = message(workspace, broken, "Das ist uns zu teuer.")
+    message(workspace, fine, "Das ist uns zu teuer.")
+    real = services.message_candidates
+
+    def failing_for_poisoned(msg, *args, **kwargs):
+        if msg.pk == poisoned.pk:
+            raise ValueError("a detector broke")
+        return real(msg, *args, **kwargs)
+
+    monkeypatch.setattr(services, "message_candidates", failing_for_poisoned)
+    stats = detect_new_signals.call()
+    assert stats.get("failed_workspaces", 0) == 0
+    assert list(Signal.objects.values_list("client__name", "kind")) == [("Fine", "haggling")]
+    assert f"Detecting signals in message {poisoned.pk} failed" in caplog.text
+
+
+def test_one_client_whose_facts_cannot_be_judged_does_not_stop_the_others(
+        workspace, monkeypatch, caplog):
+    from rapport.signals import services
+
+    broken, fine = make_client(workspace, "Broken"), make_client(workspace, "Fine")
+    real = services._facts_for
+
+    def failing_for_broken(client, *args, **kwargs):
+        if client.pk == broken.pk:
+            raise ValueError("unexpected data")
+        return real(client, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_facts_for", failing_for_broken)
+    assert services.rejudge_facts(workspace, [broken.pk, fine.pk]) == 1
+    assert f"Judging the facts of client {broken.pk} failed" in caplog.text
