@@ -76,3 +76,17 @@ def test_every_form_with_a_file_field_uses_the_shared_upload_limit():
                          for field in cls.base_fields.values())}
     assert {cls.__name__ for cls in with_files} >= {"UploadForm", "BillingSettingsForm"}
     assert [cls.__name__ for cls in with_files if not issubclass(cls, UploadLimitMixin)] == []
+
+
+def test_a_form_without_the_shared_limit_still_never_saves_an_oversized_file():
+    """Such as the admin's: the stand-in for a dropped file reads as empty, so it is
+    refused rather than stored as an empty logo."""
+    from django.forms import modelform_factory
+
+    from rapport.core.uploads import OversizedUpload
+
+    form_class = modelform_factory(BillingSettings, fields=["logo"])
+    form = form_class(data={}, files={"logo": OversizedUpload("logo.png", 60_000_000,
+                                                              "image/png")})
+    assert not form.is_valid()
+    assert "logo" in form.errors

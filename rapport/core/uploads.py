@@ -9,7 +9,6 @@ shows the limit next to the file field instead of saving without the file.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,11 +22,14 @@ def max_upload_bytes() -> int:
 
 
 class OversizedUpload(UploadedFile):
-    """Stands in for a file that went past the limit: its name and the bytes received,
-    no content. Forms with `UploadLimitMixin` refuse it with a clear message."""
+    """Stands in for a file that went past the limit: its name, no content, and size 0,
+    so any file field refuses it (as empty) and nothing is ever saved from it; forms
+    with `UploadLimitMixin` say instead that the file was too large. `received` is the
+    number of bytes that arrived."""
 
-    def __init__(self, name: str, size: int, content_type: str | None) -> None:
-        super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=size)
+    def __init__(self, name: str, received: int, content_type: str | None) -> None:
+        super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=0)
+        self.received = received
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -65,17 +67,17 @@ class UploadLimitMixin:
 
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.FileField):
-                field.validators.append(self._within_upload_limit)
-
     def upload_too_large_error(self) -> forms.ValidationError:
         return too_large_error()
 
-    def _within_upload_limit(self, upload: Any) -> None:
-        size = getattr(upload, "size", None)
-        if isinstance(upload, OversizedUpload) or (size is not None
-                                                  and size > max_upload_bytes()):
-            raise self.upload_too_large_error()
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        if not self.is_bound or self.files is None:
+            return
+        for name, field in self.fields.items():
+            upload = self.files.get(self.add_prefix(name))
+            if isinstance(field, forms.FileField) and (
+                    isinstance(upload, OversizedUpload)
+                    or getattr(upload, "size", 0) > max_upload_bytes()):
+                self._errors[name] = self.error_class(self.upload_too_large_error().messages)
+                self.cleaned_data.pop(name, None)
