@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import timezone
 
 from rapport.comms import imap, subscriptions
 from rapport.comms.crypto import encrypt
@@ -387,3 +388,44 @@ def test_a_closed_and_a_silent_mail_port_read_the_same(workspace, lan_install):
         silent.close()
         closed.close()
     assert errors[0] == errors[1]
+
+
+def _shown_state(http, subscription) -> str:
+    import re
+
+    html = http.get("/inbox/syncs/").content.decode()
+    block = html[html.index(subscription.name):]
+    return re.search(r'data-testid="sync-state">([^<]*)<', block).group(1)
+
+
+def test_the_page_shows_a_refused_and_a_silent_calendar_alike_and_at_the_same_time(
+        owner_http, workspace, lan_install):
+    import datetime as dt
+
+    from rapport.comms.models import UNIFORM_FAILURE_SECONDS
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: refused
+    subs = []
+    try:
+        for name, sock in (("Silent", silent), ("Closed", closed)):
+            sub = CalendarSubscription.objects.create(
+                workspace=workspace, name=name, url=f"http://127.0.0.1:{sock.getsockname()[1]}/")
+            subscriptions.refresh(sub, timeout=0.5)
+            subs.append(sub)
+    finally:
+        silent.close()
+        closed.close()
+    # Just after the attempt both still read as running, however fast each one failed.
+    assert [_shown_state(owner_http, sub) for sub in subs] == ["Syncing now …"] * 2
+    html = owner_http.get("/inbox/syncs/").content.decode()
+    assert "hx-get" in html  # the page keeps asking
+    # Once a silent server would have timed out, both read the same failure.
+    CalendarSubscription.objects.update(
+        sync_started_at=timezone.now() - dt.timedelta(seconds=UNIFORM_FAILURE_SECONDS + 1))
+    assert [_shown_state(owner_http, sub) for sub in subs] == ["Sync failed"] * 2
+    assert owner_http.get("/inbox/syncs/").content.decode().count(
+        "Could not reach the calendar: the server did not answer.") == 2
