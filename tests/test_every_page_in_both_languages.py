@@ -28,7 +28,7 @@ import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
-from rapport.clients.models import Client, Contact, Note, Project, Tag
+from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
 from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, Meeting, Message
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
@@ -62,11 +62,12 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "import_pk": (ImportRun, {}),
     "mail_account_pk": (MailAccount, {}),
     "subscription_pk": (CalendarSubscription, {}),
+    "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
-TOKENS = {"accounts": Invitation, "portal": PortalLink, "agreements_portal": AgreementLink,
-          "intake_portal": Interview}
+TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,
+          "accounts": Invitation}
 # Pages whose look depends on the object's state: walked for every object of the demo.
 EVERY_OBJECT = {"clients:detail", "billing:invoice_detail", "agreements:proposal",
                 "agreements:contract", "intake:interview", "dunning:letter",

@@ -14,6 +14,7 @@ from rapport.billing.services import image_data_uri
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client, Project
 from rapport.core.money import precise
+from rapport.core.uploads import UploadLimitMixin
 
 LOGO_MAX_BYTES = 200 * 1024
 LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -31,7 +32,7 @@ class LogoInput(forms.ClearableFileInput):
         return context
 
 
-class BillingSettingsForm(forms.ModelForm):
+class BillingSettingsForm(UploadLimitMixin, forms.ModelForm):
     class Meta:
         model = BillingSettings
         fields = ["number_format", "payment_term_days", "tax_regime", "account_holder", "iban",

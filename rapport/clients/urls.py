@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:client_pk>/contacts/<int:contact_pk>/", views.contact_form, name="contact_edit"),
     path("<int:client_pk>/contacts/<int:contact_pk>/delete/", views.contact_delete,
          name="contact_delete"),
+    path("<int:client_pk>/confirmed/<int:recipient_pk>/delete/",
+         views.confirmed_recipient_delete, name="confirmed_recipient_delete"),
     path("<int:client_pk>/projects/new/", views.project_form, name="project_create"),
     path("<int:client_pk>/projects/<int:project_pk>/", views.project_form, name="project_edit"),
     path("<int:client_pk>/projects/<int:project_pk>/delete/", views.project_delete,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rapport.clients.forms import ClientForm, ContactForm, NoteForm, ProjectForm, StatusChangeForm
-from rapport.clients.models import Client, Contact, Note, Project, Tag
+from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
 from rapport.core.pipeline import follow_up
 
 
@@ -111,6 +111,7 @@ def client_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
     return render(request, "clients/client_detail.html", {
         "client": client,
         "contacts": contacts,
+        "confirmed_recipients": client.confirmed_recipients.order_by("address"),
         "projects": client.projects.all(),
         "invoices": client.invoices.prefetch_related("payments").order_by("-issue_date", "-pk"),
         "notes": client.notes.select_related("created_by"),
@@ -203,6 +204,27 @@ def contact_delete(request: HttpRequest, client_pk: int, contact_pk: int) -> Htt
     return render(request, "clients/confirm_delete.html", {
         "client": client, "object": contact,
         "consequence": _("The contact and their email addresses are removed."),
+    })
+
+
+def confirmed_recipient_delete(request: HttpRequest, client_pk: int,
+                               recipient_pk: int) -> HttpResponse:
+    """Take back an address confirmed once for this client: mail to it needs a new
+    confirmation from then on."""
+    client = _get_client(request, client_pk)
+    recipient = _get_owned(request, ConfirmedRecipient, client, recipient_pk)
+    if request.method == "POST":
+        recipient.delete()
+        messages.success(request, _("“%(address)s” is no longer a confirmed address.")
+                         % {"address": recipient.address})
+        return redirect("clients:detail", client_pk=client.pk)
+    return render(request, "clients/confirm_delete.html", {
+        "client": client, "object": recipient,
+        "question": _("Remove the confirmed address “%(address)s”?")
+        % {"address": recipient.address},
+        "confirm_label": _("Yes, remove"),
+        "consequence": _("Mail from the app goes to this address again only after you "
+                         "confirm it once more."),
     })
 
 

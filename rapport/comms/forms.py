@@ -18,12 +18,12 @@ from rapport.comms.models import CalendarSubscription, MailAccount, Meeting, Mee
 from rapport.core import netguard
 from rapport.core.dates import short_date
 from rapport.core.models import Workspace
-from rapport.core.uploads import max_upload_bytes
+from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
 
 UPLOAD_SUFFIXES = (".mbox", ".mbx", ".eml", ".ics", ".ical", ".txt", "")
 
 
-class UploadForm(forms.Form):
+class UploadForm(UploadLimitMixin, forms.Form):
     file = forms.FileField(label=_("Mail or calendar file"),
                            help_text=_("An .mbox or .eml export, or an .ics calendar."))
 
@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
             "An .mbox or .eml export, or an .ics calendar; at most %(mb)d MB."
         ) % {"mb": settings.RAPPORT_MAX_UPLOAD_MB}
 
-    def _too_large(self) -> forms.ValidationError:
+    def upload_too_large_error(self) -> forms.ValidationError:
         return forms.ValidationError(
             _("The file is larger than %(mb)d MB, the most one upload may bring. Export "
               "a shorter period, or split the mbox into several files."),
@@ -44,13 +44,13 @@ class UploadForm(forms.Form):
         if self.too_large:
             # The upload was stopped while it arrived: say why instead of "required".
             self.errors.pop("file", None)
-            self.add_error("file", self._too_large())
+            self.add_error("file", self.upload_too_large_error())
         return super().clean()
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size is not None and upload.size > max_upload_bytes():
-            raise self._too_large()
+            raise self.upload_too_large_error()
         name = (upload.name or "").lower()
         suffix = "." + name.rsplit(".", 1)[1] if "." in name else ""
         if suffix not in UPLOAD_SUFFIXES:
@@ -151,8 +151,9 @@ class CalendarURLField(forms.URLField):
 
 
 def _check_address(host: str, port: int) -> None:
+    """Refuse what is visibly internal; no lookup or connection happens in the request."""
     try:
-        netguard.check_host(host, port)
+        netguard.check_saved_host(host)
     except netguard.NotAllowed as exc:
         raise forms.ValidationError(
             _("This address points into a private network and is not allowed here."),

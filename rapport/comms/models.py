@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -162,6 +163,11 @@ class ImportRun(WorkspaceOwned):
         return str(_IMPORT_ADVICE.get(self.failure, _IMPORT_ADVICE[self.Failure.UNEXPECTED]))
 
 
+# Longer than any unanswered connection takes to give up (calendar: 20 s per address and
+# 60 s in all; IMAP: 30 s per address), see `SyncStatus.sync_state_shown`.
+UNIFORM_FAILURE_SECONDS = 65
+
+
 class SyncStatus(models.Model):
     """Where the background sync of an account or a subscription stands, for the inbox."""
 
@@ -198,8 +204,22 @@ class SyncStatus(models.Model):
         abstract = True
 
     @property
+    def sync_state_shown(self) -> str:
+        """The state the page shows. A server that could not be reached reads as still
+        syncing until a silent one would have timed out (`UNIFORM_FAILURE_SECONDS` after
+        the start): a refused port fails at once, a silent one after the timeout, and
+        the page must not tell the two apart."""
+        if (self.sync_state == self.SyncState.FAILED
+                and self.sync_failure in {self.SyncFailure.CONNECT, self.SyncFailure.NO_ANSWER}
+                and self.sync_started_at is not None
+                and timezone.now() < self.sync_started_at
+                + dt.timedelta(seconds=UNIFORM_FAILURE_SECONDS)):
+            return self.SyncState.RUNNING
+        return self.sync_state
+
+    @property
     def sync_active(self) -> bool:
-        return self.sync_state in {self.SyncState.QUEUED, self.SyncState.RUNNING}
+        return self.sync_state_shown in {self.SyncState.QUEUED, self.SyncState.RUNNING}
 
     @property
     def sync_advice(self) -> str:

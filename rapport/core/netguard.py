@@ -105,6 +105,37 @@ def resolve(host: str, port: int) -> list[tuple]:
     return infos
 
 
+def literal_address(host: str) -> IPAddress | None:
+    """The address written in `host` itself (also the short IPv4 forms the resolver
+    accepts, like 127.1 or 2130706433), read without any network lookup; None for a name."""
+    text = host.strip().strip("[]").rstrip(".")
+    try:
+        return _parse(text)
+    except ValueError:
+        pass
+    if text and all(c in "0123456789abcdefx." for c in text.lower()):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
+def check_saved_host(host: str) -> None:
+    """Validation when an address is saved, without touching the network: the request
+    neither resolves nor connects (a slow or silent host cannot hold a web worker, and its
+    timing cannot be read). An address written out, or a localhost name, that is not public
+    is refused now; a name is resolved and checked in the worker, at connect time."""
+    if private_allowed():
+        return
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        raise NotAllowed("address not allowed")
+    address = literal_address(name)
+    if address is not None and not is_public(address):
+        raise NotAllowed("address not allowed")
+
+
 def check_host(host: str, port: int) -> None:
     """Validation when an address is saved: refuse what resolves to a non-public address.
 

@@ -36,6 +36,19 @@ class LevelForm(forms.ModelForm):
         placeholders.check(text, PLACEHOLDERS)
         return text
 
+    def _clean_title(self, name: str) -> str:
+        """The title is the email's subject: one line (a line break would break the mail)."""
+        title = self.cleaned_data[name]
+        if "\r" in title or "\n" in title:
+            raise forms.ValidationError(_("Line breaks are not allowed here."))
+        return title
+
+    def clean_title_de(self) -> str:
+        return self._clean_title("title_de")
+
+    def clean_title_en(self) -> str:
+        return self._clean_title("title_en")
+
     def clean_body_de(self) -> str:
         return self._clean_text("body_de")
 

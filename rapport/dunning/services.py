@@ -336,8 +336,9 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
             portal_link=f"{settings.BASE_URL}{link.get_absolute_url()}",
             seller=invoice.seller.get("name", ""),
         )
-        subject = _("%(title)s: invoice %(number)s") % {"title": level.title(language),
-                                                        "number": invoice.number}
+        subject = _("%(title)s: invoice %(number)s") % {
+            "title": " ".join(level.title(language).split()),  # one line, also if stored so
+            "number": invoice.number}
     return subject, placeholders.render(level.body(language), values), deadline
 
 

@@ -153,6 +153,7 @@ class ClientHealth:
     recommendation: Recommendation
     new_this_week: int = 0
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # sign key, was, now
+    update_failed: bool = False  # the assessment raised: this is the previous one, if any
 
     @property
     def change_labels(self) -> list[tuple[str, str, str]]:

@@ -139,6 +139,8 @@ class HealthSnapshot(WorkspaceOwned):
     computed_at = models.DateTimeField(auto_now=True)
     messages = models.PositiveIntegerField(default=0)  # the client's messages then
     invoices = models.PositiveIntegerField(default=0)  # the client's issued invoices then
+    # The last reassessment raised; `signs` are still the ones from before (or empty).
+    update_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("health snapshot")

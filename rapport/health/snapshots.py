@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
@@ -25,6 +27,7 @@ from rapport.health.assessment import (
     STATUS_ORDER,
     ClientHealth,
     SignStatus,
+    ValueSide,
     assess,
     health_settings,
     load_facts,
@@ -32,6 +35,8 @@ from rapport.health.assessment import (
     value_side,
 )
 from rapport.health.models import HealthSettings, HealthSnapshot
+
+logger = logging.getLogger(__name__)
 
 ACTIVE_STATUSES = (Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING)
 _STORED = ("key", "status", "score", "count", "previous_count", "previous_score", "kinds",
@@ -95,10 +100,17 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     result, fresh = [], []
     labels = {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
     counted = fact_counts(workspace, stale)
+    failed: list[Client] = []
     for client in clients:
         if client.pk in stale:
             client.workspace = workspace  # share the cached office hours and time zone
-            health = assess(client, facts)
+            try:
+                health = assess(client, facts)
+            except Exception:  # one client's broken data must not hide everyone's health
+                logger.exception("Assessing the health of client %s failed", client.pk)
+                failed.append(client)
+                result.append(_previous(client, stored.get(client.pk), facts, labels))
+                continue
             fresh.append(HealthSnapshot(
                 workspace=workspace, client=client, as_of=today, settings_key=key,
                 signs=[_sign_data(s) for s in health.signs],
@@ -117,7 +129,40 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
         result.append(health)
     if fresh:
         _store(fresh, started)
+    if failed:
+        _record_failures(workspace, failed, stored, today)
     return sorted(result, key=lambda h: (-STATUS_ORDER[h.status], -h.friction, h.client.name))
+
+
+def _previous(client: Client, snapshot: HealthSnapshot | None, facts: object,
+              labels: dict[str, str]) -> ClientHealth:
+    """The last stored assessment of a client whose reassessment failed (no signs if there
+    is none), marked so the health pages say it could not be updated."""
+    signs = ([_sign_from(data, labels) for data in snapshot.signs
+              if isinstance(data, list) and data and data[0] in labels]
+             if snapshot else [])
+    try:
+        value = value_side(client, facts)
+    except Exception:
+        value = ValueSide(revenue=Decimal("0"), share=None, hours=None, hourly_rate=None,
+                          enjoyment=None, currency=client.workspace.default_currency)
+    return ClientHealth(client=client, signs=signs, value=value,
+                        recommendation=recommend(signs, value),
+                        new_this_week=snapshot.new_this_week if snapshot else 0,
+                        changes=[tuple(c) for c in snapshot.changes] if snapshot else [],
+                        update_failed=True)
+
+
+def _record_failures(workspace: Workspace, clients: list[Client],
+                     stored: dict[int, HealthSnapshot], today: dt.date) -> None:
+    """Keep the previous assessment (still dirty, so it is retried) and note the failure."""
+    now = timezone.now()
+    HealthSnapshot.objects.filter(client_id__in=[c.pk for c in clients if c.pk in stored]
+                                  ).update(update_failed_at=now)
+    HealthSnapshot.objects.bulk_create(
+        [HealthSnapshot(workspace=workspace, client=c, as_of=today, settings_key="",
+                        signs=[], dirty_at=now, update_failed_at=now)
+         for c in clients if c.pk not in stored])
 
 
 def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
@@ -126,7 +171,7 @@ def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
     HealthSnapshot.objects.bulk_create(
         snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
         update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
-                       "computed_at", "messages", "invoices"])
+                       "computed_at", "messages", "invoices", "update_failed_at"])
     ids = [s.client_id for s in snapshots]
     for start in range(0, len(ids), 500):
         HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +33,8 @@ from rapport.health.snapshots import last_assessed
 from rapport.health.snapshots import portfolio as health_portfolio
 from rapport.signals import services as signal_services
 from rapport.signals.models import Signal
+
+logger = logging.getLogger(__name__)
 
 
 def _get_client(request: HttpRequest, client_pk: int) -> Client:
@@ -76,7 +80,13 @@ def rates_used(portfolio: list) -> dict:
 
 def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
-    health = assess_client(client)
+    snapshot = last_assessed(client)  # reassesses if out of date; records a failure
+    try:
+        health = assess_client(client)
+    except Exception:  # show the stored assessment instead of an error page
+        logger.exception("Assessing the health of client %s failed", client.pk)
+        [health] = health_portfolio(request.workspace, only=[client.pk])
+        health.update_failed = True
     enjoyment = Enjoyment.objects.filter(workspace=request.workspace, client=client).first()
     ids = {pk for sign in health.signs for pk in sign.signal_ids}
     signals = {s.pk: s for s in Signal.objects.filter(workspace=request.workspace,
@@ -84,9 +94,9 @@ def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:
     rows = [(sign, evidence_url(client.pk, sign.kinds),
              [signals[pk] for pk in sign.signal_ids if pk in signals])
             for sign in health.signs]
-    snapshot = last_assessed(client)
     return render(request, "health/client.html", {
         "client": client, "health": health, "rows": rows, "assessed": snapshot,
+        "update_failed": health.update_failed or snapshot.update_failed_at is not None,
         "assessed_messages": ngettext("%(count)s message", "%(count)s messages",
                                       snapshot.messages) % {"count": snapshot.messages},
         "assessed_invoices": ngettext("%(count)s invoice", "%(count)s invoices",

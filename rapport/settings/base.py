@@ -218,6 +218,11 @@ RAPPORT_ALLOW_PRIVATE_ADDRESSES = env.get_bool("RAPPORT_ALLOW_PRIVATE_ADDRESSES"
 RAPPORT_MAX_UPLOAD_MB = env.get_int("RAPPORT_MAX_UPLOAD_MB", 50)
 if RAPPORT_MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured("RAPPORT_MAX_UPLOAD_MB must be at least 1.")
+# Memory ceiling of one background worker process (MB, 0 for none): a task that needs
+# more fails with a MemoryError and the worker goes on with the next one.
+RAPPORT_TASK_MEMORY_MB = env.get_int("RAPPORT_TASK_MEMORY_MB", 2048)
+if RAPPORT_TASK_MEMORY_MB < 0:
+    raise ImproperlyConfigured("RAPPORT_TASK_MEMORY_MB must be 0 (no limit) or more.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields without the files
 FILE_UPLOAD_HANDLERS = [

@@ -191,7 +191,12 @@ def _detect_messages(workspace: Workspace, messages: Iterable[Message], writer: 
     checker, tz, language = office_checker(workspace), workspace.tz, _language(workspace)
     count = 0
     for message in messages:
-        writer.add(message.client_id, message_candidates(message, checker, tz, language))
+        try:
+            found = message_candidates(message, checker, tz, language)
+        except Exception:  # one unreadable message must not stop the workspace's others
+            logger.exception("Detecting signals in message %s failed", message.pk)
+            continue
+        writer.add(message.client_id, found)
         count += 1
         if len(writer.pending) > 2000:
             writer.flush()
@@ -259,7 +264,12 @@ def rejudge_facts(workspace: Workspace, client_ids: Iterable[int],
         writer = _Writer(workspace)
         for client in Client.objects.filter(workspace=workspace, pk__in=set(client_ids)
                                             ).select_related("workspace"):
-            _facts_for(client, writer, now, since, fresh_messages)
+            try:
+                with transaction.atomic():  # a savepoint: the other clients go on
+                    _facts_for(client, writer, now, since, fresh_messages)
+            except Exception:
+                logger.exception("Judging the facts of client %s failed", client.pk)
+                continue
             count += 1
         writer.flush()
     return count

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.accounts.models import User
-from rapport.clients.models import Contact
+from rapport.clients.models import ConfirmedRecipient, Contact
 from rapport.clients.services import set_contact_emails
 from rapport.core.models import Membership
 from tests.billing.smtp import smtp_server  # noqa: F401
@@ -77,3 +77,18 @@ def test_a_script_to_an_unknown_address_is_refused_until_confirmed(
     expect(page.get_by_text("Sent and recorded on the client's timeline.")).to_be_visible()
     [message] = smtp_server.messages
     assert message["From"].addresses[0].display_name == "Lena Text Studio"
+
+    # The confirmed address is listed on the client page and can be taken back.
+    page.goto(f"{page.base_url}/clients/{client.pk}/")
+    confirmed = page.get_by_test_id("confirmed-recipients")
+    expect(confirmed).to_contain_text("someone@elsewhere.example")
+    screenshot(page, "trust-confirmed-recipient-listed")
+    confirmed.get_by_role("link", name="Remove").click()
+    expect(page.get_by_role("heading", name=re.compile("Remove the confirmed address"))
+           ).to_be_visible()
+    screenshot(page, "trust-confirmed-recipient-remove")
+    page.get_by_role("button", name="Yes, remove").click()
+    expect(page.get_by_text("“someone@elsewhere.example” is no longer a confirmed address.")
+           ).to_be_visible()
+    expect(page.get_by_test_id("confirmed-recipients")).to_have_count(0)
+    assert not ConfirmedRecipient.objects.filter(client=client).exists()

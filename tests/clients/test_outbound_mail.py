@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client as HttpClient
 
 from rapport.billing import services as billing
 from rapport.billing.models import InvoiceEvent
@@ -106,3 +107,43 @@ def test_an_invoice_to_a_stranger_is_refused_and_not_recorded_as_sent(
     [message] = smtp_server.messages
     assert message["From"].addresses[0].display_name == "Studio Nord"
     assert message["Reply-To"].addresses[0].addr_spec == "owner@example.com"
+
+
+def _confirm_once(http, client, address):
+    assert _post_script(http, client, address, confirm="on").status_code == 302
+    return ConfirmedRecipient.objects.get(client=client, address=address)
+
+
+def test_the_client_page_lists_confirmed_addresses_with_a_way_to_remove_them(
+        owner_http, full_client, smtp_server):  # noqa: F811
+    recipient = _confirm_once(owner_http, full_client, "assistant@fullhouse.example")
+    page = owner_http.get(f"/clients/{full_client.pk}/").content.decode()
+    assert "Confirmed addresses" in page
+    assert "assistant@fullhouse.example" in page
+    assert f"/clients/{full_client.pk}/confirmed/{recipient.pk}/delete/" in page
+
+
+def test_removing_a_confirmed_address_asks_first_then_needs_a_new_confirmation(
+        owner_http, full_client, smtp_server):  # noqa: F811
+    recipient = _confirm_once(owner_http, full_client, "assistant@fullhouse.example")
+    url = f"/clients/{full_client.pk}/confirmed/{recipient.pk}/delete/"
+    question = owner_http.get(url)
+    assert "Remove the confirmed address “assistant@fullhouse.example”?" in (
+        question.content.decode())
+    assert ConfirmedRecipient.objects.filter(pk=recipient.pk).exists()
+
+    assert owner_http.post(url).status_code == 302
+    assert not ConfirmedRecipient.objects.filter(pk=recipient.pk).exists()
+    refused = _post_script(owner_http, full_client, "assistant@fullhouse.example")
+    assert "is not a contact address of Fullhouse AG" in refused.content.decode()
+    assert len(smtp_server.messages) == 1
+
+
+def test_another_workspace_cannot_remove_a_confirmed_address(
+        owner_http, outsider, full_client, smtp_server):  # noqa: F811
+    recipient = _confirm_once(owner_http, full_client, "assistant@fullhouse.example")
+    stranger = HttpClient()
+    stranger.force_login(outsider)
+    response = stranger.post(f"/clients/{full_client.pk}/confirmed/{recipient.pk}/delete/")
+    assert response.status_code == 404
+    assert ConfirmedRecipient.objects.filter(pk=recipient.pk).exists()

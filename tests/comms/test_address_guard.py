@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import timezone
 
 from rapport.comms import imap, subscriptions
 from rapport.comms.crypto import encrypt
@@ -286,3 +287,145 @@ def test_what_another_service_answers_never_shows_as_a_mail_error(workspace, ban
     account.refresh_from_db()
     assert account.last_error == ("Synchronisation fehlgeschlagen: der Mailserver hat mit "
                                   "einem Fehler geantwortet.")
+
+
+# --- Saving an address never touches the network: nothing to time from the browser ---
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A real server on 127.0.0.2 (treated as public) that records any connection."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.2", 0))
+    sock.listen(5)
+    sock.settimeout(0.3)
+    yield sock
+    sock.close()
+
+
+def _connected(sock: socket.socket) -> bool:
+    try:
+        conn, _address = sock.accept()
+    except TimeoutError:
+        return False
+    conn.close()
+    return True
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> list[str]:
+    """Records every name lookup (and lets it happen)."""
+    seen: list[str] = []
+    real = socket.getaddrinfo
+
+    def spy(host, *args, **kwargs):
+        seen.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", spy)
+    return seen
+
+
+def test_saving_a_mail_account_makes_no_connection_and_no_lookup(
+        owner_http, workspace, listener, pretend_public, lookups,
+        django_capture_on_commit_callbacks):
+    port = listener.getsockname()[1]
+    form = {"name": "Work", "host": "127.0.0.2", "port": port, "security": "none",
+            "username": "me", "folders": "INBOX", "password": "pw"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_http.post("/inbox/accounts/new/", form).status_code == 302
+    account = MailAccount.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_http.post(f"/inbox/accounts/{account.pk}/edit/",
+                        {**form, "host": "mail.rapport-test.example"})
+        owner_http.post(f"/inbox/accounts/{account.pk}/sync/")
+    assert not _connected(listener)
+    assert lookups == []
+    account.refresh_from_db()
+    assert account.host == "mail.rapport-test.example"
+    assert account.sync_state == MailAccount.SyncState.QUEUED  # the worker will connect
+
+
+def test_subscribing_to_a_calendar_makes_no_connection_and_no_lookup(
+        owner_http, workspace, listener, pretend_public, lookups,
+        django_capture_on_commit_callbacks):
+    port = listener.getsockname()[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        for url in (f"http://127.0.0.2:{port}/cal.ics", "https://cal.rapport-test.example/x"):
+            assert owner_http.post("/inbox/calendars/new/",
+                                   {"name": "Cal", "url": url}).status_code == 302
+    assert not _connected(listener)
+    assert lookups == []
+    assert CalendarSubscription.objects.count() == 2
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f.0.0.1", "localhost.",
+                                  "db.localhost", "[::1]"])
+def test_the_form_refuses_internal_addresses_in_any_spelling_without_a_lookup(
+        owner_http, host, lookups):
+    response = owner_http.post("/inbox/accounts/new/", {
+        "name": "Work", "host": host, "port": 993, "security": "ssl",
+        "username": "me", "folders": "INBOX", "password": "pw"})
+    assert "points into a private network" in response.content.decode()
+    assert not MailAccount.objects.exists()
+    assert lookups == []
+
+
+def test_a_closed_and_a_silent_mail_port_read_the_same(workspace, lan_install):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: refused
+    try:
+        errors = []
+        for sock in (silent, closed):
+            account = _account(workspace, "127.0.0.1", sock.getsockname()[1])
+            with pytest.raises(OSError) as failure:
+                imap.connect(account, timeout=0.5)
+            errors.append(imap.describe_failure(failure.value))
+            account.delete()
+    finally:
+        silent.close()
+        closed.close()
+    assert errors[0] == errors[1]
+
+
+def _shown_state(http, subscription) -> str:
+    import re
+
+    html = http.get("/inbox/syncs/").content.decode()
+    block = html[html.index(subscription.name):]
+    return re.search(r'data-testid="sync-state">([^<]*)<', block).group(1)
+
+
+def test_the_page_shows_a_refused_and_a_silent_calendar_alike_and_at_the_same_time(
+        owner_http, workspace, lan_install):
+    import datetime as dt
+
+    from rapport.comms.models import UNIFORM_FAILURE_SECONDS
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: refused
+    subs = []
+    try:
+        for name, sock in (("Silent", silent), ("Closed", closed)):
+            sub = CalendarSubscription.objects.create(
+                workspace=workspace, name=name, url=f"http://127.0.0.1:{sock.getsockname()[1]}/")
+            subscriptions.refresh(sub, timeout=0.5)
+            subs.append(sub)
+    finally:
+        silent.close()
+        closed.close()
+    # Just after the attempt both still read as running, however fast each one failed.
+    assert [_shown_state(owner_http, sub) for sub in subs] == ["Syncing now …"] * 2
+    html = owner_http.get("/inbox/syncs/").content.decode()
+    assert "hx-get" in html  # the page keeps asking
+    # Once a silent server would have timed out, both read the same failure.
+    CalendarSubscription.objects.update(
+        sync_started_at=timezone.now() - dt.timedelta(seconds=UNIFORM_FAILURE_SECONDS + 1))
+    assert [_shown_state(owner_http, sub) for sub in subs] == ["Sync failed"] * 2
+    assert owner_http.get("/inbox/syncs/").content.decode().count(
+        "Could not reach the calendar: the server did not answer.") == 2

@@ -142,3 +142,13 @@ def test_a_promise_that_cannot_be_resolved_does_not_stop_the_reminders(
     with refused_writes(PaymentPromise, workspace.pk, "UPDATE"):
         _tick()
     assert ["kunde@healthy.example"] in [m.to for m in mailoutbox]
+
+
+def test_the_level_form_refuses_a_line_break_in_the_title_which_is_the_subject():
+    form = LevelForm(data={"delay_days": 3, "title_de": "Erinnerung\r\nBcc: x@y.example",
+                           "title_en": "Reminder", "fee_kind": "none", "fee_value": "0",
+                           "deadline_days": 7, "body_de": "Offen: {amount}",
+                           "body_en": "Open: {amount}"})
+    assert not form.is_valid()
+    assert form.errors["title_de"] == ["Line breaks are not allowed here."]
+    assert "title_en" not in form.errors

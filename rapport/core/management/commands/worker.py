@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
@@ -27,6 +28,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from rapport.comms.jobs import requeue_stale_runs
 from rapport.core import background
+from rapport.core.tasklimits import limit_memory
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, tick_every: int = 0, interval: float = 0.5,
                once: bool = False, **options: object) -> None:
         every = dt.timedelta(minutes=tick_every) if tick_every else None
+        limit_memory(settings.RAPPORT_TASK_MEMORY_MB)  # one task cannot take the machine
         # django-tasks-db's worker, in batch mode: it returns when the queue is empty, and
         # on Ctrl-C or SIGTERM it finishes the task at hand (a second signal stops at once).
         worker = Worker(queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=interval, batch=True,
