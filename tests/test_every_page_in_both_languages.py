@@ -80,7 +80,8 @@ ISO_VALUE = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"),
              "time": re.compile(r"\d{2}:\d{2}(:\d{2})?")}
 ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])")  # 43.1, 2142.00
-NOT_TEXT = {"script", "style", "textarea", "pre"}  # code, and what a person typed
+# Code, what a person typed, and what they wrote, quoted (a signal's evidence).
+NOT_TEXT = {"script", "style", "textarea", "pre", "q", "blockquote"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
 
@@ -126,11 +127,13 @@ def texts(html: str, page_lang: str) -> Iterator[tuple[str, str, str]]:
     def walk(element: lxml.html.HtmlElement, lang: str) -> Iterator[tuple[str, str, str]]:
         lang = (element.get("lang") or lang)[:2]
         tag = element.tag
-        if tag not in NOT_TEXT and element.text:
-            yield lang, tag, element.text
         for name in SHOWN_ATTRIBUTES:
             if element.get(name):
                 yield lang, f"{tag}@{name}", element.get(name)
+        if tag in NOT_TEXT:
+            return
+        if element.text:
+            yield lang, tag, element.text
         for child in element:
             if isinstance(child.tag, str):
                 yield from walk(child, lang)
@@ -138,21 +141,6 @@ def texts(html: str, page_lang: str) -> Iterator[tuple[str, str, str]]:
                 yield lang, tag, child.tail
 
     yield from walk(lxml.html.document_fromstring(html), page_lang)
-
-
-def stored_signal_texts(workspace: Workspace) -> set[str]:
-    """Signal explanations and evidence that were stored as finished German text.
-
-    They are being turned into structured data rendered for each reader (issue 15,
-    item 7); until a signal carries structured data, its stored text is not checked here.
-    """
-    texts = set()
-    for signal in Signal.objects.filter(workspace=workspace):
-        for name in ("explanation", "evidence"):
-            value = " ".join(str(getattr(signal, name, "") or "").split())
-            if value:
-                texts.add(value)
-    return texts
 
 
 def user_words(workspace: Workspace) -> set[str]:
@@ -164,16 +152,10 @@ def user_words(workspace: Workspace) -> set[str]:
     return {" ".join(word.split()) for word in words if word}
 
 
-def _stored(text: str, stored: set[str]) -> bool:
-    return any(text in value or value in text for value in stored)
-
-
-def problems_on(url: str, html: str, catalogue: Catalogue, stored: set[str] = frozenset(),
-                language: str = "en", written: set[str] = frozenset()) -> list[str]:
-    """What is wrong on one page; `language` is the page's when it has no <html lang>.
-
-    `stored` are signal texts not yet rendered per reader, `written` what people wrote.
-    """
+def problems_on(url: str, html: str, catalogue: Catalogue, language: str = "en",
+                written: set[str] = frozenset()) -> list[str]:
+    """What is wrong on one page; `language` is the page's when it has no <html lang>;
+    `written` is what people wrote themselves."""
     found = []
     doc = lxml.html.document_fromstring(html)
     for element in doc.iter("input"):
@@ -192,14 +174,14 @@ def problems_on(url: str, html: str, catalogue: Catalogue, stored: set[str] = fr
     for lang, where, raw in texts(html, doc.get("lang") or language):
         text = " ".join(raw.split())
         if (lang == "en" and text in catalogue.german and text.lower() not in catalogue.msgids
-                and text not in written and not _stored(text, stored)):
+                and text not in written):
             found.append(f"{url}: German on an English page <{where}>: {text!r}")
         if lang != "de" or not text:
             continue
         german_text.append(text)
-        if ISO_DATE.search(text) and not _stored(text, stored):
+        if ISO_DATE.search(text):
             found.append(f"{url}: ISO date in German text <{where}>: {text[:120]!r}")
-        if ENGLISH_DECIMAL.search(text) and not _stored(text, stored):
+        if ENGLISH_DECIMAL.search(text):
             found.append(f"{url}: English number in German text <{where}>: {text[:120]!r}")
         if text in catalogue.missing:
             found.append(f"{url}: no German translation in the catalogue: {text!r}")
@@ -251,7 +233,7 @@ def urls(workspace: Workspace, documents: bool = True) -> Iterator[str]:
 def walk(http: HttpClient, workspace: Workspace, catalogue: Catalogue,
          documents: bool = True) -> tuple[int, list[str]]:
     seen, found = 0, []
-    stored, written = stored_signal_texts(workspace), user_words(workspace)
+    written = user_words(workspace)
     for url in urls(workspace, documents):
         try:
             response = http.get(url)
@@ -262,7 +244,7 @@ def walk(http: HttpClient, workspace: Workspace, catalogue: Catalogue,
         if response.status_code >= 500:
             found.append(f"{url}: answered {response.status_code}")
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            found += problems_on(url, response.content.decode(), catalogue, stored,
+            found += problems_on(url, response.content.decode(), catalogue,
                                  response.get("Content-Language", "en"), written)
     return seen, found
 
