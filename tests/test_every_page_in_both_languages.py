@@ -80,6 +80,8 @@ ISO_VALUE = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"),
              "time": re.compile(r"\d{2}:\d{2}(:\d{2})?")}
 ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])")  # 43.1, 2142.00
+# 28/11/2026 (British) or 11/28/2026 (US): never German; US is wrong for the walk's en-GB.
+SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/\d{4}(?![\d/])")
 # Code, what a person typed, and what they wrote, quoted (a signal's evidence).
 NOT_TEXT = {"script", "style", "textarea", "pre", "q", "blockquote"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -176,11 +178,15 @@ def problems_on(url: str, html: str, catalogue: Catalogue, language: str = "en",
         if (lang == "en" and text in catalogue.german and text.lower() not in catalogue.msgids
                 and text not in written):
             found.append(f"{url}: German on an English page <{where}>: {text!r}")
+        if lang == "en" and any(int(m.group(2)) > 12 for m in SLASH_DATE.finditer(text)):
+            found.append(f"{url}: US date for a British reader <{where}>: {text[:120]!r}")
         if lang != "de" or not text:
             continue
         german_text.append(text)
         if ISO_DATE.search(text):
             found.append(f"{url}: ISO date in German text <{where}>: {text[:120]!r}")
+        if SLASH_DATE.search(text):
+            found.append(f"{url}: English date in German text <{where}>: {text[:120]!r}")
         if ENGLISH_DECIMAL.search(text):
             found.append(f"{url}: English number in German text <{where}>: {text[:120]!r}")
         if text in catalogue.missing:
@@ -296,5 +302,9 @@ def test_the_checks_catch_what_they_are_meant_to_catch():
         "/y/: German on an English page <p>: 'Angebot speichern'"]
     number = problems_on("/n/", '<html lang="de"><p>Reibung 43.1 am 17.11.2026</p>', catalogue)
     assert number == ["/n/: English number in German text <p>: 'Reibung 43.1 am 17.11.2026'"]
+    dates = '<html lang="en"><p>Due 11/28/2026</p><p lang="de">Fällig 28/11/2026</p>' \
+        '<p>Due 28/11/2026 (02/12/2026)</p>'
+    assert [line.split(" <")[0] for line in problems_on("/d/", dates, catalogue)] == [
+        "/d/: US date for a British reader", "/d/: English date in German text"]
     # A fragment without <html lang> takes the language the response declares.
     assert problems_on("/z/", "<p>Termin am 2026-11-17</p>", catalogue, language="de")
