@@ -13,6 +13,7 @@ to an English client shown inside the German UI is held to English rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from django.utils import translation
 import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
-from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
+from rapport.billing import services as billing
+from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, Contact, Note, Project, Tag
 from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, Meeting, Message
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
@@ -255,10 +257,25 @@ def walk(http: HttpClient, workspace: Workspace, catalogue: Catalogue,
     return seen, found
 
 
+def add_a_draft(workspace: Workspace) -> Invoice:
+    """The demo issues every invoice; a draft from the 17th (a day no US date can hide,
+    unlike the 2nd), written under another tax regime, puts the draft pages and the
+    settings' list of drafts to update on the walk."""
+    client = Client.objects.filter(workspace=workspace).order_by("pk").first()
+    draft = billing.new_draft(workspace, client)
+    billing.add_line(draft, "Lektorat Herbstprogramm", 3, "80.00")
+    Invoice.objects.filter(pk=draft.pk).update(
+        tax_treatment=TaxTreatment.SMALL_BUSINESS,
+        created_at=dt.datetime(2026, 11, 17, 10, tzinfo=workspace.tz))
+    return draft
+
+
 @pytest.mark.django_db
 def test_every_page_of_the_demo_reads_right_in_german_and_in_english():
     build_demo()
     workspace = Workspace.objects.get(name=DEMO_WORKSPACE)
+    draft = add_a_draft(workspace)
+    assert draft.get_absolute_url() in set(urls(workspace))
     user = User.objects.get(email=DEMO_EMAIL)
     catalogue = read_catalogue()
     report = []
