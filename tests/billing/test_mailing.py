@@ -105,8 +105,10 @@ def test_without_an_address_of_the_seller_there_is_no_reply_to(
 ):
     ws.email = ""
     ws.save(update_fields=["email"])
-    invoice = _issued(ws, billable_client(ws))
-    _send(invoice, django_capture_on_commit_callbacks)
+    client = billable_client(ws)
+    contact = Contact.objects.create(workspace=ws, client=client, name="Frida Kranich")
+    set_contact_emails(contact, ["frida@kranich.example"])
+    _send(_issued(ws, client), django_capture_on_commit_callbacks)
     [delivery] = smtp_server.deliveries
     assert delivery.message["Reply-To"] is None
 
