@@ -9,6 +9,7 @@ from django.utils import translation
 from rapport.comms.models import Meeting, MeetingChange, Source
 from rapport.comms.stats import counts_for
 from rapport.signals import services
+from rapport.signals.explain import explain
 from rapport.signals.models import Signal
 from tests.billing.factories import billable_client
 from tests.signals.helpers import at
@@ -48,8 +49,11 @@ def test_the_clients_late_cancellation_counts_and_says_30_min_like_the_timeline(
     meeting = _cancelled(client, "mara@meridian.example", "theirs")
     services.detect_for_client(client, now=at(2026, 10, 20))
     signal = Signal.objects.get(client=client, kind="cancellation")
-    assert "cancelled 30 min before the start" in signal.explanation
-    assert "0 hours" not in signal.explanation
+    with translation.override("en"):  # rendered for each reader from the stored facts
+        assert "cancelled 30 min before the start" in explain(signal)
+        assert "0 h" not in explain(signal)
+    with translation.override("de"):
+        assert "30 Min. vor Beginn" in explain(signal) and "0 Stunden" not in explain(signal)
     assert counts_for(client, now=at(2026, 10, 20)).late_cancellations == 1
     with translation.override("de"):
         badge = Template("{% load comms %}{{ lead|notice }}").render(
