@@ -39,6 +39,10 @@ def test_the_demo_tells_no_impossible_stories(demo):
         event = InvoiceEvent.objects.get(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
         assert timezone.localtime(event.at, demo.tz).date() == invoice.issue_date, \
             invoice.number
+        for payment in invoice.payments.all():  # recorded when it came in, not today
+            assert InvoiceEvent.objects.filter(
+                invoice=invoice, kind=InvoiceEvent.Kind.PAYMENT,
+                at__date=payment.paid_on).exists(), invoice.number
 
     oldest = issued.order_by("issue_date").first()
     out = subprocess.run(["pdftotext", "-", "-"], input=render_pdf(oldest),

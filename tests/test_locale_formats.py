@@ -216,7 +216,7 @@ def test_a_reminder_to_an_english_client_is_named_in_german_in_the_german_ui(wor
     invoice = billing.new_draft(workspace, billable_client(workspace, language="en"))
     billing.add_line(invoice, "Work", 1, 100)
     invoice = billing.issue(invoice, dt.date(2026, 1, 5))
-    with clock.travel(dt.date(2026, 3, 2)):  # a Monday: reminders go out on working days
+    with clock.travel(dt.date(2026, 3, 2)):  # a Monday: reminders wait for working days
         [reminder] = dunning.plan(workspace=workspace)
     assert reminder.title == reminder.level.title_en  # what the client reads
     with translation.override("de"):

@@ -51,19 +51,22 @@ def shipped_template(language: str) -> dict:
     return json.loads((DATA / f"template.{language}.json").read_text(encoding="utf-8"))
 
 
-def office_hours_text(workspace: Workspace) -> str:
+def office_hours_text(workspace: Workspace, language: str) -> str:
+    """"Montag: 09:00–12:30, …" in the proposal's `language`: it is the client's text."""
     parts = []
-    for day, ranges in workspace.hours_by_weekday.items():
-        if ranges:
-            parts.append(f"{Weekday(day).label}: " + ", ".join(str(r) for r in ranges))
+    with translation.override(language):
+        for day, ranges in workspace.hours_by_weekday.items():
+            if ranges:
+                parts.append(f"{Weekday(day).label}: " + ", ".join(str(r) for r in ranges))
     return "; ".join(parts)
 
 
-def prefill(content: dict, workspace: Workspace, today: dt.date) -> dict:
-    """Office hours, time zone, channels and call limit from the workspace; dates from today."""
+def prefill(content: dict, workspace: Workspace, today: dt.date, language: str) -> dict:
+    """Office hours (in `language`), time zone, channels and call limit from the workspace;
+    dates from today."""
     content = copy.deepcopy(content)
     when = content.setdefault("when", {})
-    when["office_hours"] = when.get("office_hours") or office_hours_text(workspace)
+    when["office_hours"] = when.get("office_hours") or office_hours_text(workspace, language)
     when["time_zone"] = when.get("time_zone") or workspace.time_zone
     when["channels"] = when.get("channels") or list(workspace.preferred_channels or [])
     if when.get("max_calls_per_week") is None:
@@ -124,7 +127,7 @@ def new_proposal(workspace: Workspace, client: Client, *, title: str,
     return Proposal.objects.create(
         workspace=workspace, client=client, project=project, title=title, language=language,
         valid_until=today + dt.timedelta(days=valid_days),
-        content=prefill(content, workspace, today),
+        content=prefill(content, workspace, today, language),
     )
 
 

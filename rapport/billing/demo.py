@@ -125,7 +125,9 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
         issued = services.issue(story.make(), today - dt.timedelta(days=story.issued_ago))
         for days_ago, amount in story.payments:
             value = issued.balance() if amount == "full" else Decimal(amount)
-            services.record_payment(issued, value, today - dt.timedelta(days=days_ago))
+            paid_on = today - dt.timedelta(days=days_ago)
+            services.record_payment(issued, value, paid_on,  # recorded when it came in
+                                    recorded_at=services.moment_of(paid_on, workspace))
 
     Deliverable.objects.create(workspace=workspace, project=christmas,
                                name="Katalogtexte (final, 48 Seiten)",

@@ -354,8 +354,11 @@ def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
 
 @transaction.atomic
 def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | None = None,
-                   note: str = "") -> Payment:
-    """Record money received; partial and over-payments are allowed and shown as such."""
+                   note: str = "", recorded_at: dt.datetime | None = None) -> Payment:
+    """Record money received; partial and over-payments are allowed and shown as such.
+
+    `recorded_at` (default: now) dates the history entry, for payments entered as they
+    were recorded back then (the demo's)."""
     if invoice.state != Invoice.State.ISSUED or invoice.kind == Invoice.Kind.CANCELLATION:
         raise ValidationError(_("Payments can only be recorded on issued invoices."))
     amount = quantize(Decimal(amount), invoice.currency)
@@ -367,7 +370,8 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
     )
     InvoiceEvent.objects.create(workspace=invoice.workspace, invoice=invoice,
                                 kind=InvoiceEvent.Kind.PAYMENT,
-                                detail=f"{amount} {invoice.currency} ({payment.paid_on})")
+                                detail=f"{amount} {invoice.currency} ({payment.paid_on})",
+                                **({"at": recorded_at} if recorded_at else {}))
     follow_up(invoice.workspace_id, [invoice.client_id])
     return payment
 

@@ -34,10 +34,12 @@ def _number(value: float, places: int = 1) -> str:
     return formats.number_format(round(value, places), places, use_l10n=True)
 
 
-def portfolio_svg(portfolio: list[ClientHealth]) -> SafeString:
-    """Each client as a dot: value (revenue of 12 months) across, friction up."""
-    title, x_label, y_label = _("Portfolio: value against friction"), \
-        _("Revenue, last 12 months"), _("Friction (weighted warning signals)")
+def portfolio_svg(portfolio: list[ClientHealth], currency: str) -> SafeString:
+    """Each client as a dot: value (revenue of 12 months, in the workspace `currency` every
+    client's revenue is converted into) across, friction up."""
+    title, y_label = _("Portfolio: value against friction"), \
+        _("Friction (weighted warning signals)")
+    x_label = _("Revenue, last 12 months, in %(currency)s") % {"currency": currency}
     max_x = max([float(h.value.revenue) for h in portfolio] + [1.0]) * 1.05
     max_y = max([h.friction for h in portfolio] + [3.0]) * 1.15
     pw, ph = W - 2 * PAD, H - PAD - TOP

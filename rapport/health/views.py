@@ -63,7 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
                      key=lambda h: (-len(h.changes), -h.new_this_week, h.client.name))
     return render(request, "health/index.html", {
         "portfolio": portfolio, "changed": changed[:CHANGED_SHOWN],
-        "changed_more": max(len(changed) - CHANGED_SHOWN, 0), "chart": portfolio_svg(portfolio),
+        "changed_more": max(len(changed) - CHANGED_SHOWN, 0),
+        "chart": portfolio_svg(portfolio, request.workspace.default_currency),
         "rows": portfolio_rows(portfolio),
         "rates": rates_used(portfolio),
         "counts": {status: sum(1 for h in portfolio if h.status == status)

@@ -91,3 +91,16 @@ def test_circular_deadlines_are_a_form_error(owner_http, kranich):
     response = owner_http.post(f"/proposals/{proposal.pk}/edit/", data)
     assert response.status_code == 200
     assert "circle" in response.content.decode()
+
+
+@pytest.mark.parametrize(("ui", "language", "day", "other"),
+                         [("en", "de", "Montag", "Monday"), ("de", "en", "Monday", "Montag")])
+def test_a_proposal_names_the_office_hours_weekdays_in_its_own_language(
+        owner_http, kranich, ui, language, day, other):
+    from django.utils import translation
+
+    with translation.override(ui):  # whatever language the freelancer's screen is in
+        proposal = services.new_proposal(kranich.workspace, kranich, title="x",
+                                         language=language)
+    hours = proposal.content["when"]["office_hours"]
+    assert hours.startswith(f"{day}: 09:00") and other not in hours

@@ -228,3 +228,13 @@ def test_a_logo_is_checked_and_printed_on_issued_invoices(owner_http, kunde, set
     from rapport.billing.documents import render_pdf
 
     assert render_pdf(invoice).startswith(b"%PDF")
+
+
+def test_a_german_invoice_in_the_english_ui_marks_its_own_words_as_german(owner_http, kunde):
+    invoice = services.new_draft(kunde.workspace, kunde)
+    invoice.language, invoice.intro_text = "de", "Vielen Dank für Ihren Auftrag."
+    invoice.save(update_fields=["language", "intro_text"])
+    services.add_line(invoice, "Lektorat Herbstprogramm", 1, "80.00")
+    page = owner_http.get(f"/invoices/{invoice.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<p lang="de">Vielen Dank für Ihren Auftrag.</p>' in page
+    assert '<td lang="de">Lektorat Herbstprogramm</td>' in page

@@ -108,8 +108,7 @@ def test_without_an_address_of_the_seller_there_is_no_reply_to(
     client = billable_client(ws)
     contact = Contact.objects.create(workspace=ws, client=client, name="Frida Kranich")
     set_contact_emails(contact, ["frida@kranich.example"])
-    invoice = _issued(ws, client)
-    _send(invoice, django_capture_on_commit_callbacks)
+    _send(_issued(ws, client), django_capture_on_commit_callbacks)
     [delivery] = smtp_server.deliveries
     assert delivery.message["Reply-To"] is None
 

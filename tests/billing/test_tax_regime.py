@@ -61,6 +61,7 @@ def test_changing_the_regime_offers_to_update_drafts_and_does_so_only_when_confi
     saved = owner_http.post("/invoices/settings/", {**SETTINGS, "tax_regime": "small_business"},
                             follow=True).content.decode()
     assert "previous tax regime" in saved and 'data-testid="drafts-regime"' in saved
+    assert "current tax regime, “Small business (§ 19 UStG, no VAT)”, and" in saved  # not ((…))
     assert set(drafts_in_conflict(workspace)) == {draft_with_vat, second}  # nothing changed yet
     owner_http.post("/invoices/settings/apply-tax-regime/", {"draft": [draft_with_vat.pk]})
     draft_with_vat.refresh_from_db()

@@ -80,7 +80,13 @@ def _pdf_page_png(pdf_path, name):
 def test_a_client_with_its_own_reminder_levels(page, django_user_model, mailoutbox):
     user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en")
     workspace = make_billable(make_workspace(user, name="Lena Hoffmann Text"))
-    today = timezone.localdate(timezone=workspace.tz)  # the server's day, not UTC's
+    # A working day (Kranich's reminder goes out today), whatever day the test runs on.
+    today = working_day(workspace, timezone.localdate(timezone=workspace.tz))
+    with clock.travel(today):
+        _own_reminder_levels(page, workspace, today, mailoutbox)
+
+
+def _own_reminder_levels(page, workspace, today, mailoutbox):
     issued = today - dt.timedelta(days=20)  # due 6 days ago
     due = issued + dt.timedelta(days=14)
     brandt = billable_client(workspace, "Möbelmanufaktur Brandt KG")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from rapport.billing import services as billing
 from rapport.clients.models import Contact
 from rapport.clients.services import set_contact_emails
+from rapport.core import clock
 from rapport.dunning.services import working_day
 from tests.billing.factories import billable_client, make_billable
 from tests.browser.conftest import log_in, screenshot
@@ -26,7 +27,13 @@ def test_policy_reminder_promise(page, django_user_model, mailoutbox):
     set_contact_emails(contact, ["buchhaltung@brandt.example"])
     invoice = billing.new_draft(workspace, client)
     billing.add_line(invoice, "Produkttexte", 1, "1000.00")
-    today = timezone.localdate(timezone=workspace.tz)  # the server shows the workspace date
+    # A working day (reminders go out on those only), whatever day the test runs on.
+    today = working_day(workspace, timezone.localdate(timezone=workspace.tz))
+    with clock.travel(today):
+        _policy_reminder_promise(page, workspace, invoice, today, mailoutbox)
+
+
+def _policy_reminder_promise(page, workspace, invoice, today, mailoutbox):
     invoice = billing.issue(invoice, today - dt.timedelta(days=20))  # due 6 days ago
 
     log_in(page, "lena@example.com")

@@ -34,7 +34,9 @@ COUNT = 10
 @pytest.fixture
 def due_reminders(workspace):
     make_billable(workspace)
-    issued_on = timezone.localdate() - dt.timedelta(days=20)  # due 6 days ago
+    # Reminders are planned on working days only: plan for the next one, whatever today is.
+    today = services.working_day(workspace, timezone.localdate())
+    issued_on = today - dt.timedelta(days=20)  # due 6 days before
     for i in range(COUNT):
         client = billable_client(workspace, f"Kunde {i}")
         contact = Contact.objects.create(workspace=workspace, client=client, name=f"K{i}")
@@ -42,7 +44,7 @@ def due_reminders(workspace):
         invoice = billing.new_draft(workspace, client)
         billing.add_line(invoice, "Arbeit", 1, "100.00")
         billing.issue(invoice, issued_on)
-    planned = services.plan()
+    planned = services.plan(today)
     assert len(planned) == COUNT
     # Two ticks at the same moment: every reminder is handed to the queue twice.
     for _ in range(2):

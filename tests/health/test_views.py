@@ -148,3 +148,11 @@ def test_the_overview_escapes_client_names_and_shortens_what_changed(owner_http,
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; GmbH" in page
     assert f'data-testid="health-row-{bad.pk}"' in page
     assert "… and 3 more clients with new signals." in page
+
+
+def test_the_portfolio_chart_names_the_currency_its_revenue_axis_is_in(owner_http, workspace):
+    workspace.default_currency = "CHF"
+    workspace.save(update_fields=["default_currency"])
+    _active(workspace, "Redwood")
+    page = owner_http.get("/health/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revenue, last 12 months, in CHF" in page

@@ -49,10 +49,11 @@ def test_the_clients_late_cancellation_counts_and_says_30_min_like_the_timeline(
     meeting = _cancelled(client, "mara@meridian.example", "theirs")
     services.detect_for_client(client, now=at(2026, 10, 20))
     signal = Signal.objects.get(client=client, kind="cancellation")
-    with translation.override("en"):
-        text = explain(signal)
-    assert "cancelled 30 min before the start" in text
-    assert "0 hours" not in text
+    with translation.override("en"):  # rendered for each reader from the stored facts
+        assert "cancelled 30 min before the start" in explain(signal)
+        assert "0 h" not in explain(signal)
+    with translation.override("de"):
+        assert "30 Min. vor Beginn" in explain(signal) and "0 Stunden" not in explain(signal)
     assert counts_for(client, now=at(2026, 10, 20)).late_cancellations == 1
     with translation.override("de"):
         badge = Template("{% load comms %}{{ lead|notice }}").render(
