@@ -6,8 +6,11 @@ worker, next to the shared "worker" row the dashboard reads). A queue entry stil
 it stopped, or predates these rows) belonged to a worker that was killed: the entry is
 marked failed with a note, and the same task is queued again with the same arguments.
 Our tasks are idempotent by design (each docstring says why), so running one twice is
-harmless. A task that kills its worker every time is retried `MAX_RETRIES` times, then
-left failed.
+harmless: the follow-up, signal detection and health refresh recompute from
+checkpoints; retainer billing and reminder planning skip what exists; a reminder is
+sent only by the worker that claimed its row (a claim left by a dead worker shows as
+"uncertain", never sent twice). A task that kills its worker every time is retried
+`MAX_RETRIES` times, then left failed.
 
 Tasks that recover on their own (imports and syncs continue at their checkpoint, see
 `rapport.comms.jobs`) register with `recovered_elsewhere()`: their dead entry is closed

@@ -69,9 +69,13 @@ class Command(BaseCommand):
         pulse.start()
         try:
             worker.configure_signals()
+            scanned = -float("inf")
             while worker.running:
                 requeue_stale_runs()  # imports and syncs whose worker died continue here
-                interrupted.requeue_interrupted_tasks(me)  # and every other task
+                # Every other task, once per heartbeat (a scan of the running entries).
+                if time.monotonic() - scanned >= interrupted.beat_every(background.BEAT_SECONDS):
+                    interrupted.requeue_interrupted_tasks(me)
+                    scanned = time.monotonic()
                 worker.run()
                 if worker.running:
                     time.sleep(interval)
