@@ -109,3 +109,16 @@ def test_an_interrupted_import_is_closed_but_left_to_its_own_recovery():
     entry.refresh_from_db()
     assert entry.status == "FAILED" and "its own recovery" in entry.traceback
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_interrupted_follow_up_is_queued_again_for_the_same_clients():
+    entry = _dead_entry("rapport.health.pipeline.follow_up_clients")
+    DBTaskResult.objects.filter(pk=entry.pk).update(
+        args_kwargs={"args": [3, [11, 12], 40], "kwargs": {}})
+    assert interrupted.requeue_interrupted_tasks() == 1
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.task_path == "rapport.health.pipeline.follow_up_clients"
+    assert again.args_kwargs == {"args": [3, [11, 12], 40], "kwargs": {}}
+    entry.refresh_from_db()
+    assert entry.status == "FAILED" and f"queued again as {again.pk} " in entry.traceback
