@@ -1,4 +1,4 @@
-"""Background tasks of billing, run by `rapport db_worker`, scheduled by `rapport tick`."""
+"""Background tasks of billing, run by `rapport worker`, scheduled by `rapport tick`."""
 
 from __future__ import annotations
 

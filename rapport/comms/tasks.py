@@ -1,4 +1,4 @@
-"""Background tasks of comms, run by `rapport db_worker`; the periodic ones by `rapport tick`."""
+"""Background tasks of comms, run by `rapport worker`; the periodic ones by `rapport tick`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Background tasks (django-tasks, database backend). Run them with `rapport db_worker`."""
+"""Background tasks (django-tasks, database backend). Run them with `rapport worker`."""
 
 from __future__ import annotations
 

@@ -77,15 +77,10 @@ def format_day(value: dt.date) -> str:
 
 
 def format_duration(minutes: int) -> str:
-    """"45 min", "3 h", "2 days" — a lead time as people say it."""
-    minutes = max(0, int(minutes))
-    if minutes < 60:
-        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
-    hours = round(minutes / 60)
-    if hours < 48:
-        return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
-    days = round(hours / 24)
-    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    """"45 min", "3 h", "2 days" — worded as the timeline words a meeting's notice."""
+    from rapport.comms.stats import describe_lead
+
+    return describe_lead(dt.timedelta(minutes=max(0, int(minutes))))
 
 
 def _days(n: int) -> str:

@@ -1,4 +1,4 @@
-"""Background tasks of the signals app (django-tasks; run by `rapport db_worker`)."""
+"""Background tasks of the signals app (django-tasks; run by `rapport worker`)."""
 
 from __future__ import annotations
 

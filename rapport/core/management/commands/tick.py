@@ -1,6 +1,6 @@
 """`rapport tick`: the scheduler's heartbeat. Run it from cron or a systemd timer hourly.
 
-It enqueues the periodic tasks for the worker (`rapport db_worker`); with `--now` it runs
+It enqueues the periodic tasks for the worker (`rapport worker`); with `--now` it runs
 them in this process instead. Every periodic task is idempotent, so extra ticks are harmless.
 
 The tick is for work that depends on the clock: mail and calendar polling, retainer
