@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import processes
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD
 
@@ -48,32 +49,7 @@ print(client.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
-
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.fixture
@@ -87,7 +63,7 @@ def served(tmp_path):
     client_pk = int(subprocess.run([*command, "shell", "-c", SETUP], cwd=ROOT, env=env,
                                    check=True, capture_output=True, text=True,
                                    timeout=120).stdout.split()[-1])
-    port = _free_port()
+    port = processes.free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([*command, "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -169,8 +145,8 @@ def test_an_uploaded_rude_mail_shows_its_signal_without_any_other_command(
         context.close()
 
     # Stopping `rapport serve` stops the web server and the worker with it.
-    children = _children(server.pid)
+    children = processes.children(server.pid)
     assert len(children) == 2, children  # the web server and the worker
     server.send_signal(signal.SIGINT)
     assert server.wait(timeout=20) == 0
-    assert [pid for pid in children if _alive(pid)] == []
+    assert [pid for pid in children if processes.alive(pid)] == []
