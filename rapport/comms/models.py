@@ -246,6 +246,9 @@ _IMPORT_ADVICE = {
         "Messages imported so far are kept. Try again; if it fails again, ask your "
         "administrator to look at the worker's log."),
 }
+_CALENDAR_ADVICE = _(
+    "Check that the address is a public calendar (ICS) link that opens in your "
+    "browser; it is fetched again at the next refresh.")
 _SYNC_ADVICE = {
     SyncStatus.SyncFailure.LOGIN: _(
         "Check the user name and password under “Edit”, then sync again."),
@@ -257,15 +260,9 @@ _SYNC_ADVICE = {
         "993, STARTTLS port 143)."),
     SyncStatus.SyncFailure.PROTOCOL: _(
         "Check the server settings under “Edit”; if they are right, sync again later."),
-    SyncStatus.SyncFailure.FETCH: _(
-        "Check that the address is a public calendar (ICS) link that opens in your "
-        "browser; it is fetched again at the next refresh."),
-    SyncStatus.SyncFailure.HTTP_ERROR: _(
-        "Check that the address is a public calendar (ICS) link that opens in your "
-        "browser; it is fetched again at the next refresh."),
-    SyncStatus.SyncFailure.NO_ANSWER: _(
-        "Check that the address is a public calendar (ICS) link that opens in your "
-        "browser; it is fetched again at the next refresh."),
+    SyncStatus.SyncFailure.FETCH: _CALENDAR_ADVICE,
+    SyncStatus.SyncFailure.HTTP_ERROR: _CALENDAR_ADVICE,
+    SyncStatus.SyncFailure.NO_ANSWER: _CALENDAR_ADVICE,
     SyncStatus.SyncFailure.NOT_ALLOWED: _(
         "Calendars are fetched only from public internet addresses; check the address."),
     SyncStatus.SyncFailure.UNEXPECTED: _(
