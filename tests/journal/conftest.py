@@ -13,8 +13,9 @@ from rapport.core.models import Workspace
 from tests.billing.factories import billable_client, make_billable
 
 
-def paid(client: Client, amount: str, on: dt.date, currency: str = "EUR") -> Invoice:
-    """An issued invoice of `amount` net plus 19 % VAT, paid in full on `on`."""
+def paid(client: Client, amount: str, on: dt.date, currency: str = "EUR",
+         pay: str | None = None) -> Invoice:
+    """An issued invoice of `amount` net plus 19 % VAT, paid on `on`: in full, or `pay`."""
     invoice = billing.new_draft(client.workspace, client)
     if currency != invoice.currency:
         invoice.currency = currency
@@ -22,7 +23,7 @@ def paid(client: Client, amount: str, on: dt.date, currency: str = "EUR") -> Inv
     billing.add_line(invoice, "Work", 1, amount)
     invoice = billing.issue(invoice, today=on)
     invoice.refresh_from_db()
-    billing.record_payment(invoice, invoice.gross_total, paid_on=on)
+    billing.record_payment(invoice, pay or invoice.gross_total, paid_on=on)
     return invoice
 
 
