@@ -78,13 +78,13 @@ def year_svg(data: YearReview) -> SafeString:
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" '
                      f'fill="{VERDICT_COLOURS[verdict]}"/>'
                      f'<text x="{x + 16}" y="{y}" font-size="11">{escape(labels[verdict])}</text>')
-        x += 130
+        x += 34 + 6.5 * len(labels[verdict])
     x = STRIP_X
     for status in ("none", "watch", "present"):
+        label = str(STATUS_LABELS[status])
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" '
                      f'fill="{HEALTH_COLOURS[status]}"/>'
-                     f'<text x="{x + 16}" y="{y}" font-size="11">'
-                     f'{escape(str(STATUS_LABELS[status]))}</text>')
-        x += 85
+                     f'<text x="{x + 16}" y="{y}" font-size="11">{escape(label)}</text>')
+        x += 30 + 6.5 * len(label)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every piece of text is escaped above

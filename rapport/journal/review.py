@@ -10,8 +10,9 @@ Per client of the year (paid you, met you, had an incident or changed status in 
   each month, assessed as the health page would have on that day;
 - incidents recorded in the year, the enjoyment rating, the journal's lessons.
 
-"Made you happy": no month with a warning sign present, no incident, and an enjoyment
-rating of 4 or 5 when there is one. "Cost you": two or more months with a sign present,
+"Made you happy": no month with a warning sign present, no incident, no journal entry
+about the client after an incident or an ending, and an enjoyment rating of 4 or 5 when
+there is one. "Cost you": two or more months with a sign present,
 or an enjoyment rating of 1 or 2, or three or more incidents. Everything else is mixed.
 """
 
@@ -33,7 +34,7 @@ from rapport.core.models import Workspace
 from rapport.core.money import quantize
 from rapport.health.assessment import NONE, STATUS_ORDER, assess_signs, load_facts
 from rapport.health.models import Enjoyment
-from rapport.journal.models import JournalEntry, Lesson
+from rapport.journal.models import JournalEntry, Lesson, Occasion
 
 HAPPY, COST, MIXED = "happy", "cost", "mixed"
 
@@ -49,6 +50,7 @@ class ClientYear:
     months: list[str]  # health status at each month's end; "" for months still to come
     incidents: int
     lessons: list[Lesson] = field(default_factory=list)
+    hard_reflections: int = 0  # journal entries after an incident or an ending
 
     @property
     def present_months(self) -> int:
@@ -63,7 +65,7 @@ class ClientYear:
         if (self.present_months >= 2 or self.incidents >= 3
                 or (self.enjoyment is not None and self.enjoyment <= 2)):
             return COST
-        if (self.present_months == 0 and self.incidents == 0
+        if (self.present_months == 0 and self.incidents == 0 and not self.hard_reflections
                 and (self.enjoyment is None or self.enjoyment >= 4)):
             return HAPPY
         return MIXED
@@ -134,6 +136,10 @@ def review(workspace: Workspace, year: int, today: dt.date | None = None) -> Yea
         .select_related("entry", "entry__client").prefetch_related("changes")
         .order_by("entry__written_on", "pk"))
     history = _health_history(workspace, clients, year, day)
+    hard = dict(JournalEntry.objects.filter(
+        workspace=workspace, written_on__range=(start, end), client__isnull=False,
+        occasion__in=[Occasion.INCIDENT, Occasion.TERMINATION])
+        .values_list("client_id").annotate(n=Count("pk")).order_by())
     rows = []
     for client in clients:
         revenue = income.by_client.get(client.pk, Decimal("0"))
@@ -146,7 +152,8 @@ def review(workspace: Workspace, year: int, today: dt.date | None = None) -> Yea
             unconverted=income.unconverted.get(client.pk, {}), hours=hours,
             hourly_rate=rate, enjoyment=enjoyment.get(client.pk),
             months=history.get(client.pk, [""] * 12), incidents=incidents.get(client.pk, 0),
-            lessons=[lesson for lesson in lessons if lesson.entry.client_id == client.pk]))
+            lessons=[lesson for lesson in lessons if lesson.entry.client_id == client.pk],
+            hard_reflections=hard.get(client.pk, 0)))
     rows.sort(key=lambda r: (-r.revenue, r.client.name))
     return YearReview(year, day, income.currency, income, rows, lessons)
 

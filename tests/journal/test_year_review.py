@@ -89,6 +89,15 @@ def test_the_health_history_and_the_verdict(year):
     assert joy.months == ["none"] * 12 and joy.verdict == review.HAPPY
 
 
+def test_a_client_reflected_on_after_an_ending_did_not_just_make_you_happy(year):
+    calm = Client.objects.get(name="Lichtblick eG")
+    JournalEntry.objects.create(workspace=year, client=calm, occasion="termination",
+                                written_on=dt.date(2025, 12, 1))
+    with clock.travel(TODAY):
+        rows = {row.client.name: row for row in review.review(year, 2025).clients}
+    assert rows["Lichtblick eG"].verdict == review.MIXED
+
+
 def test_the_running_year_is_assessed_up_to_today_only(year):
     with clock.travel(TODAY):
         rows = review.review(year, 2026).clients
