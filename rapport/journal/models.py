@@ -92,6 +92,22 @@ class LessonChange(WorkspaceOwned):
         return f"{self.get_kind_display()}: {self.text}"
 
 
+class DismissedOffer(WorkspaceOwned):
+    """"Not now": the offer to reflect on this client, for this occasion, is put away."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    occasion = models.CharField(max_length=12, choices=Occasion.choices)
+    since = models.DateField()  # the occasion's date: a later occasion is offered again
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed offer")
+        verbose_name_plural = _("dismissed offers")
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.occasion} {self.since}"
+
+
 class JournalSettings(models.Model):
     """The recover period after a hard exit, per workspace."""
 

@@ -1,7 +1,8 @@
 """When to offer a journal entry (DOMAIN.md §10): after an incident or a warning sign
 turning red, after an ending, after declining a prospect. An offer is a link on the
 client's pages and a line on the dashboard — never a pop-up — and it goes away once an
-entry about that client is written, or after a while (`DAYS`)."""
+entry about that client is written, when the user says "not now", or after a while
+(`DAYS`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rapport.clients.models import Client, Note, StatusChange
 from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.health.models import HealthSnapshot
-from rapport.journal.models import JournalEntry, Occasion
+from rapport.journal.models import DismissedOffer, JournalEntry, Occasion
 
 # How long an occasion stays on offer.
 DAYS = {Occasion.TERMINATION: 60, Occasion.DECLINED: 30, Occasion.INCIDENT: 30}
@@ -72,9 +73,14 @@ def offers(workspace: Workspace, today: dt.date | None = None,
     for client_id, day in (JournalEntry.objects.filter(**scope, client__isnull=False)
                            .values_list("client_id", "written_on")):
         written[client_id] = max(day, written.get(client_id, day))
+    put_away: dict[int, dt.date] = {}
+    for client_id, day in (DismissedOffer.objects.filter(**scope)
+                           .values_list("client_id", "since")):
+        put_away[client_id] = max(day, put_away.get(client_id, day))
     best: dict[int, Offer] = {}
     for offer in found:
-        if written.get(offer.client.pk, dt.date.min) >= offer.since:
+        if (written.get(offer.client.pk, dt.date.min) >= offer.since
+                or put_away.get(offer.client.pk, dt.date.min) >= offer.since):
             continue
         current = best.get(offer.client.pk)
         if current is None or (ORDER.index(offer.occasion), -offer.since.toordinal()) < (
@@ -86,3 +92,13 @@ def offers(workspace: Workspace, today: dt.date | None = None,
 def offer_for(client: Client, today: dt.date | None = None) -> Offer | None:
     found = offers(client.workspace, today, client=client)
     return found[0] if found else None
+
+
+def dismiss(client: Client, today: dt.date | None = None) -> bool:
+    """Put the client's open offer away; a later occasion is offered again."""
+    offer = offer_for(client, today)
+    if offer is None:
+        return False
+    DismissedOffer.objects.create(workspace=client.workspace, client=client,
+                                  occasion=offer.occasion, since=offer.since)
+    return True

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,6 +79,28 @@ def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
                               for change in lesson.changes.all()]) for lesson in lessons],
         "lesson_form": LessonForm(), "kinds": LessonChange.Kind.choices,
     })
+
+
+def entry_delete(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = _get_entry(request, entry_pk)
+    if request.method == "POST":
+        entry.delete()
+        messages.success(request, _("Journal entry deleted. The changes its lessons made "
+                                    "stay where they are."))
+        return redirect("journal:index")
+    return render(request, "journal/entry_delete.html", {"entry": entry})
+
+
+@require_POST
+def offer_dismiss(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, workspace=request.workspace, pk=client_pk)
+    if offers.dismiss(client):
+        messages.info(request, _("Put away. The journal is there whenever you want it."))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = client.get_absolute_url()
+    return redirect(target)
 
 
 @require_POST

@@ -124,3 +124,55 @@ def test_a_lesson_can_be_added_to_an_entry_later(owner_http, workspace):
     lesson = Lesson.objects.get(entry=entry)
     assert lesson.text == "Say no to weekend calls"
     assert response["Location"].endswith(f"#lesson-{lesson.pk}")
+
+
+def test_not_now_puts_the_offer_away_until_the_next_occasion(owner_http, workspace):
+    client = make_client(workspace, "Lautsprecher AG", status=Client.Status.ACTIVE)
+    Note.objects.create(workspace=workspace, client=client, kind=Note.Kind.INCIDENT,
+                        text="Shouted", incident_category="disrespect", severity=3,
+                        happened_on=clock.today() - dt.timedelta(days=2))
+    page = owner_http.get(client.get_absolute_url()).content.decode()
+    assert 'data-testid="journal-offer"' in page
+    response = owner_http.post(f"/journal/clients/{client.pk}/not-now/",
+                               {"next": client.get_absolute_url()})
+    assert response["Location"] == client.get_absolute_url()
+    assert offer_for(client) is None
+    assert 'data-testid="journal-offer"' not in owner_http.get(
+        client.get_absolute_url()).content.decode()
+    Note.objects.create(workspace=workspace, client=client, kind=Note.Kind.INCIDENT,
+                        text="Again", incident_category="disrespect", severity=3,
+                        happened_on=clock.today())
+    assert offer_for(client).since == clock.today()
+
+
+def test_not_now_never_redirects_to_another_site(owner_http, workspace):
+    client = make_client(workspace, "Lautsprecher AG")
+    response = owner_http.post(f"/journal/clients/{client.pk}/not-now/",
+                               {"next": "https://evil.example/"})
+    assert response["Location"] == client.get_absolute_url()
+
+
+def test_a_red_health_page_offers_the_journal(owner_http, workspace):
+    from tests.health.helpers import signal
+    client = make_client(workspace, "Zahltnie GmbH", status=Client.Status.ACTIVE)
+    for days in (5, 20, 40):
+        signal(client, "slow_payment", days)
+    page = owner_http.get(f"/health/clients/{client.pk}/").content.decode()
+    assert 'data-testid="journal-offer"' in page
+    assert "Something went wrong with this client." in page
+    calm = make_client(workspace, "Ruhig GmbH", status=Client.Status.ACTIVE)
+    assert 'data-testid="journal-offer"' not in owner_http.get(
+        f"/health/clients/{calm.pk}/").content.decode()
+
+
+def test_deleting_an_entry_keeps_what_its_lessons_changed(owner_http, workspace):
+    from rapport.intake import services as intake
+    from rapport.journal import changes
+    entry = JournalEntry.objects.create(workspace=workspace)
+    lesson = Lesson.objects.create(workspace=workspace, entry=entry, text="Reselling agencies")
+    changes.apply(lesson, "avoid", lesson.text)
+    assert "Delete the entry of" in owner_http.get(
+        f"/journal/{entry.pk}/delete/").content.decode()
+    owner_http.post(f"/journal/{entry.pk}/delete/")
+    assert not JournalEntry.objects.exists() and not Lesson.objects.exists()
+    assert intake.profile_of(workspace).avoid_list == ["Reselling agencies"]

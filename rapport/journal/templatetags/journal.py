@@ -19,10 +19,11 @@ def journal_summary(context: template.Context, limit: int = 5) -> dict:
             "csrf_token": context.get("csrf_token")}
 
 
-@register.inclusion_tag("journal/_offer.html")
-def journal_offer(client: Client) -> dict:
-    """A link to reflect on this client, while an occasion is open."""
-    return {"offer": offers.offer_for(client)}
+@register.inclusion_tag("journal/_offer.html", takes_context=True)
+def journal_offer(context: template.Context, client: Client) -> dict:
+    """A link to reflect on this client, while an occasion is open, and "not now"."""
+    return {"offer": offers.offer_for(client), "request": context["request"],
+            "csrf_token": context.get("csrf_token")}
 
 
 @register.inclusion_tag("journal/_recover_confirm.html", takes_context=True)
