@@ -176,3 +176,12 @@ def test_deleting_an_entry_keeps_what_its_lessons_changed(owner_http, workspace)
     owner_http.post(f"/journal/{entry.pk}/delete/")
     assert not JournalEntry.objects.exists() and not Lesson.objects.exists()
     assert intake.profile_of(workspace).avoid_list == ["Reselling agencies"]
+
+
+def test_the_decline_letter_offers_the_journal(owner_http, workspace):
+    from rapport.intake import services as intake
+    interview = intake.create_prospect(workspace, name="Glücksrad GmbH", language="en")
+    owner_http.post(f"/prospects/{interview.pk}/decline/", {"reason": "Gambling"})
+    page = owner_http.get(f"/prospects/{interview.pk}/letter/").content.decode()
+    assert "You declined this prospect." in page
+    assert "occasion=declined" in page
