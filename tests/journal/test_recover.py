@@ -132,3 +132,28 @@ def test_after_the_period_nothing_is_asked(owner_http, ended, prospect):
         owner_http.post(f"/prospects/{prospect.pk}/accept/")
     prospect.client.refresh_from_db()
     assert prospect.client.status == Client.Status.ACTIVE
+
+
+def test_the_fit_report_warning_reads_in_german(owner_http, owner, ended, prospect):
+    paid(ended, "40000.00", TODAY - dt.timedelta(days=100))
+    owner.language = "de"
+    owner.save(update_fields=["language"])
+    with clock.travel(TODAY):
+        html = owner_http.get(prospect.get_absolute_url()).content.decode()
+    warning = html.split('data-testid="recover-warning"')[1].split("</div>")[0]
+    assert "Sie sind in Ihrer Erholungszeit." in warning
+    assert "bis 09.12.2026" in warning
+    assert "Das Budget von 12.000,00\xa0€ sind 25 % Ihres Einkommens" in warning
+    assert "Ich habe es mir überlegt und nehme den Kunden trotzdem an." in warning
+
+
+def test_a_wrong_setting_is_refused_and_nothing_changes(owner_http, billable):
+    response = owner_http.post("/journal/settings/", {"recover_days": "400",
+                                                      "big_share_percent": "0",
+                                                      "big_amount": "-5"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.count('aria-invalid="true"') == 3
+    settings = recover.settings_for(billable)
+    assert (settings.recover_days, settings.big_share_percent, settings.big_amount) == (
+        30, 20, None)
