@@ -159,13 +159,17 @@ def review(workspace: Workspace, year: int, today: dt.date | None = None) -> Yea
 
 def _health_history(workspace: Workspace, clients: list[Client], year: int,
                     day: dt.date) -> dict[int, list[str]]:
+    """The health status at each month's end. `load_facts` reads signals and messages from
+    two windows before the day it is given onwards, so one read for the first month's end
+    holds everything the later months need; `assess_signs` keeps to each day's window."""
     history = {client.pk: [""] * 12 for client in clients}
-    if not clients:
+    ends = month_ends(year, day)
+    if not clients or ends[0] is None:
         return history
-    for index, end in enumerate(month_ends(year, day)):
+    facts = load_facts(workspace, clients, ends[0])
+    for index, end in enumerate(ends):
         if end is None:
             continue
-        facts = load_facts(workspace, clients, end)
         for client in clients:
             signs = assess_signs(workspace, facts.signals.get(client.pk, []), facts.settings,
                                  end, facts.inbound.get(client.pk, []))
