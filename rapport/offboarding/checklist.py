@@ -250,6 +250,13 @@ def release(deliverable: Deliverable) -> Deliverable:
 @transaction.atomic
 def do(item: ChecklistItem) -> str:
     """Let Rapport do the item; returns what was done, in the reader's language."""
+    try:
+        return _do(item)
+    except (Project.DoesNotExist, Deliverable.DoesNotExist) as exc:
+        raise ValidationError(_("What this item is about no longer exists; skip it.")) from exc
+
+
+def _do(item: ChecklistItem) -> str:
     client = item.client
     if item.kind == Kind.REVOKE_LINKS:
         count = revoke_links(client)

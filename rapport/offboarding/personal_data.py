@@ -74,11 +74,12 @@ def client_addresses(client: Client) -> set[str]:
 
 
 def client_messages(client: Client, addresses: set[str] | None = None) -> models.QuerySet:
-    """Messages linked to the client, or sent from one of its addresses."""
+    """Messages linked to the client, or sent from or to one of its addresses."""
     addresses = client_addresses(client) if addresses is None else addresses
     query = Q(client=client)
     for address in addresses:
-        query |= Q(from_address__iexact=address)
+        query |= Q(from_address__iexact=address) | Q(to_addresses__icontains=address) | Q(
+            cc_addresses__icontains=address)
     return Message.objects.filter(query, workspace=client.workspace)
 
 

@@ -2,6 +2,8 @@
 checklist (tick, skip with a reason, let Rapport do it, send the handover letter through
 a real SMTP server), finish as a former client — in English, then read in German."""
 
+import zipfile
+
 import pytest
 from playwright.sync_api import expect
 
@@ -131,3 +133,37 @@ def test_a_client_is_offboarded_item_by_item_and_becomes_a_former_client(
     page.goto(f"{page.base_url}/offboarding/{client.pk}/personal-data/")
     expect(page.get_by_role("heading", name="Export (Auskunftsersuchen)")).to_be_visible()
     screenshot(page, "offboarding-personal-data-de")
+
+
+def test_a_clients_data_is_exported_then_erased_after_typing_its_name(page, tmp_path):
+    owner = User.objects.create_user("lena@example.com", PASSWORD, name="Lena Text",
+                                     language="de")
+    workspace = make_workspace(owner, name="Lena Text Studio")
+    ending = ending_client(workspace)
+    client = ending.client
+    log_in(page, "lena@example.com")  # the user reads German
+
+    page.goto(f"{page.base_url}{client.get_absolute_url()}")
+    page.get_by_role("link", name="Personenbezogene Daten").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("export").click()
+    path = tmp_path / "export.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        assert "data.json" in archive.namelist()
+        assert f"invoices/{ending.open_invoice.number}.pdf" in archive.namelist()
+
+    page.get_by_label("Zur Bestätigung den Namen des Kunden eingeben").fill("Kranich")
+    page.get_by_role("button", name="Personenbezogene Daten löschen").click()
+    expect(page.get_by_text("Das ist nicht der Name des Kunden; es wurde nichts gelöscht.")) \
+        .to_be_visible()
+    screenshot(page, "offboarding-erase-refused-de")
+    page.get_by_label("Zur Bestätigung den Namen des Kunden eingeben").fill(
+        "Kranich Verlag GmbH")
+    page.get_by_role("button", name="Personenbezogene Daten löschen").click()
+    expect(page.get_by_test_id("erased")).to_contain_text(
+        "Ausgestellte Rechnungen bleiben, wie gesetzlich vorgeschrieben, 8 Jahre")
+    expect(page.get_by_role("heading", name=f"Gelöschter Kunde {client.pk}")).to_be_visible()
+    screenshot(page, "offboarding-erased-de")
+    invoice = Invoice.objects.get(pk=ending.open_invoice.pk)
+    assert invoice.buyer["name"] == "Kranich Verlag GmbH"  # kept for the retention period
