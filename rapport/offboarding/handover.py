@@ -87,12 +87,38 @@ def document_name(client: Client) -> str:
 
 def letter(client: Client, sender: str = "") -> tuple[str, str]:
     """Subject and body of the handover letter in the client's language (the workspace's
-    own version of the script if it has one)."""
+    own version of the script if it has one). In the shipped text, the points "finished",
+    "in progress" and "still open" are filled in from the project status."""
     from rapport.health.scripts import context_for, fill, get_script
 
     script = get_script(client.workspace, "handover", client.language)
     context = context_for(client, sender)
-    return fill(script.subject, context), fill(script.body, context)
+    body = fill(script.body, context)
+    if not script.custom:
+        for value in status_points(client):
+            body = body.replace("…", value, 1)
+    return fill(script.subject, context), body
+
+
+def status_points(client: Client) -> list[str]:
+    """What is finished, what is in progress (and where it stopped), what is still open:
+    three short lines in the client's language."""
+    from rapport.core.money import format_money
+
+    rows = project_status(client)
+    with translation.override(client.language):
+        finished = [item.name for row in rows for item in row.done]
+        finished += [row.project.name for row in rows
+                     if row.project.status == Project.Status.COMPLETED]
+        in_progress = [f"{row.project.name}: {' '.join(row.where_i_stopped.split())}"
+                       if row.where_i_stopped else row.project.name
+                       for row in rows if row.project.status in checklist.OPEN_PROJECT]
+        still_open = [item.name for row in rows for item in row.open]
+        still_open += [_("invoice %(number)s (%(amount)s)") % {
+            "number": invoice.number,
+            "amount": format_money(invoice.balance(), invoice.currency, client.language)}
+            for invoice in checklist.open_invoices(client)]
+    return ["; ".join(points) or "—" for points in (finished, in_progress, still_open)]
 
 
 def send_letter(client: Client, *, subject: str, body: str, to: list[str],

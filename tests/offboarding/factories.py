@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+
 from rapport.billing import services
 from rapport.billing.mailing import portal_link_for
 from rapport.billing.models import Deliverable, Invoice, PortalLink
 from rapport.clients.models import Client, Contact, Project
 from rapport.clients.services import set_contact_emails
 from rapport.core.models import Workspace
+from rapport.offboarding import checklist
+from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from tests.agreements.factories import sent_proposal
 from tests.billing.factories import billable_client, make_billable, project_for
 
@@ -44,3 +48,20 @@ def ending_client(workspace: Workspace, name: str = "Kranich Verlag GmbH",
     link = portal_link_for(extra)
     sent_proposal(client)
     return Ending(client, project, deposit, extra, held, link)
+
+
+def with_procedure(ending: Ending) -> Procedure:
+    """Open work ticked with a note, and one procedure with a screenshot."""
+    from tests.offboarding.isolation import PNG
+
+    client = ending.client
+    offboarding = checklist.start(client)
+    checklist.tick(offboarding.items.get(kind=ChecklistItem.Kind.FINISH_WORK),
+                   "Kapitel 5 ist entworfen; Quellen liegen im Projektordner.")
+    procedure = Procedure.objects.create(
+        workspace=client.workspace, client=client, title="Newsletter versenden",
+        steps="1. Im **Mailtool** anmelden\n2. Vorlage *Herbst* wählen\n3. Senden")
+    shot = Screenshot(workspace=client.workspace, client=client, procedure=procedure,
+                      caption="Die Vorlagenliste")
+    shot.image.save("vorlagen.png", ContentFile(PNG), save=True)
+    return procedure

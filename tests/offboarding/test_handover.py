@@ -4,32 +4,15 @@ stands, as a PDF in the client's language; the letter carries it to the client."
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
-from rapport.offboarding import checklist, handover
+from rapport.offboarding import handover
 from rapport.offboarding.markdown import to_html
-from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from tests.billing.smtp import smtp_server  # noqa: F401
 from tests.billing.test_documents import needs_poppler, pdf_text
-from tests.offboarding.factories import ending_client
-from tests.offboarding.isolation import PNG
+from tests.offboarding.factories import ending_client, with_procedure
 
 pytestmark = pytest.mark.django_db
-
-
-def with_procedure(ending) -> Procedure:
-    client = ending.client
-    offboarding = checklist.start(client)
-    checklist.tick(offboarding.items.get(kind=ChecklistItem.Kind.FINISH_WORK),
-                   "Kapitel 5 ist entworfen; Quellen liegen im Projektordner.")
-    procedure = Procedure.objects.create(
-        workspace=client.workspace, client=client, title="Newsletter versenden",
-        steps="1. Im **Mailtool** anmelden\n2. Vorlage *Herbst* wählen\n3. Senden")
-    shot = Screenshot(workspace=client.workspace, client=client, procedure=procedure,
-                      caption="Die Vorlagenliste")
-    shot.image.save("vorlagen.png", ContentFile(PNG), save=True)
-    return procedure
 
 
 @needs_poppler
@@ -76,6 +59,12 @@ def test_the_letter_goes_to_the_client_with_the_pdf_attached(workspace, owner, s
     subject, body = handover.letter(ending.client, "Olga Owner")
     assert subject == "Handover: where everything stands"
     assert "Hello Klara Kranich" in body
+    number = ending.open_invoice.number
+    assert "- Finished: Final manuscript\n" in body
+    assert ("- In progress (and where I stopped): Website texts: Kapitel 5 ist entworfen; "
+            "Quellen liegen im Projektordner.\n") in body
+    assert f"- Still open: invoice {number} (€428.40)\n" in body
+    assert "- Files and access: …" in body  # left for the user to write
     note = handover.send_letter(ending.client, subject=subject, body=body,
                                 to=["klara@kranich.example"], user=owner)
     [message] = smtp_server.messages
@@ -94,3 +83,11 @@ def test_the_letter_refuses_addresses_that_are_not_the_clients(workspace, smtp_s
         handover.send_letter(ending.client, subject="Übergabe", body="Hallo",
                              to=["someone@elsewhere.example"])
     assert smtp_server.messages == []
+
+
+def test_the_german_letter_names_the_status_in_german(workspace):
+    ending = ending_client(workspace, language="de")
+    with_procedure(ending)
+    subject, body = handover.letter(ending.client, "Olga Owner")
+    assert subject == "Übergabe: der aktuelle Stand"
+    assert f"- Noch offen: Rechnung {ending.open_invoice.number} (428,40\xa0€)" in body

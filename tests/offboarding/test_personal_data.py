@@ -25,7 +25,8 @@ from rapport.core.management.commands.tick import PERIODIC
 from rapport.offboarding import personal_data
 from rapport.offboarding.tasks import anonymise_invoices
 from tests.billing.test_documents import en16931_schematron  # noqa: F401
-from tests.offboarding.factories import ending_client
+from tests.offboarding.factories import ending_client, with_procedure
+from tests.offboarding.isolation import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +60,17 @@ def read_zip(client) -> tuple[zipfile.ZipFile, dict]:
 
 
 def test_the_export_holds_the_data_and_the_invoice_files(ending):
+    procedure = with_procedure(ending)
+    shot = procedure.screenshots.get()
     archive, data = read_zip(ending.client)
     deposit, extra = ending.deposit.number, ending.open_invoice.number
     assert set(archive.namelist()) == {
         "data.json", f"invoices/{deposit}.pdf", f"invoices/{deposit}.xml",
-        f"invoices/{extra}.pdf", f"invoices/{extra}.xml"}
+        f"invoices/{extra}.pdf", f"invoices/{extra}.xml",
+        f"screenshots/{shot.pk}-{shot.image.name.rsplit('/', 1)[-1]}"}
+    assert archive.read(f"screenshots/{shot.pk}-{shot.image.name.rsplit('/', 1)[-1]}") == PNG
+    assert data["handover_procedures"][0]["title"] == "Newsletter versenden"
+    assert data["offboarding_items"]  # the checklist, with the note on where I stopped
     for key in ("client", "contacts", "contact_emails", "projects", "messages", "meetings",
                 "notes", "invoices", "invoice_lines", "payments", "proposals", "signals",
                 "deliverables", "offboarding_items", "handover_procedures"):
