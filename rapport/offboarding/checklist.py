@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -54,9 +54,10 @@ def open_invoices(client: Client) -> list[Invoice]:
 
 def projects_without_final_invoice(client: Client) -> list[Project]:
     """Open projects that have no final invoice yet (a cancelled one does not count)."""
-    return list(client.projects.filter(status__in=OPEN_PROJECT).exclude(
-        invoices__kind=Invoice.Kind.FINAL,
-        invoices__state__in=[Invoice.State.DRAFT, Invoice.State.ISSUED]).order_by("pk"))
+    final = Invoice.objects.filter(project=OuterRef("pk"), kind=Invoice.Kind.FINAL,
+                                   state__in=[Invoice.State.DRAFT, Invoice.State.ISSUED])
+    return list(client.projects.filter(status__in=OPEN_PROJECT).exclude(Exists(final))
+                .order_by("pk"))
 
 
 def unreleased_deliverables(client: Client) -> list[Deliverable]:

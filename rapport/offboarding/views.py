@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.health.forms import SendScriptForm
 from rapport.health.scripts import recipients
 from rapport.offboarding import checklist
@@ -263,8 +264,9 @@ def _close_letter_item(client: Client) -> None:
     item = offboarding and offboarding.items.filter(
         kind=ChecklistItem.Kind.HANDOVER_LETTER, state=ChecklistItem.State.OPEN).first()
     if item:
-        item.state, item.done_by_rapport = ChecklistItem.State.DONE, True
-        item.save(update_fields=["state", "done_by_rapport"])
+        item.state, item.done_by_rapport, item.closed_at = (
+            ChecklistItem.State.DONE, True, clock.now())
+        item.save(update_fields=["state", "done_by_rapport", "closed_at"])
 
 
 # --- personal data ---------------------------------------------------------------------------

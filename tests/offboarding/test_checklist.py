@@ -146,3 +146,11 @@ def test_only_active_or_paused_clients_can_be_offboarded(workspace):
     prospect = make_client(workspace, "Maybe GmbH")
     with pytest.raises(ValidationError):
         checklist.start(prospect)
+
+
+def test_a_cancelled_final_invoice_does_not_count_as_the_final_invoice(ending):
+    final = services.issue(checklist.draft_final_invoice(ending.project))
+    services.cancel(final)
+    assert checklist.projects_without_final_invoice(ending.client) == [ending.project]
+    checklist.draft_final_invoice(ending.project)
+    assert checklist.projects_without_final_invoice(ending.client) == []
