@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.billing.services import image_data_uri
 from rapport.clients.models import Client
 from rapport.core import clock
 from rapport.health.forms import SendScriptForm
@@ -192,6 +193,8 @@ def procedure_edit(request: HttpRequest, client_pk: int, procedure_pk: int) -> H
     return render(request, "offboarding/procedure_form.html", {
         "client": client, "procedure": procedure, "form": form, "shot_form": shot_form,
         "steps_html": to_html(procedure.steps),
+        # Uploads are not served by URL; the page shows them as data URIs.
+        "shots": [(shot, image_data_uri(shot.image)) for shot in procedure.screenshots.all()],
     })
 
 

@@ -2,10 +2,12 @@
 checklist (tick, skip with a reason, let Rapport do it, send the handover letter through
 a real SMTP server), finish as a former client — in English, then read in German."""
 
+import io
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from rapport.accounts.models import User
 from rapport.billing.models import Invoice, PortalLink
@@ -14,7 +16,6 @@ from tests.billing.smtp import smtp_server  # noqa: F401
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 from tests.offboarding.factories import ending_client
-from tests.offboarding.isolation import PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,12 +82,14 @@ def test_a_client_is_offboarded_item_by_item_and_becomes_a_former_client(
     page.get_by_role("button", name="Add procedure").click()
     expect(page.get_by_text("Procedure added; add screenshots to it below.")).to_be_visible()
     shot = tmp_path / "vorlagen.png"
-    shot.write_bytes(PNG)
+    shot.write_bytes(page.screenshot())  # a real screenshot of a real page
     page.get_by_label("Screenshot", exact=True).set_input_files(str(shot))
     page.get_by_label("Caption").fill("Die Vorlagenliste")
     page.get_by_role("button", name="Add screenshot").click()
     expect(page.get_by_text("Screenshot added.")).to_be_visible()
     expect(page.get_by_test_id("steps-preview").locator("strong")).to_have_text("Mailtool")
+    expect(page.get_by_test_id("screenshot").get_by_role("img", name="Die Vorlagenliste")) \
+        .to_be_visible()
     screenshot(page, "offboarding-procedure")
     assert Procedure.objects.get(client=client).screenshots.count() == 1
 
@@ -101,6 +104,9 @@ def test_a_client_is_offboarded_item_by_item_and_becomes_a_former_client(
     [message] = smtp_server.messages
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "ubergabe-kranich-verlag-gmbh.pdf"
+    handover_pdf = PdfReader(io.BytesIO(attachment.get_content()))
+    assert any(p.images for p in handover_pdf.pages)  # the uploaded screenshot, embedded
+    assert "Übergabe für Kranich Verlag GmbH" in handover_pdf.pages[0].extract_text()
 
     # Tick the rest, one skipped with a reason.
     for kind in ("open_invoice", "hand_back_access", "testimonial", "speak_well"):
