@@ -266,6 +266,9 @@ def _do(item: ChecklistItem) -> str:
             "count": count}
     if item.kind == Kind.FINAL_INVOICE:
         project = client.projects.get(pk=item.ref_pk())
+        if project not in projects_without_final_invoice(client):
+            raise ValidationError(_("“%(project)s” has a final invoice already.") % {
+                "project": project.name})
         invoice = draft_final_invoice(project)
         item.params = {**item.params, "invoice": invoice.pk}
         item.save(update_fields=["params"])

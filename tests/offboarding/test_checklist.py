@@ -113,6 +113,10 @@ def test_rapport_drafts_the_final_invoice_deducting_the_paid_deposit(ending):
     item.refresh_from_db()
     final = Invoice.objects.get(pk=item.params["invoice"])
     assert (final.kind, final.state, final.project) == ("final", "draft", ending.project)
+    checklist.reopen(item)
+    with pytest.raises(ValidationError, match="final invoice already"):
+        checklist.do(item)  # no second draft
+    assert Invoice.objects.filter(kind="final").count() == 1
     issued = services.issue(final)
     assert issued.deducted_total == ending.deposit.gross_total
     assert issued.amount_due == issued.gross_total - ending.deposit.gross_total
