@@ -16,5 +16,6 @@ urlpatterns = [
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
     path("journal/", include("rapport.journal.urls")),
+    path("offboarding/", include("rapport.offboarding.urls")),
     path("admin/", admin.site.urls),
 ]

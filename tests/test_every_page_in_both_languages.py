@@ -38,6 +38,7 @@ from rapport.dunning.models import Reminder
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
+from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
 from tests.test_tenant_isolation import all_routes
 
@@ -69,6 +70,9 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "invitation_pk": (Invitation, {}),
     "entry_pk": (JournalEntry, {}),
     "lesson_pk": (Lesson, {}),
+    "item_pk": (ChecklistItem, {"client_pk": "client_id"}),
+    "procedure_pk": (Procedure, {"client_pk": "client_id"}),
+    "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

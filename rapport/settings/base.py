@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rapport.health",
     "rapport.agreements",
     "rapport.journal",
+    "rapport.offboarding",
 ]
 
 MIDDLEWARE = [
