@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rapport.core.context_processors.workspace",
                 "rapport.accounts.context_processors.signup",
+                "rapport.timetracking.context_processors.timer_control",
             ],
         },
     },

@@ -138,3 +138,25 @@ class TimeSettings(models.Model):
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> TimeSettings:
         return cls.objects.get_or_create(workspace=workspace)[0]
+
+
+class TimeImport(WorkspaceOwned):
+    """An uploaded export waiting for the user to review problems and map names."""
+
+    source = models.CharField(_("source"), max_length=10, choices=TimeEntry.Source.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("content"))
+    columns = models.JSONField(_("column mapping"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("time import")
+        verbose_name_plural = _("time imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
