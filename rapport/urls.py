@@ -17,5 +17,6 @@ urlpatterns = [
     path("o/", include("rapport.agreements.portal_urls")),
     path("journal/", include("rapport.journal.urls")),
     path("offboarding/", include("rapport.offboarding.urls")),
+    path("time/", include("rapport.timetracking.urls")),
     path("admin/", admin.site.urls),
 ]

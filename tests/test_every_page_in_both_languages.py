@@ -40,6 +40,7 @@ from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
 from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
+from rapport.timetracking.models import TimeEntry, TimeImport
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -73,6 +74,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "item_pk": (ChecklistItem, {"client_pk": "client_id"}),
     "procedure_pk": (Procedure, {"client_pk": "client_id"}),
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
+    "entry_pk": (TimeEntry, {}),
+    "time_import_pk": (TimeImport, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rapport.agreements",
     "rapport.journal",
     "rapport.offboarding",
+    "rapport.timetracking",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rapport.core.context_processors.workspace",
                 "rapport.accounts.context_processors.signup",
+                "rapport.timetracking.context_processors.timer_control",
             ],
         },
     },
