@@ -74,7 +74,7 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "item_pk": (ChecklistItem, {"client_pk": "client_id"}),
     "procedure_pk": (Procedure, {"client_pk": "client_id"}),
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
-    "entry_pk": (TimeEntry, {}),
+    "time_entry_pk": (TimeEntry, {}),
     "time_import_pk": (TimeImport, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
