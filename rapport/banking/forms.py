@@ -68,7 +68,7 @@ class TransactionFilterForm(forms.Form):
                                choices=[("", _("All")), *BankTransaction.Status.choices])
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
+    date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         help_text=_("Counterparty, IBAN, purpose or reference"))
@@ -123,7 +123,7 @@ class DatevSettingsForm(forms.ModelForm):
 
 class DatevExportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, start_month: int = 1, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
