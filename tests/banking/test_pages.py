@@ -30,10 +30,9 @@ def upload(http, name: str, data: bytes | None = None, layout: str = ""):
     return http.post("/bank/upload/", {"file": file, "layout": layout}, follow=True)
 
 
-def test_an_uploaded_camt_file_is_imported_by_the_worker(owner_http, workspace, owner,
-                                                        django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        page = upload(owner_http, "camt053-v08.xml").content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_camt_file_is_imported_by_the_worker(owner_http, workspace, owner):
+    page = upload(owner_http, "camt053-v08.xml").content.decode()
     assert "“camt053-v08.xml” is being imported." in page
     run = BankImport.objects.get()
     assert run.state == "queued" and f'hx-get="/bank/imports/{run.pk}/"' in page
