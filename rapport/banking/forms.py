@@ -120,6 +120,13 @@ class DatevSettingsForm(forms.ModelForm):
                   "revenue_account_reverse_charge", "revenue_account_export", "bank_account",
                   "debtor_account"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from rapport.banking.datev import DEFAULT_ACCOUNTS
+
+        super().__init__(*args, **kwargs)
+        for name, number in DEFAULT_ACCOUNTS[self.instance.chart].items():
+            self.fields[name].widget.attrs["placeholder"] = number  # what empty means
+
 
 class DatevExportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
