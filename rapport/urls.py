@@ -18,5 +18,6 @@ urlpatterns = [
     path("journal/", include("rapport.journal.urls")),
     path("offboarding/", include("rapport.offboarding.urls")),
     path("time/", include("rapport.timetracking.urls")),
+    path("bank/", include("rapport.banking.urls")),
     path("admin/", admin.site.urls),
 ]

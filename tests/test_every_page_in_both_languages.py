@@ -28,6 +28,7 @@ from django.utils import translation
 import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
+from rapport.banking.models import BankImport, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
@@ -76,6 +77,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
     "time_entry_pk": (TimeEntry, {}),
     "time_import_pk": (TimeImport, {}),
+    "bank_import_pk": (BankImport, {}),
+    "mapping_pk": (CsvMapping, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

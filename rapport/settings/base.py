@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rapport.journal",
     "rapport.offboarding",
     "rapport.timetracking",
+    "rapport.banking",
 ]
 
 MIDDLEWARE = [
