@@ -15,5 +15,7 @@ urlpatterns = [
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
+    path("audit/", include("rapport.audit.urls")),
+    path("webhooks/", include("rapport.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

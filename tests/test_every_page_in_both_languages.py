@@ -38,6 +38,7 @@ from rapport.dunning.models import Reminder
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.signals.models import Signal
+from rapport.webhooks.models import Delivery, Endpoint
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -66,6 +67,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "subscription_pk": (CalendarSubscription, {}),
     "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
+    "endpoint_pk": (Endpoint, {}),
+    "delivery_pk": (Delivery, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

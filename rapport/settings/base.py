@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "rapport.signals",
     "rapport.health",
     "rapport.agreements",
+    "rapport.audit",
+    "rapport.backups",
+    "rapport.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rapport.audit.context.AuditContextMiddleware",
     "rapport.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
