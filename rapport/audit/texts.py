@@ -125,9 +125,13 @@ def value_text(model: type[models.Model] | None, name: str, value: object) -> st
     return str(value)
 
 
+# Fields whose model gives no readable name of their own.
+FIELD_NAMES = {"payment_status": _("payment status"), "gross_total": _("Total")}
+
+
 def field_text(model: type[models.Model] | None, name: str) -> str:
-    if name == "payment_status":
-        return str(_("payment status"))
+    if name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
     if model is not None:
         try:
             return str(model._meta.get_field(name).verbose_name)
