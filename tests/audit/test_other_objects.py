@@ -56,6 +56,7 @@ def test_a_status_change_on_the_client_page_is_in_its_history(owner_http, kranic
     assert "Client status changed" in page and "Prospect → Active" in page
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_reminders_sent_by_the_worker_record_the_fee_and_the_sending(kranich, mailoutbox):
     contact = Contact.objects.create(workspace=kranich.workspace, client=kranich, name="K")
     set_contact_emails(contact, ["k@kranich.example"])
