@@ -19,6 +19,7 @@ ACTIONS = {
     "invoice.issued": _("Invoice issued"),
     "invoice.cancelled": _("Invoice cancelled"),
     "invoice.sent": _("Invoice sent by email"),
+    "invoice.viewed": _("Invoice viewed by the client"),
     "invoice.partially_paid": _("Invoice partly paid"),
     "invoice.paid": _("Invoice paid in full"),
     "invoice.deleted": _("Invoice draft deleted"),

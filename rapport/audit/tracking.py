@@ -26,9 +26,10 @@ class Spec:
     """How one model is audited: the fields compared, and the action a change means."""
 
     fields: tuple[str, ...]
-    # On creation: (action, {field: (before, after)} or {} for all fields, the object
-    # the entry is about or None for the new row itself).
-    created: Callable[[models.Model], list[tuple[str, dict, models.Model | None]]] | None = None
+    # On creation: (action, {field: (before, after)}, {} for all fields or None for
+    # none, the object the entry is about or None for the new row itself).
+    created: Callable[[models.Model], list[tuple[str, dict | None, models.Model | None]]] | None \
+        = None
     changed: Callable[[models.Model, Changes], list[str]] = lambda obj, changes: []
     deleted: str = ""
     label: Callable[[models.Model], str] = str
@@ -111,7 +112,14 @@ def _created(action: str) -> Callable[[models.Model], list[tuple[str, dict, None
     return lambda obj: [(action, {}, None)]
 
 
+def _event_created(event: models.Model) -> list[tuple[str, dict | None, models.Model | None]]:
+    """The client's first look at an invoice in the portal (the link records it with an
+    update; the invoice's timeline event is the one row saved)."""
+    return [("invoice.viewed", None, event.invoice)] if event.kind == "viewed" else []
+
+
 TRACKED: dict[str, Spec] = {
+    "billing.invoiceevent": Spec(fields=("kind",), created=_event_created),
     "billing.invoice": Spec(
         fields=("state", "number", "issue_date", "due_date", "gross_total", "sent_at"),
         created=_created("invoice.created"), changed=_invoice_changed,
@@ -189,9 +197,9 @@ def _on_post_save(sender: type[models.Model], instance: models.Model, created: b
             return
         values = _values(instance, spec.fields + spec.extra)
         for action, changes, about in spec.created(instance):
-            before = {name: was for name, (was, _now) in changes.items()}
-            after = values if not changes else {name: now for name, (_was, now)
-                                                in changes.items()}
+            before = {name: was for name, (was, _now) in (changes or {}).items()}
+            after = {} if changes is None else values if not changes else {
+                name: now for name, (_was, now) in changes.items()}
             if about is not None:  # an entry about another object (the paid invoice)
                 other = TRACKED[about._meta.label_lower]
                 record(workspace_id, about, action, before=before, after=after,

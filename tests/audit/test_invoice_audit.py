@@ -160,3 +160,17 @@ def test_another_workspaces_entries_stay_out_of_page_and_export(owner_http, outs
     assert "Geheim AG" not in page
     exported = owner_http.get("/audit/export.csv").content.decode("utf-8-sig")
     assert "Geheim AG" not in exported
+
+
+def test_the_clients_first_look_in_the_portal_is_recorded_as_the_client(owner_http, draft):
+    from django.test import Client as HttpClient
+
+    invoice = services.issue(draft)
+    owner_http.post(f"/invoices/{invoice.pk}/links/new/")
+    link = invoice.portal_links.get()
+    portal = HttpClient(REMOTE_ADDR="198.51.100.9")
+    portal.get(link.get_absolute_url())
+    portal.get(link.get_absolute_url())
+    viewed = AuditEntry.objects.get(action="invoice.viewed")
+    assert (viewed.object_type, viewed.object_id) == ("billing.invoice", invoice.pk)
+    assert viewed.actor == "portal" and viewed.ip_address == "198.51.100.9"
