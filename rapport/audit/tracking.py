@@ -2,8 +2,9 @@
 stored state, `post_save` and `post_delete` compare and write the entry. The domain apps
 need no code for it; new tracked kinds are one entry in `TRACKED`.
 
-Some changes happen through queryset updates, which send no signals (a reminder marked
-sent, offers expiring in bulk); the services record those with `record()` themselves.
+Some changes happen through queryset updates, which send no signals: a reminder marked
+sent is recorded by the dunning service with `record()`; offers expiring in bulk are not
+recorded yet.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ class Spec:
     changed: Callable[[models.Model, Changes], list[str]] = lambda obj, changes: []
     deleted: str = ""
     label: Callable[[models.Model], str] = str
-    parent: Callable[[models.Model], models.Model | tuple[str, int] | None] = lambda obj: None
-    subject: Callable[[models.Model], models.Model] = lambda obj: obj
+    parent: Callable[[models.Model], models.Model | None] = lambda obj: None
     extra: tuple[str, ...] = field(default_factory=tuple)  # shown on creation
 
 
