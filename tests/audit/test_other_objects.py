@@ -90,3 +90,15 @@ def test_pausing_reminders_for_a_client_is_recorded(kranich):
                 .order_by("pk").values_list("action", flat=True)) == [
         "reminders.paused", "reminders.resumed"]
 
+
+
+def test_withdrawing_an_offer_records_the_reason(kranich, owner_http):
+    from rapport.agreements import services as agreements
+
+    proposal, _link = sent_proposal(kranich)
+    agreements.withdraw(proposal, reason="Budget frozen")
+    entry = AuditEntry.objects.get(action="proposal.withdrawn")
+    assert entry.before == {"status": "sent", "withdrawal_reason": ""}
+    assert entry.after == {"status": "withdrawn", "withdrawal_reason": "Budget frozen"}
+    page = owner_http.get(proposal.get_absolute_url()).content.decode()
+    assert "Proposal withdrawn" in page and "Sent → Withdrawn" in page
