@@ -2,9 +2,8 @@
 stored state, `post_save` and `post_delete` compare and write the entry. The domain apps
 need no code for it; new tracked kinds are one entry in `TRACKED`.
 
-Some changes happen through queryset updates, which send no signals: a reminder marked
-sent is recorded by the dunning service with `record()`; offers expiring in bulk are not
-recorded yet.
+Some changes happen through queryset updates, which send no signals: the services record
+those with `record()` themselves (a reminder marked sent, offers expiring in bulk).
 """
 
 from __future__ import annotations

@@ -102,3 +102,14 @@ def test_withdrawing_an_offer_records_the_reason(kranich, owner_http):
     assert entry.after == {"status": "withdrawn", "withdrawal_reason": "Budget frozen"}
     page = owner_http.get(proposal.get_absolute_url()).content.decode()
     assert "Proposal withdrawn" in page and "Sent → Withdrawn" in page
+
+
+def test_offers_that_expire_are_recorded_one_by_one(kranich):
+    from rapport.agreements import services as agreements
+
+    proposal, _link = sent_proposal(kranich)
+    agreements.expire_offers(today=proposal.valid_until + dt.timedelta(days=1))
+    agreements.expire_offers(today=proposal.valid_until + dt.timedelta(days=2))  # no repeat
+    entry = AuditEntry.objects.get(action="proposal.expired")
+    assert entry.object_id == proposal.pk and entry.object_label == proposal.title
+    assert entry.before == {"status": "sent"} and entry.after == {"status": "expired"}
