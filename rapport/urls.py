@@ -19,5 +19,7 @@ urlpatterns = [
     path("offboarding/", include("rapport.offboarding.urls")),
     path("time/", include("rapport.timetracking.urls")),
     path("bank/", include("rapport.banking.urls")),
+    path("audit/", include("rapport.audit.urls")),
+    path("webhooks/", include("rapport.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,7 @@ from rapport.journal.models import JournalEntry, Lesson
 from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
 from rapport.timetracking.models import TimeEntry, TimeImport
+from rapport.webhooks.models import Delivery, Endpoint
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -79,6 +80,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "time_import_pk": (TimeImport, {}),
     "bank_import_pk": (BankImport, {}),
     "mapping_pk": (CsvMapping, {}),
+    "endpoint_pk": (Endpoint, {}),
+    "delivery_pk": (Delivery, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "rapport.offboarding",
     "rapport.timetracking",
     "rapport.banking",
+    "rapport.audit",
+    "rapport.backups",
+    "rapport.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rapport.audit.context.AuditContextMiddleware",
     "rapport.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
