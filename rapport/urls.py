@@ -15,5 +15,6 @@ urlpatterns = [
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
+    path("extras/", include("rapport.extras.urls")),
     path("admin/", admin.site.urls),
 ]

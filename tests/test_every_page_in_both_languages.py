@@ -35,6 +35,7 @@ from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, M
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
 from rapport.dunning.models import Reminder
+from rapport.extras.models import ExtraRequest
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.signals.models import Signal
@@ -66,6 +67,7 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "subscription_pk": (CalendarSubscription, {}),
     "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
+    "extra_pk": (ExtraRequest, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.billing.income import Income, received
 from rapport.billing.models import Payment
@@ -28,6 +28,8 @@ from rapport.comms.models import Direction, MeetingLog, Message
 from rapport.core.models import Workspace
 from rapport.core.money import quantize
 from rapport.core.rates import Rate
+from rapport.extras.models import ExtraRequest
+from rapport.extras.recurrence import in_patterns
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings
 from rapport.signals.models import MutedKind, Signal, SignalKind
@@ -75,6 +77,7 @@ class Facts:
     minutes: dict[int, int] = field(default_factory=dict)
     enjoyment: dict[int, int] = field(default_factory=dict)
     inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
+    favours: dict[int, tuple[int, int]] = field(default_factory=dict)  # (count, minutes)
 
     @cached_property
     def total_revenue(self) -> Decimal:
@@ -116,6 +119,8 @@ class ValueSide:
     rates: list[Rate] = field(default_factory=list)  # ECB rates behind the converted figures
     unconverted: dict[str, Decimal] = field(default_factory=dict)  # no rate: not counted
     stale: bool = False  # a rate used is older than two weeks
+    favours: int = 0  # one-off favours you did for the client in 12 months (goodwill given)
+    favour_minutes: int = 0
 
 
 @dataclass
@@ -249,7 +254,24 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                              .annotate(total=Sum("actual_minutes")).order_by()):
         facts.minutes[client_id] = total or 0
     facts.enjoyment = dict(enjoyment.values_list("client_id", "rating"))
+    facts.favours = favours_by_client(workspace, today)
     return facts
+
+
+def favours_by_client(workspace: Workspace, today: dt.date) -> dict[int, tuple[int, int]]:
+    """(count, minutes) of the favours logged per client in the last 12 months that did
+    not turn into a pattern: a recurring favour is evidence of scope creep instead."""
+    extras = list(ExtraRequest.objects.filter(
+        workspace=workspace, kind__in=ExtraRequest.UNPAID,
+        requested_on__gt=today - dt.timedelta(days=365), requested_on__lte=today))
+    pattern = in_patterns(extras)
+    result: dict[int, tuple[int, int]] = {}
+    for extra in extras:
+        if extra.kind != ExtraRequest.Kind.FAVOUR or extra.pk in pattern:
+            continue
+        count, minutes = result.get(extra.client_id, (0, 0))
+        result[extra.client_id] = (count + 1, minutes + extra.minutes)
+    return result
 
 
 _HAS_CATEGORY = any(f.name == "category" for f in Signal._meta.get_fields())
@@ -412,7 +434,9 @@ def value_side(client: Client, facts: Facts) -> ValueSide:
     rate = (quantize(revenue / (Decimal(minutes) / 60), currency)
             if minutes and revenue else None)
     original = income.foreign(client.pk) if income else {}
+    favours, favour_minutes = facts.favours.get(client.pk, (0, 0))
     return ValueSide(revenue=revenue, share=float(revenue / total) if total else None,
+                     favours=favours, favour_minutes=favour_minutes,
                      hours=hours, hourly_rate=rate, enjoyment=facts.enjoyment.get(client.pk),
                      currency=currency, original=original,
                      rates=[r for r in income.rates if r.currency in original
@@ -459,6 +483,16 @@ def _reasons(key: str, signs: list[SignStatus], value: ValueSide | None) -> list
     if value is not None and value.enjoyment is not None:
         reasons.append(_("You rate the work with this client %(n)s of 5.")
                        % {"n": value.enjoyment})
+    if value is not None and value.favours:
+        if value.enjoyment is not None and value.enjoyment >= defaults.VALUE["high_enjoyment"]:
+            reasons.append(ngettext(
+                "You did %(n)s favour for a client you enjoy working with: goodwill well "
+                "spent.", "You did %(n)s favours for a client you enjoy working with: "
+                "goodwill well spent.", value.favours) % {"n": value.favours})
+        else:
+            reasons.append(ngettext("You did %(n)s favour in the last 12 months.",
+                                    "You did %(n)s favours in the last 12 months.",
+                                    value.favours) % {"n": value.favours})
     if value is not None and value.share is not None:
         reasons.append(_("%(share)s %% of your income in the last 12 months.")
                        % {"share": round(value.share * 100)})
