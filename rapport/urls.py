@@ -16,5 +16,6 @@ urlpatterns = [
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
     path("extras/", include("rapport.extras.urls")),
+    path("time/", include("rapport.timetracking.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ from rapport.extras.models import ExtraRequest
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.signals.models import Signal
+from rapport.timetracking.models import TimeEntry, TimeImport
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -68,6 +69,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
     "extra_pk": (ExtraRequest, {}),
+    "entry_pk": (TimeEntry, {}),
+    "time_import_pk": (TimeImport, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

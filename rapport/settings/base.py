@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rapport.health",
     "rapport.agreements",
     "rapport.extras",
+    "rapport.timetracking",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rapport.core.context_processors.workspace",
                 "rapport.accounts.context_processors.signup",
+                "rapport.timetracking.context_processors.timer_control",
             ],
         },
     },
