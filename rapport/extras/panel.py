@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rapport.clients.models import Client
+from rapport.core.models import Workspace
 from rapport.extras import services
 from rapport.extras.models import ExtraRequest
 from rapport.extras.recurrence import Recurrence, recurring, thresholds
@@ -41,6 +42,19 @@ def current_recurrences(client: Client, today: dt.date) -> list[Recurrence]:
                                          change_order__isnull=True,
                                          requested_on__lte=today)
     return recurring(extras, today=today)
+
+
+def workspace_recurrences(workspace: Workspace, today: dt.date
+                          ) -> list[tuple[Client, Recurrence]]:
+    """Current recurrences of every client of the workspace (one query for the extras)."""
+    _count, window = thresholds()
+    extras = ExtraRequest.objects.filter(workspace=workspace, kind__in=ExtraRequest.UNPAID,
+                                         change_order__isnull=True, requested_on__lte=today,
+                                         requested_on__gt=today - 2 * window)
+    found = recurring(extras, today=today)
+    clients = {c.pk: c for c in Client.objects.filter(
+        workspace=workspace, pk__in={r.client_id for r in found})}
+    return [(clients[r.client_id], r) for r in found if r.client_id in clients]
 
 
 def proposals(client: Client, today: dt.date) -> list[Proposal]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from rapport.billing.income import Income, received
 from rapport.billing.models import Payment
 from rapport.clients.models import Client, Note
-from rapport.comms.models import Direction, MeetingLog, Message
+from rapport.comms.models import Direction, Message
 from rapport.core.models import Workspace
 from rapport.core.money import quantize
 from rapport.core.rates import Rate
@@ -33,6 +32,7 @@ from rapport.extras.recurrence import in_patterns
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings
 from rapport.signals.models import MutedKind, Signal, SignalKind
+from rapport.timetracking.hours import hours_by_client
 
 NONE, WATCH, PRESENT = "none", "watch", "present"
 STATUS_ORDER = {NONE: 0, WATCH: 1, PRESENT: 2}
@@ -111,8 +111,8 @@ class SignStatus:
 class ValueSide:
     revenue: Decimal  # payments of 12 months, converted into `currency`
     share: float | None
-    hours: Decimal | None
-    hourly_rate: Decimal | None
+    hours: Decimal | None  # every hour of 12 months: work, talk, admin, travel
+    hourly_rate: Decimal | None  # revenue ÷ those hours
     enjoyment: int | None
     currency: str = "EUR"
     original: dict[str, Decimal] = field(default_factory=dict)  # foreign payments, unconverted
@@ -195,8 +195,8 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                today: dt.date | None = None, signals_of: list[int] | None = None,
                settings: HealthSettings | None = None) -> Facts:
-    """Signals of two windows (plus a week, for "what changed"), payments and meeting
-    minutes of 12 months and enjoyment ratings — a fixed number of queries. With
+    """Signals of two windows (plus a week, for "what changed"), payments and all hours
+    (`hours_by_client`) of 12 months and enjoyment ratings — a fixed number of queries. With
     `signals_of`, signals are read for those clients only (the others' are stored)."""
     today = today or timezone.localdate(timezone=workspace.tz)
     settings = settings or health_settings(workspace)
@@ -210,10 +210,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     payments = Payment.objects.filter(workspace=workspace,
                                       paid_on__gt=today - dt.timedelta(days=365),
                                       paid_on__lte=today)
-    logs = MeetingLog.objects.filter(workspace=workspace, actual_minutes__gt=0,
-                                     held_on__gt=today - dt.timedelta(days=365))
     enjoyment = Enjoyment.objects.filter(workspace=workspace)
-    # Mutes, meeting logs and ratings are few per workspace: read them all rather than
+    # Mutes and ratings are few per workspace: read them all rather than
     # build a long list of client ids; payments of all clients are needed for the share
     # of income anyway. Signals are many: read only those of the clients asked for.
     if signals_of is not None:
@@ -250,9 +248,11 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
 
     facts.income = received(workspace, payments, today)
     facts.revenue = dict(facts.income.by_client)
-    for client_id, total in (logs.values_list("client_id")
-                             .annotate(total=Sum("actual_minutes")).order_by()):
-        facts.minutes[client_id] = total or 0
+    # All the time each client cost (work, communication, meetings, admin, travel), so the
+    # hourly rate is revenue ÷ every hour, not ÷ the minutes spent in calls.
+    for client_id, minutes in hours_by_client(
+            workspace, today - dt.timedelta(days=364), today + dt.timedelta(days=1)).items():
+        facts.minutes[client_id] = sum(minutes.values())
     facts.enjoyment = dict(enjoyment.values_list("client_id", "rating"))
     facts.favours = favours_by_client(workspace, today)
     return facts

@@ -76,3 +76,38 @@ def test_the_same_journey_in_german(page, django_user_model):
     expect(proposal).to_contain_text("„Social Media Post“ kam 3-mal in 6 Wochen, unbezahlt.")
     expect(proposal).to_contain_text("45,00 €")
     screenshot(page, "extras-recurrence-proposal-de")
+
+
+def test_the_real_hourly_rate_on_the_client_page_and_in_the_health_view(
+        page, django_user_model):
+    from rapport.comms.models import MeetingLog
+    from rapport.timetracking.models import TimeEntry
+    from tests.billing.factories import project_for
+    from tests.health.test_fire import paid
+
+    user = django_user_model.objects.create_user("mara@berg-text.example", PASSWORD,
+                                                 language="en")
+    workspace = make_billable(make_workspace(user, name="Mara Berg Text"))
+    client = billable_client(workspace, "Plauder GmbH", language="en")
+    paid(client, "1000.00")  # 1,190 € gross
+    project_for(client, "95.00", name="Consulting", rate_type="hourly")
+    start = timezone.now() - dt.timedelta(days=3)
+    TimeEntry.objects.create(workspace=workspace, client=client, category="work",
+                             minutes=300, started_at=start,
+                             ended_at=start + dt.timedelta(minutes=300))
+    MeetingLog.objects.create(workspace=workspace, client=client, actual_minutes=120,
+                              off_topic_minutes=70, held_on=timezone.localdate())
+
+    log_in(page, user.email)
+    page.goto(f"{page.base_url}{client.get_absolute_url()}")
+    section = page.get_by_test_id("real-rate")
+    expect(section.get_by_test_id("real-rate-value")).to_contain_text("€170.00")
+    expect(section.get_by_test_id("contracted-rate")).to_contain_text("€95.00")
+    expect(section.get_by_test_id("talk-cost")).to_contain_text("worth €190.00")
+    expect(section.get_by_test_id("rate-chart")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(screenshot(page, "extras-real-rate-en").with_name(
+        "extras-real-rate-section-en.png")))
+    page.goto(f"{page.base_url}/health/clients/{client.pk}/")
+    expect(page.get_by_test_id("value-hourly-rate")).to_contain_text("€170.00")
+    screenshot(page, "extras-health-real-rate-en")

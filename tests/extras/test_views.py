@@ -118,3 +118,14 @@ def test_days_are_the_workspace_s_local_days(client_obj, owner_http):
     assert mail.date.astimezone(dt.UTC).day == 20
     form = owner_http.get(reverse("extras:log_for_message", args=[mail.pk])).content.decode()
     assert 'value="2026-11-20"' in form
+
+
+def test_the_dashboard_points_to_clients_whose_extras_recur(client_obj, owner_http, owner):
+    assert 'data-testid="recurring-extras"' not in owner_http.get("/").content.decode()
+    for days_ago in (20, 10, 1):
+        extra(client_obj, days_ago=days_ago)
+    _german(owner)
+    page = owner_http.get("/").content.decode()
+    assert 'data-testid="recurring-extras"' in page
+    assert "„Social media post“ 3-mal in 6 Wochen" in page
+    assert f'href="/clients/{client_obj.pk}/#extras"' in page
