@@ -60,6 +60,9 @@ def test_logging_from_a_meeting_takes_its_title_and_day(client_obj, owner_http):
     meeting = Meeting.objects.create(
         workspace=client_obj.workspace, client=client_obj, uid="m1", summary="Weekly sync",
         start=at(2026, 11, 18, 10), end=at(2026, 11, 18, 11), source=Source.ICS)
+    timeline = owner_http.get(reverse("comms:client_comms", args=[client_obj.pk])
+                              ).content.decode()
+    assert f'href="{reverse("extras:log_for_meeting", args=[meeting.pk])}"' in timeline
     form = owner_http.get(reverse("extras:log_for_meeting", args=[meeting.pk]),
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'value="Weekly sync"' in form and 'value="2026-11-18"' in form
