@@ -34,6 +34,7 @@ from rapport.extras.demo import add_demo_data as add_demo_extras
 from rapport.health.demo import add_demo_data as add_demo_health
 from rapport.intake.demo import add_demo_data as add_demo_intake
 from rapport.signals.demo import add_demo_data as add_demo_signals
+from rapport.timetracking.demo import add_demo_data as add_demo_time
 
 DEMO_EMAIL = "demo@rapport.example"
 DEMO_PASSWORD = "rapport-demo"
@@ -198,6 +199,7 @@ def build_demo(
     add_demo_extras(workspace, builder.today)
     add_demo_signals(workspace, builder.today)
     add_demo_health(workspace, builder.today)
+    add_demo_time(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

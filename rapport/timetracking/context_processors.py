@@ -13,6 +13,6 @@ def timer_control(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated or not workspace:
         return {}
     return {
-        "running_timer": SimpleLazyObject(lambda: timer.running(workspace, user) or False),
+        "running_timer": SimpleLazyObject(lambda: timer.running_anywhere(user) or False),
         "timer_clients": SimpleLazyObject(lambda: list(client_choices(workspace))),
     }

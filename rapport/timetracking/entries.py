@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from rapport.billing.models import Invoice
 from rapport.core.models import Workspace
+from rapport.timetracking.invoicing import open_billing
 from rapport.timetracking.models import TimeEntry
 
 
@@ -27,10 +28,9 @@ def filtered(workspace: Workspace, filters: dict[str, Any]) -> QuerySet[TimeEntr
     if billing == "billable":
         entries = entries.filter(billable=True)
     elif billing == "unbilled":
-        entries = entries.filter(billable=True, invoice_line__isnull=True)
+        entries = entries.filter(open_billing(), billable=True)
     elif billing == "billed":
-        entries = entries.filter(invoice_line__isnull=False).exclude(
-            invoice_line__invoice__state=Invoice.State.DRAFT)
+        entries = entries.filter(invoice_line__invoice__state=Invoice.State.ISSUED)
     elif billing == "non_billable":
         entries = entries.filter(billable=False)
     zone = ZoneInfo(workspace.time_zone)
@@ -57,5 +57,5 @@ def billable_summary(entries: QuerySet[TimeEntry]) -> dict[str, int]:
     return finished.aggregate(
         total=Sum("minutes", default=0),
         billable_minutes=Sum("minutes", filter=Q(billable=True), default=0),
-        unbilled=Sum("minutes", filter=Q(billable=True, invoice_line__isnull=True), default=0),
+        unbilled=Sum("minutes", filter=Q(open_billing(), billable=True), default=0),
     )

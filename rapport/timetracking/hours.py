@@ -99,3 +99,18 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
             result[client_id][TimeEntry.Category.COMMUNICATION] += per_email
     return {client_id: dict(minutes) for client_id, minutes in result.items()
             if any(minutes.values())}
+
+
+def automatic_minutes(workspace: Workspace, client_id: int, since: dt.date | dt.datetime,
+                      until: dt.date | dt.datetime) -> MinutesByCategory:
+    """What `hours_by_client` adds to the client's tracked entries on its own: meeting
+    minutes from the calendar and meeting log, communication from the email estimate."""
+    from django.db.models import Sum
+
+    start, end = _moment(since, workspace), _moment(until, workspace)
+    total = hours_by_client(workspace, since, until).get(client_id, empty_categories())
+    tracked = dict(TimeEntry.objects.filter(
+        workspace=workspace, client_id=client_id, ended_at__isnull=False,
+        started_at__gte=start, started_at__lt=end,
+    ).order_by().values_list("category").annotate(m=Sum("minutes")).values_list("category", "m"))
+    return {category: total[category] - (tracked.get(category) or 0) for category in total}

@@ -81,7 +81,7 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     TimeEntry.Category.COMMUNICATION: ("communication", "kommunikation", "email", "e-mail",
                                        "mail", "phone", "telefon", "chat"),
     TimeEntry.Category.MEETINGS: ("meeting", "meetings", "call", "besprechung",
-                                  "besprechungen", "termin"),
+                                  "besprechungen", "termin", "termine"),
     TimeEntry.Category.ADMIN: ("admin", "administration", "verwaltung", "buchhaltung"),
     TimeEntry.Category.TRAVEL: ("travel", "reise", "reisezeit", "fahrt", "fahrtzeit"),
     TimeEntry.Category.WORK: ("work", "arbeit"),

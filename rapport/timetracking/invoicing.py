@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -29,11 +29,16 @@ GROUP_BY_DAY = "day"
 HOURS = Decimal("0.001")  # the invoice line's quantity precision
 
 
+def open_billing() -> Q:
+    """Not on any invoice, or only on one that was cancelled (to be billed anew)."""
+    return Q(invoice_line__isnull=True) | Q(invoice_line__invoice__state=Invoice.State.CANCELLED)
+
+
 def unbilled(workspace: Workspace, client: Client) -> QuerySet[TimeEntry]:
-    """Finished billable entries of the client that no invoice carries yet."""
+    """Finished billable entries of the client that no valid invoice carries yet."""
     return (TimeEntry.objects.select_related("project")
-            .filter(workspace=workspace, client=client, billable=True,
-                    ended_at__isnull=False, invoice_line__isnull=True, minutes__gt=0)
+            .filter(open_billing(), workspace=workspace, client=client, billable=True,
+                    ended_at__isnull=False, minutes__gt=0)
             .order_by("started_at", "pk"))
 
 
@@ -137,7 +142,8 @@ def invoice_unbilled_time(workspace: Workspace, client: Client, *,
 
 
 def billing_state(entry: TimeEntry) -> str:
-    """unbilled, on a draft, or billed (the invoice was issued)."""
+    """unbilled (also after a cancelled invoice), draft (reserved), or billed (issued)."""
     if entry.invoice_line_id is None:
         return "unbilled"
-    return "draft" if entry.invoice_line.invoice.state == Invoice.State.DRAFT else "billed"
+    return {Invoice.State.DRAFT: "draft", Invoice.State.ISSUED: "billed"}.get(
+        entry.invoice_line.invoice.state, "unbilled")

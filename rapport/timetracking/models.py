@@ -91,6 +91,13 @@ class TimeEntry(WorkspaceOwned):
         return f"{self.client} · {self.get_category_display()} · {self.minutes} min"
 
     @property
+    def billing_state(self) -> str:
+        """unbilled, draft (reserved by a draft invoice) or billed (issued)."""
+        from rapport.timetracking.invoicing import billing_state
+
+        return billing_state(self)
+
+    @property
     def is_running(self) -> bool:
         return self.ended_at is None
 
@@ -100,9 +107,10 @@ class TimeEntry(WorkspaceOwned):
 
     @property
     def is_billed(self) -> bool:
-        """Billed once the invoice carrying this entry is issued; a draft only reserves it."""
+        """Billed once the invoice carrying this entry is issued; a draft only reserves
+        it, and a cancelled invoice gives it back to be billed anew."""
         line = self.invoice_line
-        return line is not None and line.invoice.state != "draft"
+        return line is not None and line.invoice.state == "issued"
 
     def elapsed_minutes(self, now: dt.datetime | None = None) -> int:
         end = self.ended_at or now or timezone.now()

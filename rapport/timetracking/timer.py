@@ -24,7 +24,8 @@ def running(workspace: Workspace, user: object) -> TimeEntry | None:
 
 
 def running_anywhere(user: object) -> TimeEntry | None:
-    return (TimeEntry.objects.select_related("client")
+    """The user's running timer in whichever workspace it was started (one at most)."""
+    return (TimeEntry.objects.select_related("client", "workspace")
             .filter(user=user, ended_at__isnull=True).first())
 
 
@@ -51,11 +52,15 @@ def start(workspace: Workspace, user: object, client: Client, *, project: Projec
             _("A timer is already running. Stop it before starting another.")) from exc
 
 
-def stop(workspace: Workspace, user: object, now: dt.datetime | None = None) -> TimeEntry | None:
-    """Stop the running timer and store its duration in whole minutes (None if none runs)."""
+def stop(workspace: Workspace | None, user: object,
+         now: dt.datetime | None = None) -> TimeEntry | None:
+    """Stop the running timer and store its duration in whole minutes (None if none runs).
+    Without a workspace, the user's timer is stopped wherever it runs."""
     with transaction.atomic():
-        entry = (TimeEntry.objects.select_for_update()
-                 .filter(workspace=workspace, user=user, ended_at__isnull=True).first())
+        entries = TimeEntry.objects.select_for_update().filter(user=user, ended_at__isnull=True)
+        if workspace is not None:
+            entries = entries.filter(workspace=workspace)
+        entry = entries.first()
         if entry is None:
             return None
         entry.ended_at = max((now or timezone.now()).replace(microsecond=0), entry.started_at)

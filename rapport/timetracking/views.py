@@ -3,6 +3,7 @@ Everything goes through request.workspace."""
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client, Project
 from rapport.timetracking import entries as entry_list
-from rapport.timetracking import imports, invoicing, timer
+from rapport.timetracking import hours, imports, invoicing, timer
 from rapport.timetracking.durations import as_clock
 from rapport.timetracking.forms import (
     EntryForm,
@@ -58,7 +60,7 @@ def timer_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def timer_stop(request: HttpRequest) -> HttpResponse:
-    entry = timer.stop(request.workspace, request.user)
+    entry = timer.stop(None, request.user)  # wherever it runs: one per person
     if entry is None:
         messages.info(request, _("No timer was running."))
     else:
@@ -79,11 +81,17 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     client = filters.get("client")
     unbilled = (invoicing.unbilled(workspace, client) if client else None)
+    automatic = None
+    if client:
+        since = filters.get("since") or dt.date(2000, 1, 1)
+        until = (filters.get("until") or timezone.localdate()) + dt.timedelta(days=1)
+        automatic = hours.automatic_minutes(workspace, client.pk, since, until)
     return render(request, "timetracking/index.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "totals": entry_list.totals_by_category(entries),
         "summary": entry_list.billable_summary(entries),
-        "client": client, "unbilled_count": unbilled.count() if unbilled is not None else 0,
+        "automatic": automatic, "client": client,
+        "unbilled_count": unbilled.count() if unbilled is not None else 0,
     })
 
 
@@ -94,7 +102,7 @@ def _entry(request: HttpRequest, pk: int) -> TimeEntry:
 
 def _locked(request: HttpRequest, entry: TimeEntry) -> HttpResponse | None:
     """Time on an invoice is fixed: the invoice says what it says."""
-    if entry.invoice_line_id is None:
+    if entry.billing_state == "unbilled":
         return None
     invoice = entry.invoice_line.invoice
     if invoice.is_draft:
@@ -196,6 +204,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                             too_large=getattr(request, "upload_too_large", False))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # Uploads left unfinished for a day are not coming back: keep no stale copies.
+        TimeImport.objects.filter(workspace=request.workspace,
+                                  created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
         pending = TimeImport.objects.create(
             workspace=request.workspace, source=form.cleaned_data["format"],
             file_name=(upload.name or "")[:255], content=upload.read(),

@@ -172,3 +172,23 @@ def test_the_command_stops_on_unknown_names_unless_told(workspace, acme, tmp_pat
     call_command("import-time", str(path), "--format", "toggl", "--create-missing",
                  "--skip-without-client", f"--workspace={workspace.pk}", stdout=out)
     assert "4 imported" in out.getvalue() and "1 left out" in out.getvalue()
+
+
+def test_an_other_csv_is_imported_after_choosing_its_columns(owner_http, workspace, acme):
+    data = (b"When,Hours,Customer,What\n"
+            b"2026-03-02 09:00,1.5,Acme GmbH,Wireframes\n")
+    owner_http.post("/time/import/", {"format": "csv", "file": SimpleUploadedFile(
+        "hours.csv", data, content_type="text/csv")})
+    review = f"/time/import/{TimeImport.objects.get().pk}/"
+    columns = owner_http.get(review)
+    assert columns["Location"] == review + "columns/"
+    page = owner_http.get(columns["Location"]).content.decode()
+    assert "Which column holds what?" in page and '<option value="Customer">' in page
+    owner_http.post(columns["Location"], {"client": "Customer", "date": "When",
+                                          "start": "When", "duration": "Hours",
+                                          "description": "What"})
+    assert "1 entry with 1:30 h is ready to import." in owner_http.get(review).content.decode()
+    owner_http.post(review)
+    entry = TimeEntry.objects.get()
+    assert entry.client == acme and entry.minutes == 90 and entry.source == "csv"
+    assert entry.started_at == dt.datetime(2026, 3, 2, 9, tzinfo=BERLIN)

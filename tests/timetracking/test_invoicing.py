@@ -120,3 +120,15 @@ def test_time_already_on_a_draft_is_not_billed_again(workspace, client_, hourly)
     with pytest.raises(ValidationError), transaction.atomic():
         invoice_unbilled_time(workspace, client_)
     assert Invoice.objects.count() == 1
+
+
+def test_a_cancelled_invoice_gives_the_time_back_to_be_billed_anew(workspace, client_, hourly):
+    entry = log(client_, 2, 60, hourly)
+    issued = services.issue(invoice_unbilled_time(workspace, client_),
+                            today=dt.date(2026, 3, 31))
+    services.cancel(issued, today=dt.date(2026, 4, 2))
+    entry.refresh_from_db()
+    assert not entry.is_billed and entry.billing_state == "unbilled"
+    corrected = invoice_unbilled_time(workspace, client_)
+    entry.refresh_from_db()
+    assert entry.invoice_line.invoice == corrected

@@ -125,3 +125,33 @@ def test_entries_of_another_workspace_stay_hidden(owner_http, outsider):
     entry = _entry(elsewhere, make_client(elsewhere, "Secret Co"), 2, 9, 30)
     assert owner_http.get(f"/time/{entry.pk}/").status_code == 404
     assert "Secret Co" not in owner_http.get("/time/").content.decode()
+
+
+def test_a_timer_running_in_another_workspace_shows_and_stops_here(owner, owner_http,
+                                                                  workspace, client_obj):
+    from rapport.core.services import create_workspace
+
+    second = create_workspace(owner, name="Second Studio", time_zone="Europe/Berlin",
+                              holiday_country="DE", language="de")
+    owner_http.post("/time/timer/start/", {"client": client_obj.pk})
+    session = owner_http.session
+    session["rapport_workspace_id"] = second.pk
+    session.save()
+    page = owner_http.get("/time/").content.decode()
+    assert 'data-testid="timer-running"' in page and "(Studio Nord)" in page
+    owner_http.post("/time/timer/stop/")
+    assert TimeEntry.objects.get().ended_at is not None
+
+
+def test_the_time_page_says_what_counts_on_its_own_for_the_client(owner_http, workspace,
+                                                                 client_obj):
+    from rapport.comms.models import Meeting, Source
+
+    start = dt.datetime(2026, 3, 4, 10, tzinfo=BERLIN)
+    Meeting.objects.create(workspace=workspace, client=client_obj, uid="kickoff", start=start,
+                           end=start + dt.timedelta(minutes=90), source=Source.ICS)
+    _entry(workspace, client_obj, 2, 9, 60)
+    page = owner_http.get("/time/", {"client": client_obj.pk, "since": "2026-03-01",
+                                     "until": "2026-03-31"}).content.decode()
+    assert "1:30 h of meetings from the calendar and meeting log" in page
+    assert '<strong data-category="meetings">0:00</strong>' in page  # not in the list
