@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("timer/start/", views.timer_start, name="timer_start"),
     path("timer/stop/", views.timer_stop, name="timer_stop"),
+    path("timer/clients/", views.timer_clients, name="timer_clients"),
     path("new/", views.entry_new, name="entry_new"),
     path("<int:entry_pk>/", views.entry_edit, name="entry_edit"),
     path("<int:entry_pk>/delete/", views.entry_delete, name="entry_delete"),

@@ -29,6 +29,7 @@ from rapport.timetracking.forms import (
     InvoiceTimeForm,
     TimerStartForm,
     TimeSettingsForm,
+    client_choices,
 )
 from rapport.timetracking.models import TimeEntry, TimeImport, TimeSettings
 
@@ -45,17 +46,23 @@ def _back(request: HttpRequest, default: str = "") -> str:
 
 # -- the timer -------------------------------------------------------------------------
 
-@require_POST
 def timer_start(request: HttpRequest) -> HttpResponse:
-    form = TimerStartForm(request.workspace, request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the client to track time for."))
+    """Start from the header (or, without a client chosen there, from this page)."""
+    form = TimerStartForm(request.workspace, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            timer.start(request.workspace, request.user, form.cleaned_data["client"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect(_back(request))
-    try:
-        timer.start(request.workspace, request.user, form.cleaned_data["client"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(_back(request))
+    return render(request, "timetracking/timer_start.html",
+                  {"form": form, "next": _back(request)})
+
+
+def timer_clients(request: HttpRequest) -> HttpResponse:
+    """The header select's options, loaded when it is first used."""
+    return render(request, "timetracking/_timer_options.html",
+                  {"clients": client_choices(request.workspace)})
 
 
 @require_POST

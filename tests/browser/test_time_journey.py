@@ -27,6 +27,7 @@ def test_the_timer_runs_across_pages_and_reloads_then_becomes_an_invoice(page, o
 
     # Start on the clients page.
     page.goto(f"{page.base_url}/clients/")
+    page.get_by_test_id("timer-client").hover()  # the names load when the select is used
     page.get_by_test_id("timer-client").select_option(label="Kranich Verlag GmbH")
     page.get_by_test_id("timer-start").click()
     running = page.get_by_test_id("timer-running")

@@ -155,3 +155,22 @@ def test_the_time_page_says_what_counts_on_its_own_for_the_client(owner_http, wo
                                      "until": "2026-03-31"}).content.decode()
     assert "1:30 h of meetings from the calendar and meeting log" in page
     assert '<strong data-category="meetings">0:00</strong>' in page  # not in the list
+
+
+def test_pages_do_not_carry_every_client_name_in_the_header(owner_http, workspace,
+                                                           client_obj):
+    make_client(workspace, "Zebra Media")
+    page = owner_http.get("/invoices/").content.decode()
+    assert 'data-testid="timer-idle"' in page and "Zebra Media" not in page
+    options = owner_http.get("/time/timer/clients/").content.decode()
+    assert "Zebra Media</option>" in options and "Acme GmbH</option>" in options
+
+
+def test_without_a_client_chosen_the_timer_asks_on_its_own_page(owner_http, client_obj):
+    page = owner_http.post("/time/timer/start/", {"client": "", "next": "/clients/"})
+    assert page.status_code == 200
+    assert "This field is required." in page.content.decode()
+    response = owner_http.post("/time/timer/start/", {"client": client_obj.pk,
+                                                      "next": "/clients/"})
+    assert response["Location"] == "/clients/"
+    assert TimeEntry.objects.get().ended_at is None
