@@ -17,6 +17,7 @@ urlpatterns = [
     path("o/", include("rapport.agreements.portal_urls")),
     path("journal/", include("rapport.journal.urls")),
     path("offboarding/", include("rapport.offboarding.urls")),
+    path("extras/", include("rapport.extras.urls")),
     path("time/", include("rapport.timetracking.urls")),
     path("bank/", include("rapport.banking.urls")),
     path("audit/", include("rapport.audit.urls")),

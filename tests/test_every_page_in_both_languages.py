@@ -36,6 +36,7 @@ from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, M
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
 from rapport.dunning.models import Reminder
+from rapport.extras.models import ExtraRequest
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
@@ -77,6 +78,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "procedure_pk": (Procedure, {"client_pk": "client_id"}),
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
     "time_entry_pk": (TimeEntry, {}),
+    "extra_pk": (ExtraRequest, {}),
+    "entry_pk": (TimeEntry, {}),
     "time_import_pk": (TimeImport, {}),
     "bank_import_pk": (BankImport, {}),
     "mapping_pk": (CsvMapping, {}),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rapport.agreements",
     "rapport.journal",
     "rapport.offboarding",
+    "rapport.extras",
     "rapport.timetracking",
     "rapport.banking",
     "rapport.audit",
