@@ -79,7 +79,6 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
     "time_entry_pk": (TimeEntry, {}),
     "extra_pk": (ExtraRequest, {}),
-    "entry_pk": (TimeEntry, {}),
     "time_import_pk": (TimeImport, {}),
     "bank_import_pk": (BankImport, {}),
     "mapping_pk": (CsvMapping, {}),
