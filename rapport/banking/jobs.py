@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from rapport.banking.importing import choose_layout, layouts_of, save_statement
 from rapport.banking.models import BankImport, CsvMapping
 from rapport.banking.parsers import ParseError, auto
-from rapport.comms.jobs import lease, worker_id
+from rapport.comms.jobs import MAX_ATTEMPTS, lease, worker_id
 
 log = logging.getLogger(__name__)
 State = BankImport.State
@@ -70,6 +70,36 @@ def retry(run: BankImport) -> bool:
     if again:
         queue(run)
     return bool(again)
+
+
+def requeue_stale_imports() -> int:
+    """Start again the imports whose worker died; called by every worker round.
+
+    The file is saved all or nothing, so starting again from the stored upload is the
+    checkpoint. A run that stopped its worker `MAX_ATTEMPTS` times ends refused, with
+    the reason, instead of taking the next worker down too.
+    """
+    try:
+        return _requeue_stale_imports()
+    except DatabaseError:  # SQLite busy: the next round looks again; never stop the worker
+        log.exception("looking for interrupted bank imports failed; trying again next round")
+        return 0
+
+
+def _requeue_stale_imports() -> int:
+    stale = Q(state=State.RUNNING, heartbeat_at__lt=timezone.now() - lease())
+    count = 0
+    for pk, attempts in BankImport.objects.filter(stale).values_list("pk", "attempts"):
+        if attempts >= MAX_ATTEMPTS:
+            BankImport.objects.filter(stale, pk=pk).update(
+                state=State.FAILED, finished_at=timezone.now(),
+                problem=_("The import stopped the background worker %(count)s times and was "
+                          "given up. Check the file, then try again.") % {"count": attempts})
+        elif BankImport.objects.filter(stale, pk=pk).update(state=State.QUEUED, worker="",
+                                                            percent=0):
+            queue(BankImport(pk=pk))
+            count += 1
+    return count
 
 
 def claim(run: BankImport) -> bool:

@@ -157,3 +157,26 @@ def test_a_mapping_needs_an_amount_column_and_a_real_date_format(owner_http, wor
     assert "Name the amount column, or the debit and credit columns." in page
     assert "This is not a date format like %d.%m.%Y." in page
     assert not CsvMapping.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_died_is_finished_by_the_next_worker(owner_http, workspace):
+    upload(owner_http, "camt053-v08.xml")
+    run = BankImport.objects.get()
+    # The first worker claimed it and died before saving anything.
+    BankImport.objects.filter(pk=run.pk).update(
+        state="running", worker="dead-worker", attempts=1,
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    call_command("worker", "--once")
+    run.refresh_from_db()
+    assert (run.state, run.statement.transaction_count, run.attempts) == ("done", 5, 2)
+    assert BankTransaction.objects.filter(workspace=workspace).count() == 5
+
+
+def test_an_import_that_keeps_killing_its_worker_is_given_up_with_the_reason(workspace):
+    run = BankImport.objects.create(workspace=workspace, file_name="x.xml", path="/nope",
+                                    state="running", attempts=5, worker="dead-worker",
+                                    heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    assert jobs.requeue_stale_imports() == 0
+    run.refresh_from_db()
+    assert run.state == "failed" and "stopped the background worker 5 times" in run.problem

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
+from rapport.banking.jobs import requeue_stale_imports
 from rapport.comms.jobs import requeue_stale_runs
 from rapport.core import background, interrupted
 from rapport.core.tasklimits import limit_memory
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             background.beat()
             interrupted.beat(me)
             requeue_stale_runs()
+            requeue_stale_imports()
             interrupted.requeue_interrupted_tasks(me)
             if every:
                 call_command("tick", stdout=self.stdout)
@@ -72,6 +74,7 @@ class Command(BaseCommand):
             scanned = -float("inf")
             while worker.running:
                 requeue_stale_runs()  # imports and syncs whose worker died continue here
+                requeue_stale_imports()
                 # Every other task, once per heartbeat (a scan of the running entries).
                 if time.monotonic() - scanned >= interrupted.beat_every(background.BEAT_SECONDS):
                     interrupted.requeue_interrupted_tasks(me)
