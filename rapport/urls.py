@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rapport.api.api import urls as api_urls
+
 urlpatterns = [
     path("", include("rapport.core.urls")),
     path("accounts/", include("rapport.accounts.urls")),
@@ -15,5 +17,7 @@ urlpatterns = [
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
+    path("api/v1/", api_urls()),
+    path("api/", include("rapport.api.urls")),
     path("admin/", admin.site.urls),
 ]

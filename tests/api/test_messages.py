@@ -1,0 +1,57 @@
+"""Messages: one raw message imported the way an uploaded .eml is, then listed."""
+
+import pytest
+
+from rapport.clients.models import ClientDomain
+from rapport.comms.models import Message
+from tests.signals.helpers import message
+
+pytestmark = pytest.mark.django_db
+
+RAW = ("From: Anna Kranich <anna@kranich.example>\r\nTo: me@studio.example\r\n"
+       "Subject: Angebot\r\nMessage-ID: <a1@kranich.example>\r\n"
+       "Date: Tue, 03 Nov 2026 23:40:00 +0100\r\n\r\nBitte bis morgen, dringend!\r\n")
+
+
+def test_an_imported_message_is_stored_once_and_linked_to_its_client(writer, client_obj):
+    ClientDomain.objects.create(workspace=client_obj.workspace, client=client_obj,
+                                domain="kranich.example")
+    first = writer.post("messages/import", {"raw": RAW})
+    assert first.status_code == 201
+    body = first.json()
+    assert body["imported"] and not body["duplicate"]
+    assert body["message"]["client_id"] == client_obj.pk
+    assert body["message"]["subject"] == "Angebot"
+    assert body["message"]["date"] == "2026-11-03T22:40:00Z"
+    again = writer.post("messages/import", {"raw": RAW})
+    assert again.status_code == 200 and again.json()["duplicate"]
+    assert Message.objects.count() == 1
+
+
+def test_a_message_that_cannot_be_read_is_refused_and_nothing_is_stored(writer):
+    response = writer.post("messages/import", {"raw": "\x00\x01 not a message"})
+    assert response.status_code in {201, 422}
+    if response.status_code == 422:
+        assert response.json()["error"]["code"] == "unreadable"
+        assert not Message.objects.exists()
+    missing = writer.post("messages/import", {})
+    assert missing.status_code == 422
+    assert missing.json()["error"]["fields"][0]["field"] == "raw"
+
+
+def test_a_read_token_cannot_import(reader):
+    assert reader.post("messages/import", {"raw": RAW}).status_code == 403
+    assert not Message.objects.exists()
+
+
+def test_messages_are_listed_by_client_and_direction_one_workspace_only(
+        reader, client_obj, elsewhere):
+    from tests.conftest import make_client
+
+    message(client_obj.workspace, client_obj, "Hallo")
+    message(client_obj.workspace, client_obj, "Antwort", outbound=True)
+    theirs = message(elsewhere, make_client(elsewhere, "Secret"), "Geheim")
+    assert reader.get("messages").json()["count"] == 2
+    inbound = reader.get("messages", client_id=client_obj.pk, direction="in").json()
+    assert [m["body_text"] for m in inbound["items"]] == ["Hallo"]
+    assert reader.get(f"messages/{theirs.pk}").status_code == 404
