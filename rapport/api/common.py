@@ -14,7 +14,7 @@ from rapport.core.models import Workspace
 
 M = TypeVar("M", bound=Model)
 
-ERRORS = {codes_4xx: ErrorOut}
+ERRORS = {codes_4xx | {413, 422}: ErrorOut}
 
 
 def workspace_of(request: HttpRequest) -> Workspace:

@@ -32,7 +32,7 @@ def list_clients(request: HttpRequest, status: ClientStatus | None = None,
     return clients
 
 
-@router.get("/clients/{int:client_id}", response={200: ClientOut, **ERRORS},
+@router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS},
             summary="Get a client")
 def get_client(request: HttpRequest, client_id: int):
     return get_owned(request, Client, client_id)
@@ -48,7 +48,7 @@ def list_contacts(request: HttpRequest, client_id: int | None = None):
     return contacts
 
 
-@router.get("/contacts/{int:contact_id}", response={200: ContactOut, **ERRORS},
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS},
             summary="Get a contact")
 def get_contact(request: HttpRequest, contact_id: int):
     return get_owned(request, Contact, contact_id)
@@ -66,7 +66,7 @@ def list_projects(request: HttpRequest, client_id: int | None = None,
     return projects
 
 
-@router.get("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS},
+@router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS},
             summary="Get a project")
 def get_project(request: HttpRequest, project_id: int):
     return get_owned(request, Project, project_id)

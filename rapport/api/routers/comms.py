@@ -40,12 +40,7 @@ def list_messages(request: HttpRequest, client_id: int | None = None,
     return messages
 
 
-@router.get("/messages/{int:message_id}", response={200: MessageOut, **ERRORS},
-            summary="Get a message")
-def get_message(request: HttpRequest, message_id: int):
-    return get_owned(request, Message, message_id)
-
-
+# Declared before /messages/{message_id}, which would otherwise take "import" as an id.
 @router.post("/messages/import", response={201: MessageImportOut, 200: MessageImportOut,
                                            **ERRORS},
              auth=auth.write, summary="Import one raw message (RFC 822)")
@@ -65,3 +60,9 @@ def import_message(request: HttpRequest, payload: MessageIn):
     data = {"imported": bool(result.imported), "duplicate": bool(result.duplicates),
             "message": stored, "problems": problems}
     return Status(201 if result.imported else 200, data)
+
+
+@router.get("/messages/{message_id}", response={200: MessageOut, **ERRORS},
+            summary="Get a message")
+def get_message(request: HttpRequest, message_id: int):
+    return get_owned(request, Message, message_id)

@@ -60,7 +60,7 @@ def list_invoices(request: HttpRequest, state: State | None = None,
     return invoices
 
 
-@router.get("/invoices/{int:invoice_id}", response={200: InvoiceOut, **ERRORS},
+@router.get("/invoices/{invoice_id}", response={200: InvoiceOut, **ERRORS},
             summary="Get an invoice")
 def get_invoice(request: HttpRequest, invoice_id: int):
     return get_owned(request, Invoice, invoice_id)
@@ -89,7 +89,7 @@ def create_draft(request: HttpRequest, payload: InvoiceIn):
     return Status(201, get_owned(request, Invoice, invoice.pk))
 
 
-@router.post("/invoices/{int:invoice_id}/issue", response={200: InvoiceOut, **ERRORS},
+@router.post("/invoices/{invoice_id}/issue", response={200: InvoiceOut, **ERRORS},
              auth=auth.write, summary="Issue a draft: number, date and freeze it")
 def issue_invoice(request: HttpRequest, invoice_id: int):
     invoice = get_owned(request, Invoice, invoice_id)
@@ -106,7 +106,7 @@ _XML = {200: {"description": "The e-invoice (CII for Factur-X, or XRechnung)",
               "content": {"application/xml": {"schema": {"type": "string"}}}}}
 
 
-@router.get("/invoices/{int:invoice_id}/pdf", response=ERRORS,
+@router.get("/invoices/{invoice_id}/pdf", response=ERRORS,
             openapi_extra={"responses": _PDF}, summary="Download the PDF")
 def invoice_pdf(request: HttpRequest, invoice_id: int):
     from rapport.billing.documents import render_pdf
@@ -116,7 +116,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int):
                         as_attachment=True, filename=f"{invoice.number}.pdf")
 
 
-@router.get("/invoices/{int:invoice_id}/xml", response=ERRORS,
+@router.get("/invoices/{invoice_id}/xml", response=ERRORS,
             openapi_extra={"responses": _XML}, summary="Download the e-invoice XML")
 def invoice_xml(request: HttpRequest, invoice_id: int, flavour: Flavour = "factur-x"):
     from rapport.billing.documents import einvoice_xml

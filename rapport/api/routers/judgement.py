@@ -46,7 +46,7 @@ def list_signals(request: HttpRequest, client_id: int | None = None, kind: Kind 
     return signals
 
 
-@router.post("/signals/{int:signal_id}/dismiss", response={200: SignalOut, **ERRORS},
+@router.post("/signals/{signal_id}/dismiss", response={200: SignalOut, **ERRORS},
              auth=auth.write, summary="Dismiss a signal (“not a red flag”)")
 def dismiss_signal(request: HttpRequest, signal_id: int):
     signal = get_owned(request, Signal, signal_id)
@@ -75,7 +75,7 @@ def portfolio_health(request: HttpRequest):
     return [_health(h) for h in portfolio(workspace_of(request))]
 
 
-@router.get("/clients/{int:client_id}/health", response={200: HealthOut, **ERRORS},
+@router.get("/clients/{client_id}/health", response={200: HealthOut, **ERRORS},
             summary="Health of one client")
 def client_health(request: HttpRequest, client_id: int):
     client = get_owned(request, Client, client_id)
@@ -102,7 +102,7 @@ def list_proposals(request: HttpRequest, client_id: int | None = None,
     return proposals
 
 
-@router.get("/proposals/{int:proposal_id}", response={200: ProposalOut, **ERRORS},
+@router.get("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS},
             summary="Get a proposal and its status")
 def get_proposal(request: HttpRequest, proposal_id: int):
     return get_owned(request, Proposal, proposal_id)
