@@ -17,15 +17,25 @@ def _tokens(request: HttpRequest):
     return ApiToken.objects.filter(workspace=request.workspace, user=request.user)
 
 
+# The new secret waits in the session only from the POST to the page that shows it (then
+# it is removed), so reloading that page neither shows it again nor creates another token.
+NEW_SECRET = "rapport_new_api_token"
+
+
 def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
-        created = tokens.create_token(
+        new = tokens.create_token(
             request.user, request.workspace, name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"], expires_at=form.expires_at(request.workspace.tz),
         )
-        form = TokenForm()
+        request.session[NEW_SECRET] = [new.token.pk, new.secret]
+        return redirect("api_tokens:list")
+    created = None
+    if NEW_SECRET in request.session:
+        pk, secret = request.session.pop(NEW_SECRET)
+        token = _tokens(request).filter(pk=pk).first()
+        created = tokens.NewToken(token, secret) if token else None
     return render(request, "api/tokens.html", {
         "form": form, "created": created, "tokens": _tokens(request),
         "api_base": request.build_absolute_uri("/api/v1/"),
