@@ -5,6 +5,8 @@ its status codes, content types and bodies. Runs offline, inside the test proces
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +28,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_tests_connection():
+    """The WSGI app is called in the test's own transaction: like Django's test client,
+    do not let the end of a request close the database connection (PostgreSQL would
+    lose the test's data)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
