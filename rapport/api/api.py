@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, JsonResponse
+from django.urls import re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
 from rapport.api import auth, errors
@@ -28,10 +32,19 @@ for module in (clients, invoices, comms, judgement):
     api.add_router("", module.router)
 
 
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other address under /api/v1/: the API's own error body, not an HTML page."""
+    return JsonResponse(errors.body("not_found", _("Not found.")), status=404)
+
+
 def urls() -> tuple[list, str, str]:
     """The API's URL patterns, open to requests without a session: the API authenticates
     each call by its token (Django's login-required middleware would redirect them)."""
     patterns, app_name, namespace = api.urls
+    patterns = list(patterns) + [re_path(r"^", not_found, name="not-found")]
     for pattern in patterns:
+        if pattern.name == "api-root":
+            pattern.callback = not_found
         pattern.callback = login_not_required(pattern.callback)
     return patterns, app_name, namespace

@@ -95,3 +95,10 @@ def test_the_schema_and_the_docs_are_served_without_a_token_from_this_site(clien
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/nothing/here", "/api/v1/clients/1/x"])
+def test_an_unknown_api_address_answers_404_with_the_error_body(reader, path):
+    response = reader.http.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
