@@ -49,6 +49,13 @@ class ApiToken(WorkspaceOwned):
     def is_expired(self, now: dt.datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day it works, in the active time zone (it ends at that day's midnight)."""
+        if self.expires_at is None:
+            return None
+        return timezone.localtime(self.expires_at - dt.timedelta(microseconds=1)).date()
+
     def is_usable(self, now: dt.datetime | None = None) -> bool:
         return self.revoked_at is None and not self.is_expired(now)
 

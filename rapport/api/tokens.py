@@ -79,6 +79,9 @@ def count_request(token: ApiToken, now: dt.datetime | None = None) -> int | None
     seconds until the oldest request in the window leaves it (for Retry-After)."""
     now = now or timezone.now()
     limit, seconds = rate_limit()
+    # One token's requests are counted one after another (a row lock on PostgreSQL; SQLite
+    # writes one transaction at a time anyway), so parallel requests cannot overshoot.
+    ApiToken.objects.select_for_update().filter(pk=token.pk).first()
     start = now - dt.timedelta(seconds=seconds)
     TokenHit.objects.filter(token=token, at__lte=start).delete()
     hits = TokenHit.objects.filter(token=token).order_by("at")

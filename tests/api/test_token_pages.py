@@ -30,6 +30,8 @@ def test_a_chosen_expiry_ends_with_that_day_in_the_workspaces_time_zone(owner_ht
                                      "expires_on": day.isoformat()})
     expires = ApiToken.objects.get(user=owner).expires_at.astimezone(workspace.tz)
     assert (expires.date(), expires.time()) == (day + dt.timedelta(days=1), dt.time(0))
+    page = owner_http.get("/api/tokens/").content.decode()
+    assert day.strftime("%d/%m/%Y") in page  # the chosen day is shown as the last one
 
 
 def test_an_expiry_in_the_past_is_refused(owner_http):
