@@ -28,9 +28,9 @@ def _field_name(location: list) -> str:
     parts = [str(p) for p in location]
     if parts and parts[0] in {"body", "query", "path", "header", "form", "file"}:
         parts = parts[1:]
-    if len(parts) > 1 and parts[0] in {"payload", "filters", "pagination"}:
+    if parts and parts[0] in {"payload", "filters", "pagination"}:
         parts = parts[1:]
-    return ".".join(parts)
+    return ".".join(parts) or "body"  # a rule about the body as a whole
 
 
 def install(api: NinjaAPI) -> None:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from rapport.core.money import precise, quantize
 
@@ -239,8 +242,28 @@ class MessageOut(Schema):
 
 
 class MessageIn(Schema):
-    raw: str = Field(..., min_length=1, max_length=10 * 1024 * 1024,
-                     description="The whole message as in an .eml file (RFC 822).")
+    raw: str | None = Field(None, min_length=1, max_length=10 * 1024 * 1024,
+                            description="The whole message as in an .eml file (RFC 822).")
+    raw_base64: str | None = Field(
+        None, min_length=1, max_length=14 * 1024 * 1024,
+        description="The same, base64-encoded: for messages with 8-bit text in another "
+                    "charset than UTF-8. Send either `raw` or `raw_base64`.")
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> MessageIn:
+        if (self.raw is None) == (self.raw_base64 is None):
+            raise ValueError("Send either raw or raw_base64.")
+        if self.raw_base64 is not None:
+            try:
+                base64.b64decode(self.raw_base64, validate=True)
+            except binascii.Error as exc:
+                raise ValueError("raw_base64 is not valid base64.") from exc
+        return self
+
+    def as_bytes(self) -> bytes:
+        if self.raw_base64 is not None:
+            return base64.b64decode(self.raw_base64)
+        return (self.raw or "").encode("utf-8", errors="surrogateescape")
 
 
 class ImportProblem(Schema):

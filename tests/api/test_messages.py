@@ -28,6 +28,27 @@ def test_an_imported_message_is_stored_once_and_linked_to_its_client(writer, cli
     assert Message.objects.count() == 1
 
 
+def test_a_latin_1_message_comes_through_base64_unchanged(writer):
+    import base64
+
+    raw = ("From: kunde@example.com\r\nSubject: =?iso-8859-1?q?Gr=FC=DFe?=\r\n"
+           "Message-ID: <l1@example.com>\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+           "Date: Tue, 03 Nov 2026 10:00:00 +0100\r\n\r\nSch\xf6ne Gr\xfc\xdfe\r\n"
+           ).encode("latin-1")
+    response = writer.post("messages/import", {"raw_base64": base64.b64encode(raw).decode()})
+    assert response.status_code == 201
+    assert response.json()["message"]["subject"] == "Grüße"
+    assert response.json()["message"]["body_text"].strip() == "Schöne Grüße"
+
+
+def test_raw_and_base64_together_or_broken_base64_are_refused(writer):
+    for body in ({"raw": RAW, "raw_base64": "QQ=="}, {"raw_base64": "not base64!"}):
+        response = writer.post("messages/import", body)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "invalid"
+    assert not Message.objects.exists()
+
+
 def test_a_message_that_cannot_be_read_is_refused_and_nothing_is_stored(writer):
     response = writer.post("messages/import", {"raw": "just a sentence, no headers"})
     assert response.status_code == 422
@@ -35,7 +56,8 @@ def test_a_message_that_cannot_be_read_is_refused_and_nothing_is_stored(writer):
     assert not Message.objects.exists()
     missing = writer.post("messages/import", {})
     assert missing.status_code == 422
-    assert missing.json()["error"]["fields"][0]["field"] == "raw"
+    [error] = missing.json()["error"]["fields"]
+    assert error["field"] == "body" and "raw" in error["message"]
 
 
 def test_a_read_token_cannot_import(reader):

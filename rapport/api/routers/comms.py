@@ -46,7 +46,7 @@ def list_messages(request: HttpRequest, client_id: int | None = None,
              auth=auth.write, summary="Import one raw message (RFC 822)")
 def import_message(request: HttpRequest, payload: MessageIn):
     workspace = workspace_of(request)
-    raw = payload.raw.encode("utf-8", errors="surrogateescape")
+    raw = payload.as_bytes()
     if len(raw) > MAX_RAW_BYTES:
         raise ApiError(413, "too_large", "The message is larger than the import reads.")
     result = import_raw_messages(workspace, [("api", raw)], Source.EML)
