@@ -29,6 +29,7 @@ import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.api.models import ApiToken
+from rapport.banking.models import BankImport, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
@@ -38,7 +39,11 @@ from rapport.core.models import Workspace
 from rapport.dunning.models import Reminder
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
+from rapport.journal.models import JournalEntry, Lesson
+from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
+from rapport.timetracking.models import TimeEntry, TimeImport
+from rapport.webhooks.models import Delivery, Endpoint
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -76,6 +81,17 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "message_id": (Message, {}),
     "signal_id": (Signal, {}),
     "proposal_id": (Proposal, {}),
+    "entry_pk": (JournalEntry, {}),
+    "lesson_pk": (Lesson, {}),
+    "item_pk": (ChecklistItem, {"client_pk": "client_id"}),
+    "procedure_pk": (Procedure, {"client_pk": "client_id"}),
+    "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
+    "time_entry_pk": (TimeEntry, {}),
+    "time_import_pk": (TimeImport, {}),
+    "bank_import_pk": (BankImport, {}),
+    "mapping_pk": (CsvMapping, {}),
+    "endpoint_pk": (Endpoint, {}),
+    "delivery_pk": (Delivery, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -54,6 +54,7 @@ FIELDS: list[tuple[str, str, str, object]] = [
     ("terms", "portfolio", "text", _("Portfolio rights")),
     ("terms", "termination", "text", _("Early termination and kill fee")),
     ("terms", "validity", "text", _("Validity of the offer")),
+    ("terms", "additional", "lines", _("Further terms (one per line)")),
 ]
 
 

@@ -52,7 +52,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def proposal_create(request: HttpRequest) -> HttpResponse:
     form = NewProposalForm(request.POST or None, workspace=request.workspace,
-                           initial={"client": request.GET.get("client")})
+                           initial={"client": request.GET.get("client"),
+                                    "template": request.GET.get("template")})
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data["template"]
         template, language = None, None

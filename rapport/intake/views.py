@@ -32,6 +32,7 @@ from rapport.intake.forms import (
     WaitingListForm,
 )
 from rapport.intake.models import Interview, Question, WaitingListEntry
+from rapport.journal import recover
 
 
 def _get_interview(request: HttpRequest, pk: int) -> Interview:
@@ -244,6 +245,10 @@ def interview_gut(request: HttpRequest, interview_pk: int) -> HttpResponse:
 @require_POST
 def interview_accept(request: HttpRequest, interview_pk: int) -> HttpResponse:
     interview = _get_interview(request, interview_pk)
+    if recover.intake_warning(interview) and not request.POST.get("recover_confirmed"):
+        messages.error(request, _("You are in your recover period: tick the box to take "
+                                  "this client on anyway."))
+        return redirect(f"{interview.get_absolute_url()}#decision")
     try:
         client = services.accept(interview, by=request.user)
     except ValidationError as error:

@@ -20,10 +20,12 @@ from rapport.comms.tasks import refresh_calendars, sync_mail_accounts
 from rapport.core.tasks import clear_expired_sessions
 from rapport.dunning.tasks import run_reminders
 from rapport.health.tasks import refresh_health
+from rapport.offboarding.tasks import anonymise_invoices
 from rapport.signals.tasks import detect_new_signals
 
 PERIODIC = [sync_mail_accounts, refresh_calendars, bill_retainers, run_reminders,
-            detect_new_signals, refresh_health, expire_overdue_offers, clear_expired_sessions]
+            detect_new_signals, refresh_health, expire_overdue_offers, clear_expired_sessions,
+            anonymise_invoices]
 
 
 class Command(BaseCommand):
