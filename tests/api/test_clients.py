@@ -68,3 +68,10 @@ def test_a_project_amount_is_a_string_with_its_currency(reader, client_obj):
     assert body["amount"] == {"amount": "4000.50", "currency": "CHF"}
     assert reader.get("projects", status="active").json()["count"] == 1
     assert reader.get("projects", status="completed").json()["count"] == 0
+
+
+def test_an_offset_beyond_any_list_is_a_validation_error_not_a_crash(reader):
+    response = reader.get("clients", offset=10**30)
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "offset"
+    assert reader.get("clients", offset=10**9).json() == {"items": [], "count": 0}

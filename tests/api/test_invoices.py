@@ -120,3 +120,13 @@ def test_invoices_filter_by_state_payment_status_client_and_date(writer, billabl
                       ).json()["count"] == 0
     other = billable_client(workspace, "Other GmbH")
     assert writer.get("invoices", client_id=other.pk).json()["count"] == 0
+
+
+def test_issuing_through_the_api_is_the_token_users_in_the_audit_log(writer, billable, owner):
+    from rapport.audit.models import AuditEntry
+
+    pk = _draft(writer, billable).json()["id"]
+    writer.post(f"invoices/{pk}/issue", {})
+    entries = AuditEntry.objects.filter(object_type="billing.invoice", object_id=pk)
+    assert entries.exists()
+    assert {(e.actor, e.user_id) for e in entries} == {("user", owner.pk)}

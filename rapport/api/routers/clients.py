@@ -9,6 +9,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from rapport.api.common import ERRORS, get_owned, workspace_of
+from rapport.api.pagination import Pagination
 from rapport.api.schemas import ClientOut, ContactOut, ProjectOut
 from rapport.clients.models import Client, Contact, Project
 
@@ -19,7 +20,7 @@ ProjectStatus = Literal["planned", "active", "on_hold", "completed", "cancelled"
 
 
 @router.get("/clients", response={200: list[ClientOut], **ERRORS}, summary="List clients")
-@paginate
+@paginate(Pagination)
 def list_clients(request: HttpRequest, status: ClientStatus | None = None,
                  created_from: dt.date | None = None, created_until: dt.date | None = None):
     clients = Client.objects.filter(workspace=workspace_of(request)).order_by("name", "pk")
@@ -39,7 +40,7 @@ def get_client(request: HttpRequest, client_id: int):
 
 
 @router.get("/contacts", response={200: list[ContactOut], **ERRORS}, summary="List contacts")
-@paginate
+@paginate(Pagination)
 def list_contacts(request: HttpRequest, client_id: int | None = None):
     contacts = (Contact.objects.filter(workspace=workspace_of(request))
                 .prefetch_related("emails").order_by("name", "pk"))
@@ -55,7 +56,7 @@ def get_contact(request: HttpRequest, contact_id: int):
 
 
 @router.get("/projects", response={200: list[ProjectOut], **ERRORS}, summary="List projects")
-@paginate
+@paginate(Pagination)
 def list_projects(request: HttpRequest, client_id: int | None = None,
                   status: ProjectStatus | None = None):
     projects = Project.objects.filter(workspace=workspace_of(request)).order_by("name", "pk")

@@ -13,6 +13,7 @@ from ninja.responses import Status
 from rapport.api import auth
 from rapport.api.common import ERRORS, get_owned, workspace_of
 from rapport.api.errors import ApiError
+from rapport.api.pagination import Pagination
 from rapport.api.schemas import MessageImportOut, MessageIn, MessageOut
 from rapport.comms.mailimport import import_raw_messages
 from rapport.comms.mailparse import MAX_RAW_BYTES, parse_bytes
@@ -24,7 +25,7 @@ Direction = Literal["in", "out"]
 
 
 @router.get("/messages", response={200: list[MessageOut], **ERRORS}, summary="List messages")
-@paginate
+@paginate(Pagination)
 def list_messages(request: HttpRequest, client_id: int | None = None,
                   direction: Direction | None = None, date_from: dt.date | None = None,
                   date_until: dt.date | None = None):

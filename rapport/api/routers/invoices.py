@@ -16,6 +16,7 @@ from ninja.responses import Status
 from rapport.api import auth
 from rapport.api.common import ERRORS, get_owned, workspace_of
 from rapport.api.errors import ApiError
+from rapport.api.pagination import Pagination
 from rapport.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
 from rapport.billing import services
 from rapport.billing.models import Invoice, InvoiceLine, Payment
@@ -42,7 +43,7 @@ def _issued(request: HttpRequest, invoice_id: int) -> Invoice:
 
 
 @router.get("/invoices", response={200: list[InvoiceOut], **ERRORS}, summary="List invoices")
-@paginate
+@paginate(Pagination)
 def list_invoices(request: HttpRequest, state: State | None = None,
                   payment_status: PaymentStatus | None = None, client_id: int | None = None,
                   issued_from: dt.date | None = None, issued_until: dt.date | None = None):
@@ -129,7 +130,7 @@ def invoice_xml(request: HttpRequest, invoice_id: int, flavour: Flavour = "factu
 
 
 @router.get("/payments", response={200: list[PaymentOut], **ERRORS}, summary="List payments")
-@paginate
+@paginate(Pagination)
 def list_payments(request: HttpRequest, invoice_id: int | None = None,
                   client_id: int | None = None, paid_from: dt.date | None = None,
                   paid_until: dt.date | None = None):

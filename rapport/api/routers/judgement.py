@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from rapport.agreements.models import Proposal
 from rapport.api import auth
 from rapport.api.common import ERRORS, get_owned, workspace_of
+from rapport.api.pagination import Pagination
 from rapport.api.schemas import HealthOut, ProposalOut, SignalOut, money
 from rapport.clients.models import Client
 from rapport.health.assessment import ClientHealth, assess_client
@@ -27,7 +28,7 @@ ProposalStatus = Literal[tuple(Proposal.Status.values)]  # type: ignore[valid-ty
 
 
 @router.get("/signals", response={200: list[SignalOut], **ERRORS}, summary="List signals")
-@paginate
+@paginate(Pagination)
 def list_signals(request: HttpRequest, client_id: int | None = None, kind: Kind | None = None,
                  dismissed: bool | None = None, occurred_from: dt.date | None = None,
                  occurred_until: dt.date | None = None):
@@ -70,7 +71,7 @@ def _health(health: ClientHealth) -> dict:
 
 @router.get("/health", response={200: list[HealthOut], **ERRORS},
             summary="Health of the portfolio (active, paused and offboarding clients)")
-@paginate
+@paginate(Pagination)
 def portfolio_health(request: HttpRequest):
     return [_health(h) for h in portfolio(workspace_of(request))]
 
@@ -90,7 +91,7 @@ def client_health(request: HttpRequest, client_id: int):
 
 @router.get("/proposals", response={200: list[ProposalOut], **ERRORS},
             summary="List proposals")
-@paginate
+@paginate(Pagination)
 def list_proposals(request: HttpRequest, client_id: int | None = None,
                    status: ProposalStatus | None = None):
     proposals = Proposal.objects.filter(workspace=workspace_of(request)).order_by(
