@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rapport.api.api import urls as api_urls
+
 urlpatterns = [
     path("", include("rapport.core.urls")),
     path("accounts/", include("rapport.accounts.urls")),
@@ -22,5 +24,7 @@ urlpatterns = [
     path("bank/", include("rapport.banking.urls")),
     path("audit/", include("rapport.audit.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
+    path("api/v1/", api_urls()),
+    path("api/", include("rapport.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from django.utils import translation
 import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
+from rapport.api.models import ApiToken
 from rapport.banking.models import BankImport, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
@@ -72,6 +73,15 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "subscription_pk": (CalendarSubscription, {}),
     "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
+    "token_pk": (ApiToken, {}),
+    # The REST API's ids (its answers are JSON for programs; walked for server errors).
+    "client_id": (Client, {}),
+    "contact_id": (Contact, {}),
+    "project_id": (Project, {}),
+    "invoice_id": (Invoice, {}),
+    "message_id": (Message, {}),
+    "signal_id": (Signal, {}),
+    "proposal_id": (Proposal, {}),
     "entry_pk": (JournalEntry, {}),
     "lesson_pk": (Lesson, {}),
     "item_pk": (ChecklistItem, {"client_pk": "client_id"}),

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "rapport.audit",
     "rapport.backups",
     "rapport.webhooks",
+    "ninja",  # its own Swagger UI files, served from here instead of a CDN
+    "rapport.api",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import or sync whose worker has not reported for this long is taken over.
 RAPPORT_JOB_LEASE_SECONDS = env.get_int("RAPPORT_JOB_LEASE_SECONDS", 120)
+
+# REST API: requests per token in a sliding window, and the page size of lists.
+API_RATE_LIMIT = env.get_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env.get_int("API_RATE_WINDOW_SECONDS", 60)
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Where clients reach this installation; used in links inside emails sent by the worker.
 BASE_URL = (env.get("RAPPORT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
