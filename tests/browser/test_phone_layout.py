@@ -114,7 +114,24 @@ def test_on_a_phone_the_menu_folds_away_and_no_page_scrolls_sideways(browser, li
     expect(menu).to_be_focused()
     expect(page.get_by_role("link", name="Kunden", exact=True)).to_be_hidden()
 
+    # The header timer lives in the menu too: started there, it shows as a dot on the button.
+    menu.click()
+    page.get_by_test_id("timer-client").focus()  # the names load when the select is used
+    page.get_by_test_id("timer-client").select_option(label="Meridian Lane Events, Inc.")
+    page.get_by_test_id("timer-start").click()
+    _menu_is_folded(page, "Kunden")
+    dot = "b => getComputedStyle(b, '::after').backgroundColor"
+    expect(page.get_by_test_id("timer-running")).to_be_hidden()
+    assert page.get_by_test_id("nav-toggle").evaluate(dot) == "rgb(198, 40, 40)"
+    page.get_by_test_id("nav-toggle").click()
+    expect(page.get_by_test_id("timer-running")).to_contain_text("Meridian Lane Events, Inc.")
+    _fits_the_screen(page, "timer-running-de")
+    page.get_by_test_id("timer-stop").click()
+    expect(page.get_by_test_id("timer-running")).to_have_count(0)
+    assert page.get_by_test_id("nav-toggle").evaluate(dot) != "rgb(198, 40, 40)"
+
     # By keyboard: Enter opens the menu, the language switch inside it turns the app English.
+    menu = page.get_by_test_id("nav-toggle")
     menu.press("Enter")
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_test_id("nav-toggle")).to_have_text("Menu")
@@ -140,3 +157,16 @@ def test_on_a_laptop_the_whole_navigation_stays_in_view(page):
         expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="EN", exact=True)).to_be_visible()
     screenshot(page, "laptop-nav-de")
+
+
+def test_on_a_phone_without_javascript_the_links_simply_show(browser, live_server):
+    build_demo(reset=True)
+    context = browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    page.base_url = live_server.url
+    _log_in(page)
+    expect(page.get_by_test_id("nav-toggle")).to_be_hidden()
+    for link in ("Übersicht", "Kunden", "Rechnungen", "Gesundheit", "Zeit"):
+        expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
+    _fits_the_screen(page, "no-javascript-de")
+    context.close()
