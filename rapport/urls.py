@@ -17,6 +17,10 @@ urlpatterns = [
     path("o/", include("rapport.agreements.portal_urls")),
     path("journal/", include("rapport.journal.urls")),
     path("offboarding/", include("rapport.offboarding.urls")),
+    path("extras/", include("rapport.extras.urls")),
     path("time/", include("rapport.timetracking.urls")),
+    path("bank/", include("rapport.banking.urls")),
+    path("audit/", include("rapport.audit.urls")),
+    path("webhooks/", include("rapport.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

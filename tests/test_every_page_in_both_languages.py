@@ -28,6 +28,7 @@ from django.utils import translation
 import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
+from rapport.banking.models import BankImport, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
@@ -35,12 +36,14 @@ from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, M
 from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
 from rapport.dunning.models import Reminder
+from rapport.extras.models import ExtraRequest
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
 from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
 from rapport.timetracking.models import TimeEntry, TimeImport
+from rapport.webhooks.models import Delivery, Endpoint
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -74,8 +77,13 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "item_pk": (ChecklistItem, {"client_pk": "client_id"}),
     "procedure_pk": (Procedure, {"client_pk": "client_id"}),
     "screenshot_pk": (Screenshot, {"client_pk": "client_id", "procedure_pk": "procedure_id"}),
-    "entry_pk": (TimeEntry, {}),
+    "time_entry_pk": (TimeEntry, {}),
+    "extra_pk": (ExtraRequest, {}),
     "time_import_pk": (TimeImport, {}),
+    "bank_import_pk": (BankImport, {}),
+    "mapping_pk": (CsvMapping, {}),
+    "endpoint_pk": (Endpoint, {}),
+    "delivery_pk": (Delivery, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

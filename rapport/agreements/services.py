@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -248,16 +249,29 @@ def expire_offers(workspace: Workspace | None = None, today: dt.date | None = No
         valid_until__lt=today,
         status__in=[Proposal.Status.SENT, Proposal.Status.CHANGES_REQUESTED])
     if workspace is not None:
-        return offers.filter(workspace=workspace).update(status=Proposal.Status.EXPIRED)
+        with transaction.atomic():
+            return _expire(offers.filter(workspace=workspace))
     expired = 0
     for workspace_id in set(offers.values_list("workspace_id", flat=True)):
         try:
             with transaction.atomic():
-                expired += offers.filter(workspace_id=workspace_id).update(
-                    status=Proposal.Status.EXPIRED)
+                expired += _expire(offers.filter(workspace_id=workspace_id))
         except Exception:  # one workspace's failure must not keep others' offers open
             logger.exception("Expiring the offers of workspace %s failed", workspace_id)
     return expired
+
+
+def _expire(offers: QuerySet[Proposal]) -> int:
+    """Mark these offers expired (inside a transaction) and record each in the audit log."""
+    from rapport.audit.record import record
+
+    rows = list(offers.select_for_update().values_list("pk", "workspace_id", "title", "status"))
+    changed = Proposal.objects.filter(pk__in=[row[0] for row in rows]).update(
+        status=Proposal.Status.EXPIRED)
+    for pk, workspace_id, title, status in rows:
+        record(workspace_id, Proposal(pk=pk), "proposal.expired", before={"status": status},
+               after={"status": Proposal.Status.EXPIRED}, label=title)
+    return changed
 
 
 def _refuse_withdrawn(proposal: Proposal) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.agreements.demo import add_demo_data as add_demo_agreements
+from rapport.banking.demo import add_demo_data as add_demo_bank
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
 from rapport.clients.models import Client, Contact, Note, Project
@@ -30,6 +31,7 @@ from rapport.core.models import Membership, Workspace
 from rapport.core.office_hours import TimeRange
 from rapport.core.services import create_workspace, set_office_hours
 from rapport.dunning.demo import add_demo_data as add_demo_reminders
+from rapport.extras.demo import add_demo_data as add_demo_extras
 from rapport.health.demo import add_demo_data as add_demo_health
 from rapport.intake.demo import add_demo_data as add_demo_intake
 from rapport.journal.demo import add_demo_data as add_demo_journal
@@ -196,10 +198,12 @@ def build_demo(
     add_demo_intake(workspace, builder.today)
     add_demo_comms(workspace, builder.today)
     add_demo_agreements(workspace, builder.today)
+    add_demo_extras(workspace, builder.today)
     add_demo_signals(workspace, builder.today)
     add_demo_health(workspace, builder.today)
     add_demo_journal(workspace, builder.today)
     add_demo_time(workspace, builder.today)
+    add_demo_bank(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

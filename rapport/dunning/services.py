@@ -488,7 +488,18 @@ def deliver(reminder_id: int, now: dt.datetime | None = None) -> str:
         return reminder.state
     Reminder.objects.filter(pk=reminder_id).update(state=Reminder.State.SENT, sent_at=now,
                                                    last_error="")
+    _record_sent(reminder, invoice, now)
     return Reminder.State.SENT
+
+
+def _record_sent(reminder: Reminder, invoice: Invoice, when: dt.datetime) -> None:
+    """The audit entry of a reminder marked sent (an update, which sends no model signal)."""
+    from rapport.audit.record import record
+
+    record(reminder.workspace_id, reminder, "reminder.sent",
+           before={"state": Reminder.State.SENDING},
+           after={"state": Reminder.State.SENT, "sent_at": when},
+           label=reminder.title, parent=invoice)
 
 
 def timezone_date(now: dt.datetime) -> dt.date:
@@ -544,8 +555,10 @@ def resend(reminder: Reminder) -> None:
 
 
 def mark_sent(reminder: Reminder, now: dt.datetime | None = None) -> None:
-    Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
-        state=Reminder.State.SENT, sent_at=reminder.claimed_at or now or clock.now())
+    when = reminder.claimed_at or now or clock.now()
+    if Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
+            state=Reminder.State.SENT, sent_at=when):
+        _record_sent(reminder, reminder.invoice, when)
 
 
 def resolve_promises(today: dt.date | None = None) -> int:

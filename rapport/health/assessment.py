@@ -15,22 +15,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.billing.income import Income, received
 from rapport.billing.models import Payment
 from rapport.clients.models import Client, Note
-from rapport.comms.models import Direction, MeetingLog, Message
+from rapport.comms.models import Direction, Message
 from rapport.core.models import Workspace
 from rapport.core.money import quantize
 from rapport.core.rates import Rate
+from rapport.extras.models import ExtraRequest
+from rapport.extras.recurrence import in_patterns
 from rapport.health import defaults
 from rapport.health.models import Enjoyment, HealthSettings
 from rapport.signals.models import MutedKind, Signal, SignalKind
+from rapport.timetracking.hours import hours_by_client
 
 NONE, WATCH, PRESENT = "none", "watch", "present"
 STATUS_ORDER = {NONE: 0, WATCH: 1, PRESENT: 2}
@@ -75,6 +77,7 @@ class Facts:
     minutes: dict[int, int] = field(default_factory=dict)
     enjoyment: dict[int, int] = field(default_factory=dict)
     inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
+    favours: dict[int, tuple[int, int]] = field(default_factory=dict)  # (count, minutes)
 
     @cached_property
     def total_revenue(self) -> Decimal:
@@ -108,14 +111,16 @@ class SignStatus:
 class ValueSide:
     revenue: Decimal  # payments of 12 months, converted into `currency`
     share: float | None
-    hours: Decimal | None
-    hourly_rate: Decimal | None
+    hours: Decimal | None  # every hour of 12 months: work, talk, admin, travel
+    hourly_rate: Decimal | None  # revenue ÷ those hours
     enjoyment: int | None
     currency: str = "EUR"
     original: dict[str, Decimal] = field(default_factory=dict)  # foreign payments, unconverted
     rates: list[Rate] = field(default_factory=list)  # ECB rates behind the converted figures
     unconverted: dict[str, Decimal] = field(default_factory=dict)  # no rate: not counted
     stale: bool = False  # a rate used is older than two weeks
+    favours: int = 0  # one-off favours you did for the client in 12 months (goodwill given)
+    favour_minutes: int = 0
 
 
 @dataclass
@@ -190,8 +195,8 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                today: dt.date | None = None, signals_of: list[int] | None = None,
                settings: HealthSettings | None = None) -> Facts:
-    """Signals of two windows (plus a week, for "what changed"), payments and meeting
-    minutes of 12 months and enjoyment ratings — a fixed number of queries. With
+    """Signals of two windows (plus a week, for "what changed"), payments and all hours
+    (`hours_by_client`) of 12 months and enjoyment ratings — a fixed number of queries. With
     `signals_of`, signals are read for those clients only (the others' are stored)."""
     today = today or timezone.localdate(timezone=workspace.tz)
     settings = settings or health_settings(workspace)
@@ -205,10 +210,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     payments = Payment.objects.filter(workspace=workspace,
                                       paid_on__gt=today - dt.timedelta(days=365),
                                       paid_on__lte=today)
-    logs = MeetingLog.objects.filter(workspace=workspace, actual_minutes__gt=0,
-                                     held_on__gt=today - dt.timedelta(days=365))
     enjoyment = Enjoyment.objects.filter(workspace=workspace)
-    # Mutes, meeting logs and ratings are few per workspace: read them all rather than
+    # Mutes and ratings are few per workspace: read them all rather than
     # build a long list of client ids; payments of all clients are needed for the share
     # of income anyway. Signals are many: read only those of the clients asked for.
     if signals_of is not None:
@@ -245,11 +248,30 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
 
     facts.income = received(workspace, payments, today)
     facts.revenue = dict(facts.income.by_client)
-    for client_id, total in (logs.values_list("client_id")
-                             .annotate(total=Sum("actual_minutes")).order_by()):
-        facts.minutes[client_id] = total or 0
+    # All the time each client cost (work, communication, meetings, admin, travel), so the
+    # hourly rate is revenue ÷ every hour, not ÷ the minutes spent in calls.
+    for client_id, minutes in hours_by_client(
+            workspace, today - dt.timedelta(days=364), today + dt.timedelta(days=1)).items():
+        facts.minutes[client_id] = sum(minutes.values())
     facts.enjoyment = dict(enjoyment.values_list("client_id", "rating"))
+    facts.favours = favours_by_client(workspace, today)
     return facts
+
+
+def favours_by_client(workspace: Workspace, today: dt.date) -> dict[int, tuple[int, int]]:
+    """(count, minutes) of the favours logged per client in the last 12 months that did
+    not turn into a pattern: a recurring favour is evidence of scope creep instead."""
+    extras = list(ExtraRequest.objects.filter(
+        workspace=workspace, kind__in=ExtraRequest.UNPAID,
+        requested_on__gt=today - dt.timedelta(days=365), requested_on__lte=today))
+    pattern = in_patterns(extras)
+    result: dict[int, tuple[int, int]] = {}
+    for extra in extras:
+        if extra.kind != ExtraRequest.Kind.FAVOUR or extra.pk in pattern:
+            continue
+        count, minutes = result.get(extra.client_id, (0, 0))
+        result[extra.client_id] = (count + 1, minutes + extra.minutes)
+    return result
 
 
 _HAS_CATEGORY = any(f.name == "category" for f in Signal._meta.get_fields())
@@ -412,7 +434,9 @@ def value_side(client: Client, facts: Facts) -> ValueSide:
     rate = (quantize(revenue / (Decimal(minutes) / 60), currency)
             if minutes and revenue else None)
     original = income.foreign(client.pk) if income else {}
+    favours, favour_minutes = facts.favours.get(client.pk, (0, 0))
     return ValueSide(revenue=revenue, share=float(revenue / total) if total else None,
+                     favours=favours, favour_minutes=favour_minutes,
                      hours=hours, hourly_rate=rate, enjoyment=facts.enjoyment.get(client.pk),
                      currency=currency, original=original,
                      rates=[r for r in income.rates if r.currency in original
@@ -459,6 +483,16 @@ def _reasons(key: str, signs: list[SignStatus], value: ValueSide | None) -> list
     if value is not None and value.enjoyment is not None:
         reasons.append(_("You rate the work with this client %(n)s of 5.")
                        % {"n": value.enjoyment})
+    if value is not None and value.favours:
+        if value.enjoyment is not None and value.enjoyment >= defaults.VALUE["high_enjoyment"]:
+            reasons.append(ngettext(
+                "You did %(n)s favour for a client you enjoy working with: goodwill well "
+                "spent.", "You did %(n)s favours for a client you enjoy working with: "
+                "goodwill well spent.", value.favours) % {"n": value.favours})
+        else:
+            reasons.append(ngettext("You did %(n)s favour in the last 12 months.",
+                                    "You did %(n)s favours in the last 12 months.",
+                                    value.favours) % {"n": value.favours})
     if value is not None and value.share is not None:
         reasons.append(_("%(share)s %% of your income in the last 12 months.")
                        % {"share": round(value.share * 100)})

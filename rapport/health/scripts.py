@@ -15,6 +15,7 @@ from rapport.clients import outbound
 from rapport.clients.models import Client, Note
 from rapport.core.models import Workspace
 from rapport.core.office_hours import format_ranges
+from rapport.extras.panel import script_placeholders
 from rapport.health.models import Script
 
 DATA = Path(__file__).parent / "data" / "scripts.json"
@@ -95,6 +96,7 @@ def context_for(client: Client, sender: str = "", language: str = "") -> dict[st
     with translation.override(language):
         date = formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     return {
+        **script_placeholders(client, language, timezone.localdate()),
         "client": client.name,
         "contact": contact.name if contact else client.name,
         "workspace": workspace.name,

@@ -5,7 +5,8 @@ Per client of the year (paid you, met you, had an incident or changed status in 
   once into the workspace currency at the ECB rate of the review day (the year's last
   day, or today for the running year) — never added across currencies
   (`rapport.billing.income`); a currency without a rate is listed, not counted;
-- hours: the actual minutes of the year's meeting logs, where there are any;
+- hours: every hour the client cost in the year — tracked time of every category, meetings
+  and the per-email estimate (`rapport.timetracking.hours`), where there are any;
 - health history: the client's health status (none / watch / present) at the end of
   each month, assessed as the health page would have on that day;
 - incidents recorded in the year, the enjoyment rating, the journal's lessons.
@@ -23,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from rapport.billing.income import Income, received
 from rapport.billing.models import Payment
@@ -35,6 +36,7 @@ from rapport.core.money import quantize
 from rapport.health.assessment import NONE, STATUS_ORDER, assess_signs, load_facts
 from rapport.health.models import Enjoyment
 from rapport.journal.models import JournalEntry, Lesson, Occasion
+from rapport.timetracking.hours import hours_by_client
 
 HAPPY, COST, MIXED = "happy", "cost", "mixed"
 
@@ -123,9 +125,8 @@ def review(workspace: Workspace, year: int, today: dt.date | None = None) -> Yea
         client.workspace = workspace
     income = received(workspace, Payment.objects.filter(
         workspace=workspace, paid_on__range=(start, day)), day)
-    minutes = dict(MeetingLog.objects.filter(workspace=workspace, held_on__range=(start, day),
-                                             actual_minutes__gt=0)
-                   .values_list("client_id").annotate(total=Sum("actual_minutes")).order_by())
+    minutes = {pk: sum(by_category.values()) for pk, by_category in
+               hours_by_client(workspace, start, day + dt.timedelta(days=1)).items()}
     incidents = dict(Note.objects.filter(workspace=workspace, kind=Note.Kind.INCIDENT,
                                          happened_on__range=(start, day))
                      .values_list("client_id").annotate(n=Count("pk")).order_by())

@@ -53,9 +53,12 @@ from rapport.clients.models import (
 from rapport.comms.models import Meeting, MeetingLog, Message, PendingFee
 from rapport.core import clock
 from rapport.dunning.models import ClientTerms, PaymentPromise, Reminder
+from rapport.extras.models import ExtraRequest
 from rapport.intake.models import Interview, WaitingListEntry
+from rapport.journal.models import JournalEntry, Lesson
 from rapport.offboarding.models import ChecklistItem, Erasure, Procedure, Screenshot
 from rapport.signals.models import Signal
+from rapport.timetracking.models import TimeEntry
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +124,10 @@ def _sections(client: Client) -> dict[str, models.QuerySet]:
         "offboarding_items": ChecklistItem.objects.filter(client=client),
         "handover_procedures": Procedure.objects.filter(client=client),
         "handover_screenshots": Screenshot.objects.filter(client=client),
+        "time_entries": TimeEntry.objects.filter(client=client),
+        "extra_requests": ExtraRequest.objects.filter(client=client),
+        "journal_entries": JournalEntry.objects.filter(client=client),
+        "journal_lessons": Lesson.objects.filter(entry__client=client),
     }
 
 
@@ -232,6 +239,13 @@ def erase(client: Client, by: object = None) -> Erasure:
     drafts.delete()
     PendingFee.objects.filter(client=client, invoiced_at__isnull=True).delete()
     Project.objects.filter(client=client).update(description="")
+    # Hours and extras keep their figures (the real hourly rate, billed lines); the
+    # words about the client go. The journal keeps its lessons, which are the
+    # freelancer's own rules, but not the answers written about this client.
+    TimeEntry.objects.filter(client=client).update(description="")
+    ExtraRequest.objects.filter(client=client).update(description="", message=None,
+                                                      meeting=None)
+    JournalEntry.objects.filter(client=client).update(answers={})
 
     client.name = _("Erased client %(number)s") % {"number": client.pk}
     client.street = client.postal_code = client.city = client.vat_id = ""

@@ -43,7 +43,12 @@ INSTALLED_APPS = [
     "rapport.agreements",
     "rapport.journal",
     "rapport.offboarding",
+    "rapport.extras",
     "rapport.timetracking",
+    "rapport.banking",
+    "rapport.audit",
+    "rapport.backups",
+    "rapport.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rapport.audit.context.AuditContextMiddleware",
     "rapport.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

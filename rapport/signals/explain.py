@@ -143,6 +143,33 @@ def _unpaid(p: dict[str, Any]) -> str:
     } + _reminders_sent(p["reminders"])
 
 
+_EXTRA_TYPES = {"label": "str", "date": "date", "minutes": "int", "count": "int",
+                "weeks": "int"}
+
+
+def _recurs(p: dict[str, Any]) -> str:
+    if not p.get("count"):
+        return ""
+    return " " + ngettext("%(count)d requests of this kind within %(weeks)d weeks.",
+                          "%(count)d requests of this kind within %(weeks)d weeks.",
+                          p["count"]) % {"count": p["count"], "weeks": p["weeks"]}
+
+
+def _about(p: dict[str, Any]) -> str:
+    return " " + _("(about %(time)s)") % {"time": format_duration(p["minutes"])} \
+        if p.get("minutes") else ""
+
+
+def _extra_scope_creep(p: dict[str, Any]) -> str:
+    return _("Extra work outside the agreement you logged on %(date)s: “%(label)s”.") % p \
+        + _about(p) + _recurs(p)
+
+
+def _extra_favour_recurring(p: dict[str, Any]) -> str:
+    return _("A favour that keeps coming back, logged on %(date)s: “%(label)s”.") % p \
+        + _about(p) + _recurs(p)
+
+
 MESSAGES: dict[str, Message] = {
     "urgency": _text_kind(lambda: _("The message presses for speed.")),
     "haggling": _text_kind(lambda: _("The message haggles over the price or the invoice.")),
@@ -191,6 +218,8 @@ MESSAGES: dict[str, Message] = {
         lambda p: _("%(off)d of %(total)d minutes of the call on %(date)s were off topic.")
         % p),
     "incident": Message({"category": "str"}, _incident),
+    "extra_scope_creep": Message(_EXTRA_TYPES, _extra_scope_creep),
+    "extra_favour_recurring": Message(_EXTRA_TYPES, _extra_favour_recurring),
 }
 
 

@@ -20,6 +20,8 @@ from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
 from rapport.comms.stats import organized_by
 from rapport.dunning.models import PaymentPromise, Reminder
+from rapport.extras.models import ExtraRequest
+from rapport.extras.recurrence import counts_in_window, thresholds
 from rapport.signals.explain import Explanation, Money
 from rapport.signals.text import own_text
 
@@ -347,6 +349,38 @@ def incidents(client: Client) -> list[Candidate]:
     return result
 
 
+SCOPE_CREEP_STRENGTH = Decimal("0.80")
+RECURRING_STRENGTH = {ExtraRequest.Kind.SCOPE_CREEP: Decimal("1.00"),
+                      ExtraRequest.Kind.FAVOUR: Decimal("0.70")}
+
+
+def extra_requests(client: Client) -> list[Candidate]:
+    """Logged extra requests as evidence of scope creep: every request logged as scope
+    creep, and a favour once it recurs (the third of its kind within the window is a
+    pattern, DOMAIN.md §5). A one-off favour is no warning sign; it counts on the value
+    side of the health view instead. Paid extras are what should happen: no signal."""
+    tz = client.workspace.tz
+    extras = list(ExtraRequest.objects.filter(client=client, kind__in=ExtraRequest.UNPAID))
+    counts = counts_in_window(extras)
+    needed, window = thresholds()
+    result = []
+    for extra in extras:
+        count = counts.get(extra.pk, 1)
+        recurring = count >= needed
+        if extra.kind == ExtraRequest.Kind.FAVOUR and not recurring:
+            continue
+        strength = RECURRING_STRENGTH[extra.kind] if recurring else SCOPE_CREEP_STRENGTH
+        code = "extra_scope_creep" if extra.kind == ExtraRequest.Kind.SCOPE_CREEP \
+            else "extra_favour_recurring"
+        result.append(Candidate(
+            "scope_creep", _noon(extra.requested_on, tz), strength,
+            Explanation(code, {"label": extra.label, "date": extra.requested_on,
+                               "minutes": extra.minutes, "count": count if recurring else 0,
+                               "weeks": window.days // 7}),
+            "extrarequest", extra.pk, evidence=extra.description[:500]))
+    return result
+
+
 def all_facts(client: Client, now: dt.datetime | None = None,
               since: dt.datetime | None = None, fresh: Collection[int] = (),
               judged: set[int] | None = None) -> Iterable[Candidate]:
@@ -360,3 +394,4 @@ def all_facts(client: Client, now: dt.datetime | None = None,
     yield from cancellations(client)
     yield from off_topic_calls(client)
     yield from incidents(client)
+    yield from extra_requests(client)

@@ -25,6 +25,7 @@ from rapport.core.models import Workspace
 from rapport.core.office_hours import is_within
 from rapport.core.pipeline import follow_up
 from rapport.dunning.models import PaymentPromise, Reminder
+from rapport.extras.models import ExtraRequest
 from rapport.signals import facts
 from rapport.signals.changes import announce
 from rapport.signals.detectors import Hit, detect_text, detect_time
@@ -209,7 +210,8 @@ def _message_rows(queryset):  # noqa: ANN001, ANN202
             .order_by("pk").iterator(chunk_size=1000))
 
 
-FACT_SOURCES = ("invoice", "promise", "meetingchange", "meeting", "meetinglog", "note")
+FACT_SOURCES = ("invoice", "promise", "meetingchange", "meeting", "meetinglog", "note",
+                "extrarequest")
 
 
 def _facts_for(client: Client, writer: _Writer, now: dt.datetime | None = None,
@@ -346,6 +348,7 @@ _FACT_SOURCES: list[tuple[str, type, str]] = [
     ("meetingchange", MeetingChange, "meeting__client_id"),
     ("meetinglog", MeetingLog, "client_id"),
     ("note", Note, "client_id"),
+    ("extrarequest", ExtraRequest, "client_id"),
 ]
 
 

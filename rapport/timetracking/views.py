@@ -138,8 +138,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     return render(request, "timetracking/entry_form.html", {"form": form, "next": _back(request)})
 
 
-def entry_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = _entry(request, entry_pk)
+def entry_edit(request: HttpRequest, time_entry_pk: int) -> HttpResponse:
+    entry = _entry(request, time_entry_pk)
     if (locked := _locked(request, entry)) is not None:
         return locked
     form = EntryForm(request.workspace, request.POST or None, instance=entry)
@@ -151,8 +151,8 @@ def entry_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
                   {"form": form, "entry": entry, "next": _back(request)})
 
 
-def entry_delete(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = _entry(request, entry_pk)
+def entry_delete(request: HttpRequest, time_entry_pk: int) -> HttpResponse:
+    entry = _entry(request, time_entry_pk)
     if (locked := _locked(request, entry)) is not None:
         return locked
     if request.method == "POST":

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 KEYS = {"office_hours_reminder", "back_to_agenda", "late_fee_policy", "change_order_offer",
         "check_in", "another_contact", "pause_until_inputs", "termination", "handover",
-        "decline_prospect"}
+        "decline_prospect", "recurring_extra_change_order", "recurring_extra_rate_increase"}
 
 
 def test_every_shipped_script_exists_in_both_languages():
@@ -39,7 +39,7 @@ def test_a_workspace_copy_replaces_the_shipped_text(workspace):
                           title="Thank you", subject="Thanks", body="Thanks")
     library = {s.key: s for s in scripts.library(workspace, "en")}
     assert library["check_in"].title == "My check-in" and library["check_in"].custom
-    assert "thanks" in library and len(library) == 11
+    assert "thanks" in library and len(library) == len(KEYS) + 1
 
 
 def test_preview_send_and_record_on_the_timeline(owner_http, full_client):

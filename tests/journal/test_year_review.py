@@ -70,12 +70,27 @@ def test_revenue_is_converted_per_currency_and_only_the_years_payments_count(yea
     assert data.day == dt.date(2025, 12, 31)
 
 
-def test_hours_and_the_hourly_rate_come_from_the_meeting_logs(year):
+def test_hours_and_the_hourly_rate_count_the_meeting_logs(year):
     with clock.travel(TODAY):
         rows = {row.client.name: row for row in review.review(year, 2025).clients}
     assert rows["Lichtblick eG"].hours == Decimal("10.0")
     assert rows["Lichtblick eG"].hourly_rate == Decimal("500.00")
     assert rows["Sturmfront GmbH"].hours is None
+
+
+def test_tracked_time_of_every_category_counts_in_the_hours(year):
+    from rapport.timetracking.models import TimeEntry
+
+    hard = Client.objects.get(workspace=year, name="Sturmfront GmbH")
+    start = timezone.make_aware(dt.datetime(2025, 8, 4, 9))
+    for category, minutes in (("work", 240), ("communication", 120), ("admin", 60)):
+        TimeEntry.objects.create(workspace=year, client=hard, category=category,
+                                 started_at=start, minutes=minutes,
+                                 ended_at=start + dt.timedelta(minutes=minutes))
+    with clock.travel(TODAY):
+        rows = {row.client.name: row for row in review.review(year, 2025).clients}
+    assert rows["Sturmfront GmbH"].hours == Decimal("7.0")
+    assert rows["Sturmfront GmbH"].hourly_rate == Decimal("571.43")  # 4000 EUR / 7 h
 
 
 def test_the_health_history_and_the_verdict(year):

@@ -160,3 +160,37 @@ def test_invoices_of_clients_who_were_not_erased_are_never_anonymised(ending):
     with clock.travel(dt.date(2040, 1, 1)):
         assert anonymise_invoices.call()["anonymised"] == 0
     assert Invoice.objects.get(pk=ending.deposit.pk).buyer["name"] == "Kranich Verlag GmbH"
+
+
+def test_time_extras_and_journal_are_exported_and_their_words_erased(ending):
+    from rapport.extras.models import ExtraRequest
+    from rapport.journal.models import JournalEntry, Lesson
+    from rapport.timetracking.models import TimeEntry
+
+    client, workspace = ending.client, ending.client.workspace
+    start = timezone.now() - dt.timedelta(hours=2)
+    TimeEntry.objects.create(workspace=workspace, client=client, started_at=start,
+                             ended_at=start + dt.timedelta(minutes=90), minutes=90,
+                             description="Call mit Klara über ihre Elternzeit")
+    ExtraRequest.objects.create(workspace=workspace, client=client,
+                                kind=ExtraRequest.Kind.SCOPE_CREEP,
+                                description="Klara wollte noch schnell ein Logo",
+                                label="Logo", requested_on=dt.date(2026, 11, 3))
+    entry = JournalEntry.objects.create(
+        workspace=workspace, client=client, answers={"gut_feeling": "Klara war von Anfang an"
+                                                     " unzuverlässig."})
+    Lesson.objects.create(workspace=workspace, entry=entry, text="Anzahlung immer vorab")
+
+    _, data = read_zip(client)
+    assert data["time_entries"][0]["description"] == "Call mit Klara über ihre Elternzeit"
+    assert data["extra_requests"][0]["description"] == "Klara wollte noch schnell ein Logo"
+    assert "unzuverlässig" in data["journal_entries"][0]["answers"]["gut_feeling"]
+    assert data["journal_lessons"][0]["text"] == "Anzahlung immer vorab"
+
+    personal_data.erase(client)
+    time_entry = TimeEntry.objects.get(client=client)
+    assert (time_entry.description, time_entry.minutes) == ("", 90)  # hours still count
+    assert ExtraRequest.objects.get(client=client).description == ""
+    entry.refresh_from_db()
+    assert entry.answers == {}
+    assert Lesson.objects.get(entry=entry).text == "Anzahlung immer vorab"  # my own rule

@@ -15,4 +15,4 @@ def objects_for(workspace: Workspace, client: Client) -> dict[str, int]:
                                      ended_at=start + dt.timedelta(hours=1), minutes=60)
     pending = TimeImport.objects.create(workspace=workspace, source=TimeEntry.Source.TOGGL,
                                         file_name="report.csv", content=b"User,Email\n")
-    return {"entry_pk": entry.pk, "time_import_pk": pending.pk}
+    return {"time_entry_pk": entry.pk, "time_import_pk": pending.pk}
