@@ -105,7 +105,7 @@ def test_on_a_phone_the_menu_folds_away_and_no_page_scrolls_sideways(browser, li
     # Opening the menu shows every link (and the timer, workspace and language); Escape folds it.
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
-    for link in ("Übersicht", "Kunden", "Rechnungen", "Gesundheit", "Zeit"):
+    for link in ("Übersicht", "Kunden", "Rechnungen", "Bank", "Gesundheit", "Zeit"):
         expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="EN", exact=True)).to_be_visible()
     _fits_the_screen(page, "menu-open-de")
@@ -153,7 +153,7 @@ def test_on_a_laptop_the_whole_navigation_stays_in_view(page):
     build_demo(reset=True)
     _log_in(page)
     expect(page.get_by_test_id("nav-toggle")).to_be_hidden()
-    for link in ("Übersicht", "Kunden", "Rechnungen", "Gesundheit", "Angebote", "Zeit"):
+    for link in ("Übersicht", "Kunden", "Rechnungen", "Bank", "Gesundheit", "Angebote", "Zeit"):
         expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="EN", exact=True)).to_be_visible()
     screenshot(page, "laptop-nav-de")
@@ -166,7 +166,7 @@ def test_on_a_phone_without_javascript_the_links_simply_show(browser, live_serve
     page.base_url = live_server.url
     _log_in(page)
     expect(page.get_by_test_id("nav-toggle")).to_be_hidden()
-    for link in ("Übersicht", "Kunden", "Rechnungen", "Gesundheit", "Zeit"):
+    for link in ("Übersicht", "Kunden", "Rechnungen", "Bank", "Gesundheit", "Zeit"):
         expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
     _fits_the_screen(page, "no-javascript-de")
     context.close()
