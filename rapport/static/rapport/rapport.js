@@ -10,3 +10,18 @@ document.addEventListener("focusin", (event) => {
     event.target.select();  // a link to copy, selected on first click
   }
 });
+// Phone navigation: the "Menu" button opens and closes the links below it. Without
+// JavaScript, noscript.css shows the links and hides the button.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-nav-toggle]");
+  if (toggle) {
+    toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+  }
+});
+document.addEventListener("keydown", (event) => {
+  const toggle = document.querySelector('[data-nav-toggle][aria-expanded="true"]');
+  if (event.key === "Escape" && toggle && window.getComputedStyle(toggle).display !== "none") {
+    toggle.setAttribute("aria-expanded", "false");  // Escape closes the open menu
+    toggle.focus();
+  }
+});
