@@ -31,7 +31,7 @@ def test_deposit_portal_payment_and_final_invoice(page, browser, django_user_mod
 
     # 50 % deposit, issued.
     page.get_by_role("button", name="Deposit invoice").click()
-    expect(page.get_by_text("Draft created")).to_be_visible()
+    expect(page.locator(".message.success", has_text="Draft created")).to_be_visible()
     expect(page.locator("table.lines")).to_contain_text("€1,500.00")
     page.get_by_role("button", name="Issue invoice").click()
     expect(page.get_by_text("issued.")).to_be_visible()
