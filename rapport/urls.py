@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
+    path("bank/review/", include("rapport.banking.review_urls")),
     path("bank/", include("rapport.banking.urls")),
     path("admin/", admin.site.urls),
 ]
