@@ -208,7 +208,12 @@ class Matcher:
             number = self.invoices[pk].number
             if is_girocode_reference(purpose, number):
                 note(pk, W_GIROCODE, _reason("girocode_reference", number=number))
-        for key, raw in candidate_keys(purpose, self._longest):
+        reference = entry.end_to_end_id or ""
+        if reference and reference.upper() != "NOTPROVIDED":
+            purpose_and_reference = f"{purpose} {reference}"  # payers' apps put it there too
+        else:
+            purpose_and_reference = purpose
+        for key, raw in candidate_keys(purpose_and_reference, self._longest):
             for pk in self._by_number.get(key, ()):
                 number = self.invoices[pk].number
                 if raw == plain(number):

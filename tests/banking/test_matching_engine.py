@@ -192,3 +192,9 @@ def test_two_equally_good_readings_are_never_booked_automatically():
 def test_keys_fold_what_clients_and_scanners_change():
     assert number_key("re-2O26/ool42") == number_key("RE 2026 00142")
     assert name_key("Möbelmanufaktur Brandt KG") == name_key("MOEBELMANUFAKTUR BRANDT")
+
+
+def test_the_end_to_end_reference_names_the_invoice_too(matcher):
+    found = matcher.candidates(line("595.00", "Zahlung", end_to_end_id="RE-2026-0043"))[0]
+    assert found.invoice_pks == (11,) and found.reasons[0]["code"] == "invoice_number"
+    assert matcher.candidates(line("12.00", "Gebühr", end_to_end_id="NOTPROVIDED")) == []
