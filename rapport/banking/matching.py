@@ -8,9 +8,11 @@ no query runs per transaction except for the bookings themselves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
@@ -28,6 +30,7 @@ from rapport.billing.models import ZERO, Invoice
 from rapport.clients.models import Client
 
 CHUNK = 1000
+logger = logging.getLogger(__name__)
 
 
 def threshold_for(workspace_id: int) -> Decimal:
@@ -93,8 +96,15 @@ def match_new(workspace_id: int, transaction_ids: Iterable[int]) -> dict[str, in
         for row in rows:
             decision = matcher.decide(row, threshold)
             if decision.action == Decision.BOOK:
-                with transaction.atomic():
-                    booking.book(row, decision.candidate, automatic=True)
+                try:
+                    with transaction.atomic():
+                        booking.book(row, decision.candidate, automatic=True)
+                except ValidationError as exc:  # e.g. the invoice was cancelled meanwhile
+                    logger.warning("Bank transaction %s not booked: %s", row.pk, exc)
+                    suggestions += booking.match_rows(row, decision.candidate)
+                    suggested.append(row.pk)
+                    counts["suggested"] += 1
+                    continue
                 matcher.consume(decision.candidate)
                 counts["booked"] += 1
             elif decision.action == Decision.SUGGEST:
