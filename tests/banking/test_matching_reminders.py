@@ -50,3 +50,41 @@ def test_the_worker_sends_no_reminder_for_an_invoice_paid_by_bank_transfer(works
     assert "Nothing is open" in by_invoice[paid.pk].skip_reason
     assert by_invoice[unpaid.pk].state == "sent"
     assert [m.to for m in mailoutbox] == [["rechnung@kranich.example"]]
+
+
+@pytest.mark.django_db
+def test_a_promise_is_kept_by_the_day_the_money_reached_the_bank(workspace):
+    make_billable(workspace)
+    invoice = issued(billable_client(workspace, "Nordlicht KG"), "200.00")
+    kept = dunning.record_promise(invoice, pay_by=dt.date(2026, 3, 25), today=DUE)
+    late = issued(invoice.client, "100.00")
+    broken = dunning.record_promise(late, pay_by=dt.date(2026, 3, 25), today=DUE)
+    rows = [bank_line(workspace, "238.00", invoice.number, on=dt.date(2026, 3, 24)),
+            bank_line(workspace, "119.00", late.number, on=dt.date(2026, 3, 27))]
+    match_new(workspace.pk, [r.pk for r in rows])  # imported a week later
+    assert dunning.resolve_promises(dt.date(2026, 4, 1)) == 2
+    kept.refresh_from_db()
+    broken.refresh_from_db()
+    assert (kept.outcome, kept.resolved_on) == ("kept", dt.date(2026, 3, 24))
+    assert broken.outcome == "broken"
+
+
+@pytest.mark.django_db
+def test_a_booked_payment_announces_its_client_to_the_follow_up(
+        workspace, django_capture_on_commit_callbacks):
+    from rapport.core.pipeline import facts_committed
+
+    make_billable(workspace)
+    invoice = issued(billable_client(workspace, "Nordlicht KG"), "200.00")
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append(kwargs["client_ids"])
+
+    facts_committed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            match_new(workspace.pk, [bank_line(workspace, "238.00", invoice.number).pk])
+    finally:
+        facts_committed.disconnect(listen)
+    assert [invoice.client_id] in heard
