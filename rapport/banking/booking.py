@@ -9,8 +9,8 @@ invoice it reverses. Undo removes the payment the same way the invoice page does
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +25,11 @@ from rapport.billing.models import Invoice, InvoiceEvent, Payment
 from rapport.core.money import quantize
 from rapport.core.pipeline import follow_up
 
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
+
 Status = BankTransaction.Status
 State = TransactionMatch.State
-User = settings.AUTH_USER_MODEL
 NUMBER_CODES = {"invoice_number", "invoice_number_fuzzy", "girocode_reference"}
 
 
@@ -213,6 +215,7 @@ def ignore(row: BankTransaction, user: User | None) -> None:
 
 @transaction.atomic
 def unignore(row: BankTransaction) -> None:
+    """Put a transaction marked as not client-related back on the unmatched list."""
     row = _locked(row)
     if row.status == Status.IGNORED:
         row.status = Status.UNMATCHED

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:transaction_pk>/reject/", views.reject, name="reject"),
     path("<int:transaction_pk>/undo/", views.undo, name="undo"),
     path("<int:transaction_pk>/ignore/", views.ignore, name="ignore"),
+    path("<int:transaction_pk>/unignore/", views.unignore, name="unignore"),
     path("<int:transaction_pk>/assign/", views.assign, name="assign"),
 ]

@@ -3,6 +3,7 @@ what no invoice was found for (assign by hand or put aside). Workspace-scoped th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -64,9 +65,10 @@ def review(request: HttpRequest) -> HttpResponse:
                                .prefetch_related(_with(State.SUGGESTED))
                                .order_by("booking_date", "pk")[:SHOWN]))
     unmatched = list(mine.filter(status=Status.UNMATCHED).order_by("booking_date", "pk")[:SHOWN])
+    ignored = list(mine.filter(status=Status.IGNORED).order_by("-booking_date", "-pk")[:SHOWN])
     settings = MatchSettings.objects.filter(workspace=request.workspace).first()
     return render(request, "banking/review.html", {
-        "booked": booked, "suggested": suggested, "unmatched": unmatched,
+        "booked": booked, "suggested": suggested, "unmatched": unmatched, "ignored": ignored,
         "counts": {status: mine.filter(status=status).count()
                    for status in (Status.SUGGESTED, Status.UNMATCHED, Status.IGNORED)},
         "threshold": settings.auto_book_threshold if settings else None,
@@ -74,7 +76,8 @@ def review(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:  # noqa: ANN001
+def _act(request: HttpRequest, pk: int, action: Callable[[BankTransaction], object],
+         done: str) -> HttpResponse:
     row = _get_transaction(request, pk)
     try:
         action(row)
@@ -108,6 +111,12 @@ def undo(request: HttpRequest, transaction_pk: int) -> HttpResponse:
 def ignore(request: HttpRequest, transaction_pk: int) -> HttpResponse:
     return _act(request, transaction_pk, lambda row: booking.ignore(row, request.user),
                 _("Marked as not client-related."))
+
+
+@require_POST
+def unignore(request: HttpRequest, transaction_pk: int) -> HttpResponse:
+    return _act(request, transaction_pk, booking.unignore,
+                _("Put back among the unmatched transactions."))
 
 
 @require_POST

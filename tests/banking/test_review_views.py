@@ -66,6 +66,10 @@ def test_confirm_reject_undo_and_put_aside_from_the_page(owner_http, statement):
     unmatched.refresh_from_db()
     booked.refresh_from_db()
     assert (booked.status, unmatched.status) == ("unmatched", "ignored")
+    assert "Put back" in _page(owner_http)
+    owner_http.post(reverse("bank_review:unignore", args=[unmatched.pk]))
+    unmatched.refresh_from_db()
+    assert unmatched.status == "unmatched"
 
 
 def test_assigning_by_hand_searches_open_invoices_and_books_the_shares(owner_http, statement):
