@@ -38,6 +38,7 @@ from rapport.banking.references import (
     name_key,
     number_key,
     plain,
+    prefixes_of,
     tail_key,
 )
 
@@ -47,8 +48,7 @@ SUGGEST_FROM = 0.40
 CAP = 0.99
 FEE_TOLERANCE = Decimal("15.00")  # at most this much, and at most FEE_SHARE of the invoice
 FEE_SHARE = Decimal("0.03")
-MAX_COMBINED = 4  # invoices of one payer tried together for one transfer
-MAX_COMBINED_POOL = 12
+MAX_COMBINED_POOL = 12  # a payer's oldest open invoices tried together for one transfer
 AMBIGUOUS_PENALTY = 0.2
 
 W_GIROCODE, W_NUMBER, W_NUMBER_FUZZY = 0.65, 0.60, 0.50
@@ -140,7 +140,7 @@ class Matcher:
         self._by_tail: dict[str, list[int]] = defaultdict(list)
         self._by_amount: dict[tuple[str, Decimal], list[int]] = defaultdict(list)
         self._by_client: dict[int, list[int]] = defaultdict(list)
-        self._longest = 0
+        self._prefixes: set[str] = set()
         for invoice in invoices:
             self._add(invoice)
         self._iban_clients: dict[str, set[int]] = defaultdict(set)
@@ -161,7 +161,7 @@ class Matcher:
             if payment.end_to_end_id and payment.end_to_end_id.upper() != "NOTPROVIDED":
                 self._booked_by_e2e[payment.end_to_end_id].append(payment)
             self._booked_by_number[number_key(payment.number)].append(payment)
-            self._longest = max(self._longest, len(number_key(payment.number)))
+            self._prefixes.update(prefixes_of(number_key(payment.number)))
             if payment.payer_iban:
                 self._booked_by_iban[iban_key(payment.payer_iban)].append(payment)
 
@@ -171,9 +171,10 @@ class Matcher:
         self.invoices[invoice.pk] = invoice
         key = number_key(invoice.number)
         self._by_number[key].append(invoice.pk)
-        self._longest = max(self._longest, len(key))
+        self._prefixes.update(prefixes_of(key))
         if tail := tail_key(invoice.number):
             self._by_tail[tail].append(invoice.pk)
+            self._prefixes.update(prefixes_of(tail))
         self._by_amount[(invoice.currency, invoice.open_amount)].append(invoice.pk)
         self._by_client[invoice.client_id].append(invoice.pk)
 
@@ -213,7 +214,7 @@ class Matcher:
             purpose_and_reference = f"{purpose} {reference}"  # payers' apps put it there too
         else:
             purpose_and_reference = purpose
-        for key, raw in candidate_keys(purpose_and_reference, self._longest):
+        for key, raw in candidate_keys(purpose_and_reference, self._prefixes):
             for pk in self._by_number.get(key, ()):
                 number = self.invoices[pk].number
                 if raw == plain(number):
@@ -369,17 +370,14 @@ class Matcher:
                 reason, _reason("exact_amount", amount=entry.amount, currency=currency)]))
         if found:
             return found
-        for size in range(2, min(MAX_COMBINED, len(pool)) + 1):
-            for combo in itertools.combinations(pool[:MAX_COMBINED_POOL], size):
-                total = sum((self.invoices[pk].open_amount for pk in combo), ZERO)
-                if total == entry.amount:
-                    found.append(self._candidate(
-                        [(pk, self.invoices[pk].open_amount) for pk in combo],
-                        [weight, W_EXACT],
-                        [reason, _reason("several_invoices", count=size, total=total,
-                                         currency=currency)]))
-            if found:
-                return found
+        for combo in self._adding_up(pool[:MAX_COMBINED_POOL], entry.amount):
+            total = sum((self.invoices[pk].open_amount for pk in combo), ZERO)
+            found.append(self._candidate(
+                [(pk, self.invoices[pk].open_amount) for pk in combo], [weight, W_EXACT],
+                [reason, _reason("several_invoices", count=len(combo), total=total,
+                                 currency=currency)]))
+        if found:
+            return found
         if len(pool) == 1:
             invoice = self.invoices[pool[0]]
             fit, allocated, fit_reason = self._fit(entry.amount, invoice.open_amount,
@@ -387,6 +385,24 @@ class Matcher:
             found.append(self._candidate([(invoice.pk, allocated)], [weight, fit],
                                          [reason, fit_reason]))
         return found
+
+    def _adding_up(self, pool: list[int], amount: Decimal) -> list[tuple[int, ...]]:
+        """Two or three invoices of the pool whose open amounts add up to `amount` (the
+        fewest that do), found by look-up rather than by trying every combination."""
+        position: dict[Decimal, list[int]] = defaultdict(list)
+        for index, pk in enumerate(pool):
+            position[self.invoices[pk].open_amount].append(index)
+
+        def completing(rest: Decimal, after: int) -> list[int]:
+            return [i for i in position.get(rest, ()) if i > after]
+
+        pairs = [(pool[i], pool[j]) for i, pk in enumerate(pool)
+                 for j in completing(amount - self.invoices[pk].open_amount, i)]
+        if pairs:
+            return pairs
+        return [(pool[i], pool[j], pool[k]) for i, j in itertools.combinations(range(len(pool)), 2)
+                for k in completing(amount - self.invoices[pool[i]].open_amount
+                                    - self.invoices[pool[j]].open_amount, j)]
 
     def _reversals(self, entry: Entry) -> list[Candidate]:
         """Money going back to a client: a refund or a chargeback of an earlier payment."""
@@ -408,7 +424,7 @@ class Matcher:
             for payment in self._booked_by_e2e.get(entry.end_to_end_id, ()):
                 note(payment, W_SAME_TRANSFER, _reason("same_transfer_reference",
                                                        reference=entry.end_to_end_id))
-        for key, _raw in candidate_keys(entry.purpose or "", self._longest):
+        for key, _raw in candidate_keys(entry.purpose or "", self._prefixes):
             for payment in self._booked_by_number.get(key, ()):
                 note(payment, W_NUMBER, _reason("invoice_number", number=payment.number))
         iban = iban_key(entry.counterparty_iban or "")

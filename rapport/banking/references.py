@@ -8,9 +8,10 @@ looking a number up is one dictionary access, never a scan over all invoices.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 # Characters that OCR and hurried typing confuse: each group maps to one symbol.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8"})
@@ -44,10 +45,11 @@ def plain(text: str) -> str:
     return "".join(_TOKEN.findall(text)).upper()
 
 
-def candidate_keys(purpose: str, longest: int) -> Iterator[tuple[str, str]]:
-    """Every run of up to MAX_TOKENS_IN_NUMBER neighbouring words of the purpose text,
-    as (key, plain) no longer than `longest`: one of them is the invoice number if the
-    client wrote it down, however it was split or spelled."""
+def candidate_keys(purpose: str, prefixes: Container[str]) -> Iterator[tuple[str, str]]:
+    """Every run of up to MAX_TOKENS_IN_NUMBER neighbouring words of the purpose text, as
+    (key, plain), as long as the key begins some invoice number (`prefixes` holds every
+    beginning of every key): one of them is the invoice number if the client wrote it
+    down, however it was split or spelled. Words that begin no number cost one look-up."""
     words = [w.upper() for w in _TOKEN.findall(purpose)]
     keys = [w.translate(_LOOKALIKES) for w in words]
     for start in range(len(words)):
@@ -56,9 +58,13 @@ def candidate_keys(purpose: str, longest: int) -> Iterator[tuple[str, str]]:
                                 keys[start:start + MAX_TOKENS_IN_NUMBER], strict=True):
             key += folded
             raw += word
-            if len(key) > longest:
+            if key not in prefixes:
                 break
             yield key, raw
+
+
+def prefixes_of(key: str) -> Iterator[str]:
+    return (key[:end] for end in range(1, len(key) + 1))
 
 
 def is_girocode_reference(purpose: str, number: str) -> bool:
@@ -67,6 +73,7 @@ def is_girocode_reference(purpose: str, number: str) -> bool:
     return bool(number) and purpose.strip().upper() == number.strip().upper()
 
 
+@functools.lru_cache(maxsize=4096)  # a statement names the same payers again and again
 def name_key(name: str) -> str:
     """A payer's name reduced for comparison: case, umlauts, accents, punctuation and
     legal forms ("Möbelmanufaktur Brandt KG" = "MOEBELMANUFAKTUR BRANDT")."""

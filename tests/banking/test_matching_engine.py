@@ -198,3 +198,17 @@ def test_the_end_to_end_reference_names_the_invoice_too(matcher):
     found = matcher.candidates(line("595.00", "Zahlung", end_to_end_id="RE-2026-0043"))[0]
     assert found.invoice_pks == (11,) and found.reasons[0]["code"] == "invoice_number"
     assert matcher.candidates(line("12.00", "Gebühr", end_to_end_id="NOTPROVIDED")) == []
+
+
+def test_three_invoices_of_a_known_payer_add_up_without_numbers():
+    matcher = Matcher([OpenInvoice(1, "RE-1001", BRANDT, "EUR", Decimal("100.00")),
+                       OpenInvoice(2, "RE-1002", BRANDT, "EUR", Decimal("250.00")),
+                       OpenInvoice(3, "RE-1003", BRANDT, "EUR", Decimal("40.00")),
+                       OpenInvoice(4, "RE-1004", KRAUSE, "EUR", Decimal("10.00"))],
+                      payers=[(BRANDT, BRANDT_IBAN, "")])
+    [found] = matcher.candidates(line("390.00", "Sammelzahlung", counterparty_iban=BRANDT_IBAN))
+    assert sorted(found.invoice_pks) == [1, 2, 3]
+    assert found.reasons[1]["params"]["count"] == 3
+    # another client's invoice never completes the sum
+    assert matcher.candidates(line("400.00", "Sammelzahlung",
+                                   counterparty_iban=BRANDT_IBAN)) == []
