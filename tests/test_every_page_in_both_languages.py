@@ -28,7 +28,7 @@ from django.utils import translation
 import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
-from rapport.banking.models import BankTransaction
+from rapport.banking.models import BankImport, BankTransaction, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
@@ -68,6 +68,8 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "recipient_pk": (ConfirmedRecipient, {"client_pk": "client_id"}),
     "invitation_pk": (Invitation, {}),
     "transaction_pk": (BankTransaction, {}),
+    "bank_import_pk": (BankImport, {}),
+    "mapping_pk": (CsvMapping, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -178,7 +178,13 @@ def choose_layout(workspace: Workspace, mapping: str = "") -> Layout | None:
 def import_file(workspace: Workspace, data: bytes, file_name: str, *, user: object = None,
                 layout: Layout | None = None) -> ImportResult:
     """Parse a statement file and import it as one statement; all or nothing."""
-    parsed: Parsed = auto.read(data, file_name, layout=layout, layouts=layouts_of(workspace))
+    parsed = auto.read(data, file_name, layout=layout, layouts=layouts_of(workspace))
+    return save_statement(workspace, parsed, file_name, user=user)
+
+
+def save_statement(workspace: Workspace, parsed: Parsed, file_name: str, *,
+                   user: object = None) -> ImportResult:
+    """One statement row for the file and its new transactions, in one transaction."""
     with transaction.atomic():
         statement = BankStatement.objects.create(
             workspace=workspace, file_name=file_name[:255], source=parsed.source,

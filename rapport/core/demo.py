@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.agreements.demo import add_demo_data as add_demo_agreements
+from rapport.banking.demo import add_demo_data as add_demo_bank
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
 from rapport.clients.models import Client, Contact, Note, Project
@@ -196,6 +197,7 @@ def build_demo(
     add_demo_agreements(workspace, builder.today)
     add_demo_signals(workspace, builder.today)
     add_demo_health(workspace, builder.today)
+    add_demo_bank(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

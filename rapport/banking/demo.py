@@ -1,0 +1,39 @@
+"""Demo data of this app: one imported statement with a client's payment, an expense and
+a transfer Rapport cannot place yet, added to the demo workspace by `rapport demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from rapport.banking.importing import import_transactions
+from rapport.banking.models import BankStatement, Source
+from rapport.banking.parsers import Record
+from rapport.billing.models import Invoice
+from rapport.core.models import Workspace
+
+ACCOUNT = "DE12500105170648489890"
+
+
+def add_demo_data(workspace: Workspace, today: dt.date) -> None:
+    statement = BankStatement.objects.create(
+        workspace=workspace, file_name="kontoauszug-camt053.xml", source=Source.CAMT053,
+        account_iban=ACCOUNT)
+    records = [
+        Record(booking_date=today - dt.timedelta(days=3), amount=Decimal("-49.90"),
+               counterparty_name="Telekom Deutschland GmbH",
+               counterparty_iban="DE46500100600000987654", purpose="Telefon und Internet",
+               bank_reference="DEMO-0002", account_iban=ACCOUNT),
+        Record(booking_date=today - dt.timedelta(days=1), amount=Decimal("250.00"),
+               counterparty_name="Unbekannt", purpose="Danke!", bank_reference="DEMO-0003",
+               account_iban=ACCOUNT),
+    ]
+    invoice = (Invoice.objects.filter(workspace=workspace, state=Invoice.State.ISSUED,
+                                      kind=Invoice.Kind.STANDARD)
+               .select_related("client").order_by("-issue_date").first())
+    if invoice is not None:
+        records.append(Record(
+            booking_date=today - dt.timedelta(days=2), amount=invoice.amount_due,
+            counterparty_name=invoice.client.name[:140], purpose=f"Rechnung {invoice.number}",
+            bank_reference="DEMO-0001", account_iban=ACCOUNT))
+    import_transactions(workspace, Source.CAMT053, records, statement=statement)
