@@ -53,6 +53,8 @@ def _annotate(rows: list[BankTransaction]) -> list[BankTransaction]:
         row.reason_texts = describe_all(row.shown[0].reasons if row.shown else [])
         row.confidence = row.shown[0].confidence if row.shown else None
         row.automatic = bool(row.shown) and all(m.automatic for m in row.shown)
+        row.by_hand = any(r.get("code") == "assigned_by_hand" for m in row.shown
+                          for r in m.reasons)
     return rows
 
 
