@@ -137,16 +137,23 @@ def threshold(request: HttpRequest) -> HttpResponse:
 
 
 def _search(request: HttpRequest, row: BankTransaction, query: str) -> list[Invoice]:
-    """Open invoices in the transaction's currency, by number or client name."""
-    open_pks = {inv.pk: inv.open_amount for inv in open_invoices(request.workspace.pk)
-                if inv.currency == row.currency}
-    found = Invoice.objects.filter(workspace=request.workspace, pk__in=open_pks
-                                   ).select_related("client").order_by("due_date", "pk")
+    """Invoices in the transaction's currency, by number or client name: the open ones for
+    money received, the paid ones for money going back (a refund or a chargeback)."""
+    invoices = (Invoice.objects.filter(workspace=request.workspace, currency=row.currency,
+                                       state=Invoice.State.ISSUED)
+                .exclude(kind=Invoice.Kind.CANCELLATION)
+                .select_related("client").order_by("due_date", "pk"))
+    if row.amount > 0:
+        open_pks = {inv.pk: inv.open_amount for inv in open_invoices(request.workspace.pk)
+                    if inv.currency == row.currency}
+        invoices = invoices.filter(pk__in=open_pks)
+    else:
+        invoices = invoices.filter(payments__isnull=False).distinct()
     if query:
-        found = found.filter(Q(number__icontains=query) | Q(client__name__icontains=query))
-    found = list(found[:25])
+        invoices = invoices.filter(Q(number__icontains=query) | Q(client__name__icontains=query))
+    found = list(invoices.prefetch_related("payments")[:25])
     for invoice in found:
-        invoice.open_amount = open_pks[invoice.pk]
+        invoice.open_amount = invoice.balance()
     return found
 
 

@@ -92,3 +92,13 @@ def test_the_threshold_is_saved_and_checked(owner_http, workspace):
                                {"auto_book_threshold": "0.2"}, follow=True)
     assert "between 0.50 and 1.00" in response.content.decode()
     assert MatchSettings.objects.get(workspace=workspace).auto_book_threshold == Decimal("0.95")
+
+
+def test_money_going_back_is_assigned_to_an_invoice_that_was_paid(owner_http, statement):
+    (_booked, _suggested, _unmatched), (paid, _proposed, open_) = statement
+    refund = bank_line(paid.workspace, "-90.00", "Gutschrift", name="Möbelmanufaktur Brandt")
+    url = reverse("bank_review:assign", args=[refund.pk])
+    html = owner_http.get(url).content.decode()
+    assert paid.number in html and open_.number not in html  # only paid invoices
+    owner_http.post(url, {f"share_{paid.pk}": "-90,00"})
+    assert Invoice.objects.get(pk=paid.pk).balance() == Decimal("90.00")
