@@ -77,6 +77,12 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start:start + CHUNK]
 
 
+def _claim(pk: int) -> bool:
+    """Take an unmatched transaction for booking; exactly one concurrent caller gets True."""
+    return bool(BankTransaction.objects.filter(pk=pk, status=BankTransaction.Status.UNMATCHED)
+                .update(status=BankTransaction.Status.MATCHED))
+
+
 def match_new(workspace_id: int, transaction_ids: Iterable[int]) -> dict[str, int]:
     """Book, suggest or leave unmatched each of these transactions that is still unmatched;
     returns how many went which way. Safe to call again: decided ones are left alone."""
@@ -98,6 +104,8 @@ def match_new(workspace_id: int, transaction_ids: Iterable[int]) -> dict[str, in
             if decision.action == Decision.BOOK:
                 try:
                     with transaction.atomic():
+                        if not _claim(row.pk):
+                            continue  # another worker decided it meanwhile
                         booking.book(row, decision.candidate, automatic=True)
                 except ValidationError as exc:  # e.g. the invoice was cancelled meanwhile
                     logger.warning("Bank transaction %s not booked: %s", row.pk, exc)
@@ -114,7 +122,11 @@ def match_new(workspace_id: int, transaction_ids: Iterable[int]) -> dict[str, in
             else:
                 counts["unmatched"] += 1
         with transaction.atomic():
-            TransactionMatch.objects.bulk_create(suggestions)
-            BankTransaction.objects.filter(pk__in=suggested).update(
+            still_open = set(BankTransaction.objects.select_for_update()
+                             .filter(pk__in=suggested, status=BankTransaction.Status.UNMATCHED)
+                             .values_list("pk", flat=True))
+            TransactionMatch.objects.bulk_create(
+                match for match in suggestions if match.transaction_id in still_open)
+            BankTransaction.objects.filter(pk__in=still_open).update(
                 status=BankTransaction.Status.SUGGESTED)
     return counts
