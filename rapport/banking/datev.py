@@ -189,7 +189,8 @@ _TEXT_COLUMNS = {1, 2, 5, 10, 11, 13, 39}
 
 
 def _line(fields: list[str], text_positions: set[int]) -> str:
-    return ";".join(f'"{v.replace(chr(34), chr(39))}"' if i in text_positions else v
+    """Text in double quotes (a quote inside becomes '), numbers and empty fields bare."""
+    return ";".join(f'"{v.replace(chr(34), chr(39))}"' if v and i in text_positions else v
                     for i, v in enumerate(fields))
 
 

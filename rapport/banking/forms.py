@@ -68,7 +68,7 @@ class TransactionFilterForm(forms.Form):
                                choices=[("", _("All")), *BankTransaction.Status.choices])
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
+    date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         help_text=_("Counterparty, IBAN, purpose or reference"))
@@ -120,10 +120,17 @@ class DatevSettingsForm(forms.ModelForm):
                   "revenue_account_reverse_charge", "revenue_account_export", "bank_account",
                   "debtor_account"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from rapport.banking.datev import DEFAULT_ACCOUNTS
+
+        super().__init__(*args, **kwargs)
+        for name, number in DEFAULT_ACCOUNTS[self.instance.chart].items():
+            self.fields[name].widget.attrs["placeholder"] = number  # what empty means
+
 
 class DatevExportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, start_month: int = 1, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -134,8 +134,12 @@ def _ids_of(workspace: Workspace, statement: BankStatement | None,
 
 
 def after_import(workspace_id: int, transaction_ids: list[int]) -> None:
-    """Hand new transactions to automatic matching, once that exists."""
-    if importlib.util.find_spec("rapport.banking.matching") is None:
+    """Hand new transactions to automatic matching (`rapport.banking.matching.match_new`),
+    as a background task, once that module exists."""
+    try:
+        if importlib.util.find_spec("rapport.banking.matching") is None:
+            return
+    except (ImportError, ValueError):
         return
     from rapport.banking import tasks
 

@@ -86,7 +86,7 @@ def _mine(run: BankImport):  # noqa: ANN202
     return BankImport.objects.filter(pk=run.pk, worker=run.worker, state=State.RUNNING)
 
 
-def run(run: BankImport) -> BankImport:
+def run_import(run: BankImport) -> BankImport:
     """Import one uploaded statement, in the language of the person who uploaded it."""
     if not claim(run):
         run.refresh_from_db()

@@ -12,7 +12,7 @@ def import_statement(import_pk: int) -> str:
     from rapport.banking.models import BankImport
 
     run = BankImport.objects.filter(pk=import_pk).first()
-    return jobs.run(run).state if run else "gone"
+    return jobs.run_import(run).state if run else "gone"
 
 
 @task()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib.machinery
+import sys
+import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,3 +162,32 @@ def test_the_command_uses_a_named_preset(workspace, capsys):
     assert "2 imported" in capsys.readouterr().out
     with pytest.raises(CommandError, match="no bank preset or saved mapping called “Nope”"):
         call_command("import-bank", str(FILES / "gls.csv"), "--mapping", "Nope")
+
+
+def test_the_dedupe_key_of_a_booking_without_reference_never_changes():
+    """Keys are stored: a new release must compute the same key for the same booking."""
+    record = Record(booking_date=dt.date(2026, 12, 1), amount=Decimal("1190.00"),
+                    counterparty_name="Muster  GmbH", purpose="Rechnung RE-2026-0042")
+    key = importing.dedupe_key(record, "DE12500105170648489890")
+    assert key == importing.dedupe_key(
+        dataclasses.replace(record, counterparty_name="muster gmbh"), "DE12500105170648489890")
+    assert key == "886dfb34e50050dc2d35d0dd4545c13d3ea9a998e5d57415778438bf638c1efc"
+
+
+def test_new_transactions_are_queued_for_matching_once_matching_exists(
+        workspace, monkeypatch, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from rapport.banking import tasks
+
+    seen = []
+    matching = types.ModuleType("rapport.banking.matching")
+    matching.__spec__ = importlib.machinery.ModuleSpec("rapport.banking.matching", None)
+    matching.match_new = lambda workspace_id, ids: seen.append((workspace_id, ids))
+    monkeypatch.setitem(sys.modules, "rapport.banking.matching", matching)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = load(workspace, "camt053-v08.xml")
+    queued = DBTaskResult.objects.get(task_path__endswith="match_new_transactions")
+    assert queued.args_kwargs["args"] == [workspace.pk, result.created_ids]
+    tasks.match_new_transactions.call(workspace.pk, result.created_ids)
+    assert seen == [(workspace.pk, result.created_ids)]

@@ -30,10 +30,9 @@ def upload(http, name: str, data: bytes | None = None, layout: str = ""):
     return http.post("/bank/upload/", {"file": file, "layout": layout}, follow=True)
 
 
-def test_an_uploaded_camt_file_is_imported_by_the_worker(owner_http, workspace, owner,
-                                                        django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        page = upload(owner_http, "camt053-v08.xml").content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_camt_file_is_imported_by_the_worker(owner_http, workspace, owner):
+    page = upload(owner_http, "camt053-v08.xml").content.decode()
     assert "“camt053-v08.xml” is being imported." in page
     run = BankImport.objects.get()
     assert run.state == "queued" and f'hx-get="/bank/imports/{run.pk}/"' in page
@@ -52,7 +51,7 @@ def test_a_refused_upload_says_where_and_why_and_keeps_nothing(owner_http, works
     data = (FILES / "camt053-v08.xml").read_bytes().replace(b">595.00<", b">5,95<")
     upload(owner_http, "broken.xml", data)
     run = BankImport.objects.get()
-    jobs.run(run)
+    jobs.run_import(run)
     run.refresh_from_db()
     assert run.state == "failed"
     assert run.problem == ("/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt: "
@@ -68,13 +67,13 @@ def test_the_problem_is_written_in_the_uploaders_language(owner_http, workspace,
     owner.save()
     data = (FILES / "ing.csv").read_bytes().replace(b"-49,90;EUR", b"-49,9x;EUR")
     upload(owner_http, "ing.csv", data)
-    run = jobs.run(BankImport.objects.get())
+    run = jobs.run_import(BankImport.objects.get())
     assert run.problem == "Zeile 17: „-49,9x“ in Spalte „Betrag“ ist kein Betrag."
 
 
 def test_a_chosen_preset_reads_the_file(owner_http, workspace):
     upload(owner_http, "gls.csv", layout="preset:GLS Bank")
-    run = jobs.run(BankImport.objects.get())
+    run = jobs.run_import(BankImport.objects.get())
     assert (run.state, run.statement.transaction_count) == ("done", 2)
 
 
@@ -146,7 +145,7 @@ def test_a_csv_mapping_is_saved_and_used_for_the_next_upload(owner_http, workspa
     mapping = CsvMapping.objects.get(workspace=workspace)
     data = "Datum;Partner;Text;Wert\r\n01.12.2026;Müller;RE-2026-0043;595,00\r\n"
     upload(owner_http, "hausbank.csv", data.encode("cp1252"), layout=f"mapping:{mapping.pk}")
-    run = jobs.run(BankImport.objects.get())
+    run = jobs.run_import(BankImport.objects.get())
     assert run.state == "done", run.problem
     assert BankTransaction.objects.get().counterparty_name == "Müller"
 

@@ -8,6 +8,7 @@ are read one at a time (`iterparse`) and dropped after use, so memory stays flat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -27,16 +28,18 @@ BOOKED = {"BOOK", ""}  # PDNG (pending) and INFO entries are left out until book
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """`{namespace}Ntry` → `Ntry`; comments and processing instructions have no name."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+@functools.cache
+def _any_namespace(path: str) -> str:
+    return "/".join(f"{{*}}{name}" for name in path.split("/"))
 
 
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
-    """The first descendant along `path` (local names separated by /)."""
-    for name in path.split("/"):
-        if element is None:
-            return None
-        element = next((child for child in element if _local(child.tag) == name), None)
-    return element
+    """The first descendant along `path` (local names separated by /), in any namespace."""
+    return None if element is None else element.find(_any_namespace(path))
 
 
 def _text(element: etree._Element | None, path: str) -> str:
@@ -64,35 +67,41 @@ def parse(data: bytes) -> Parsed:
     kind = ""
     account = ""
     currency = "EUR"
-    counts: dict[str, int] = {}
-    path: list[str] = []
+    containers = entries = 0
+    wanted = tuple(f"{{*}}{name}" for name in ("Document", "Acct", "Ntry",
+                                               *CONTAINERS.values()))
     try:
-        events = etree.iterparse(io.BytesIO(data), events=("start", "end"),
+        events = etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=wanted,
                                  resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True)
         for event, element in events:
+            if not kind:
+                kind = _message_kind(element.getroottree().getroot())
             name = _local(element.tag)
             if event == "start":
-                if not kind:
-                    kind = _message_kind(element)
-                if name in {"Ntry", CONTAINERS[kind]}:
-                    counts[name] = counts.get(name, 0) + 1
-                    name = f"{name}[{counts[name]}]"
-                path.append(name)
+                if name == CONTAINERS[kind]:
+                    containers += 1
                 continue
-            if name == "Acct" and len(path) >= 2 and path[-2].startswith(CONTAINERS[kind]):
+            parent = element.getparent()
+            if name == "Acct" and parent is not None and _local(parent.tag) == CONTAINERS[kind]:
                 account = clean_iban(_first_text(element, "Id/IBAN", "Id/Othr/Id"))
                 currency = _text(element, "Ccy") or currency
-            elif name == "Ntry":
-                records.extend(_entry(element, account, currency, "/" + "/".join(path)))
+            elif name == "Ntry" and parent is not None:
+                entries += 1
+                message = _local(parent.getparent().tag) if parent.getparent() is not None \
+                    else ""
+                where = (f"/Document/{message}/{CONTAINERS[kind]}[{containers}]"
+                         f"/Ntry[{entries}]")
+                records.extend(_entry(element, account, currency, where))
                 element.clear(keep_tail=False)
-            path.pop()
+                while element.getprevious() is not None:  # keep memory flat in file size
+                    del parent[0]
+        if not kind:
+            _message_kind(events.root)
     except etree.XMLSyntaxError as error:
         raise ParseError(_("line %(line)s") % {"line": error.lineno},
                          _("The XML is not well-formed: %(reason)s") % {"reason": error.msg}
                          ) from error
-    if not kind:
-        raise ParseError("", _("The file is not a CAMT bank statement."))
     return Parsed(source=SOURCES[kind], records=records, account_iban=account)
 
 
