@@ -359,10 +359,12 @@ class Matcher:
                     ) -> list[Candidate]:
         """No number in the text, but a known payer: an invoice or a few of theirs whose
         open amounts add up to the transfer; or their only open invoice, partly paid."""
-        currency = entry.currency
-        pool = sorted((pk for pk in self._by_client.get(client_id, ())
-                       if self._is_open(pk, currency)), key=self._age)
-        exact = [pk for pk in pool if self.invoices[pk].open_amount == entry.amount]
+        currency, amount = entry.currency, entry.amount
+        theirs = [invoice for pk in self._by_client.get(client_id, ())
+                  if (invoice := self.invoices[pk]).currency == currency
+                  and invoice.open_amount > 0]
+        exact = sorted((invoice.pk for invoice in theirs if invoice.open_amount == amount),
+                       key=self._age)
         found = []
         for pk in exact:
             weights = [weight, W_EXACT] + ([W_UNIQUE] if len(exact) == 1 else [])
@@ -370,6 +372,7 @@ class Matcher:
                 reason, _reason("exact_amount", amount=entry.amount, currency=currency)]))
         if found:
             return found
+        pool = sorted((invoice.pk for invoice in theirs), key=self._age)
         for combo in self._adding_up(pool[:MAX_COMBINED_POOL], entry.amount):
             total = sum((self.invoices[pk].open_amount for pk in combo), ZERO)
             found.append(self._candidate(
