@@ -21,6 +21,7 @@ urlpatterns = [
     path("offboarding/", include("rapport.offboarding.urls")),
     path("extras/", include("rapport.extras.urls")),
     path("time/", include("rapport.timetracking.urls")),
+    path("bank/review/", include("rapport.banking.review_urls")),
     path("bank/", include("rapport.banking.urls")),
     path("audit/", include("rapport.audit.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),

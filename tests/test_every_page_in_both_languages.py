@@ -30,6 +30,7 @@ from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.api.models import ApiToken
 from rapport.banking.models import BankImport, CsvMapping
+from rapport.banking.models import BankImport, BankTransaction, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
@@ -90,6 +91,7 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "time_entry_pk": (TimeEntry, {}),
     "extra_pk": (ExtraRequest, {}),
     "time_import_pk": (TimeImport, {}),
+    "transaction_pk": (BankTransaction, {}),
     "bank_import_pk": (BankImport, {}),
     "mapping_pk": (CsvMapping, {}),
     "endpoint_pk": (Endpoint, {}),

@@ -261,3 +261,7 @@ class BankImport(WorkspaceOwned):
     @property
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+
+# The matching's own models (suggestions, bookings, learned payers) live in their module.
+from rapport.banking.match_models import KnownPayer, MatchSettings, TransactionMatch  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from rapport.banking.models import BankImport, CsvMapping
 from rapport.clients.models import Client
+from tests.banking.factories import bank_line
 
 
 def objects_for(workspace, client: Client) -> dict[str, int]:
@@ -9,4 +10,5 @@ def objects_for(workspace, client: Client) -> dict[str, int]:
                                     state=BankImport.State.FAILED)
     mapping = CsvMapping.objects.create(workspace=workspace, name="Secret",
                                         col_booking_date="Datum", col_amount="Betrag")
-    return {"bank_import_pk": run.pk, "mapping_pk": mapping.pk}
+    row = bank_line(workspace, "100.00", f"Zahlung {client.name}")
+    return {"bank_import_pk": run.pk, "mapping_pk": mapping.pk, "transaction_pk": row.pk}

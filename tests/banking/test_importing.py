@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+import rapport.banking
 from rapport.banking import importing
 from rapport.banking.importing import import_file, import_transactions
 from rapport.banking.models import BankStatement, BankTransaction, CsvMapping
@@ -185,6 +186,7 @@ def test_new_transactions_are_queued_for_matching_once_matching_exists(
     matching.__spec__ = importlib.machinery.ModuleSpec("rapport.banking.matching", None)
     matching.match_new = lambda workspace_id, ids: seen.append((workspace_id, ids))
     monkeypatch.setitem(sys.modules, "rapport.banking.matching", matching)
+    monkeypatch.setattr(rapport.banking, "matching", matching, raising=False)  # if imported
     with django_capture_on_commit_callbacks(execute=True):
         result = load(workspace, "camt053-v08.xml")
     queued = DBTaskResult.objects.get(task_path__endswith="match_new_transactions")
