@@ -38,7 +38,7 @@ from rapport.dunning.models import Reminder
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalExample
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -69,6 +69,7 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "invitation_pk": (Invitation, {}),
     "entry_pk": (JournalEntry, {}),
     "lesson_pk": (Lesson, {}),
+    "example_pk": (SignalExample, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,
