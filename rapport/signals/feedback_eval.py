@@ -16,8 +16,14 @@ from collections.abc import Iterable
 
 from rapport.signals.detectors import detect_text
 from rapport.signals.evaluation import CORPUS, HOLDOUT, load_corpus
-from rapport.signals.memory import Example, ExampleMemory, normalise, sentences, similarity, \
-    trigrams
+from rapport.signals.memory import (
+    Example,
+    ExampleMemory,
+    normalise,
+    sentences,
+    similarity,
+    trigrams,
+)
 from rapport.signals.text import own_text, sentence_bounds
 
 WEAK_KINDS = ("disrespect", "haggling", "payment_excuse", "ignores_advice")
