@@ -87,7 +87,9 @@ def learn_from_dismissal(signal: Signal, user: object | None = None) -> SignalEx
     message = Message.objects.filter(workspace_id=signal.workspace_id,
                                      pk=signal.source_id).first()
     text = signal.evidence
-    if message is not None and 0 <= signal.span_start < len(message.body_text):
+    if message is not None and signal.span_start < 0:
+        text = message.subject or text  # found in the subject: the subject is the sentence
+    elif message is not None and signal.span_start < len(message.body_text):
         body = own_text(message.body_text)
         start, end = sentence_bounds(body, signal.span_start)
         text = message.body_text[start:end] if body[start:end].strip() else text

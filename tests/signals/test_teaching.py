@@ -163,3 +163,13 @@ def test_another_workspace_cannot_delete_my_examples(workspace, client_obj, owne
                                  kwargs={"example_pk": example.pk}))
     assert response.status_code == 404
     assert SignalExample.objects.exists()
+
+
+def test_a_dismissed_subject_remembers_the_subject(workspace, client_obj):
+    msg = message(workspace, client_obj, "Siehe unten.", subject="Dringend: Logo bis heute")
+    services.detect_for_message(msg)
+    services.dismiss(Signal.objects.get(source_id=msg.pk, kind="urgency"))
+    assert SignalExample.objects.get().text == "Dringend: Logo bis heute"
+    later = message(workspace, client_obj, "Siehe unten.", subject="Dringend: Logo bis morgen")
+    services.detect_for_message(later)
+    assert "urgency" not in kinds(later)
