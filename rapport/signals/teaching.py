@@ -30,6 +30,7 @@ from rapport.signals.text import own_text, sentence_bounds
 EXPORT_FIELDS = ("kind", "label", "text", "normalised", "message_id", "created_by",
                  "created_at")
 MAX_SENTENCE_CHARS = 1000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TAUGHT = "taught_example"
 MESSAGES[TAUGHT] = Wording(
     {"example": "str"},
@@ -176,5 +177,7 @@ def export_csv(workspace: Workspace) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
-    writer.writerows(export_rows(workspace))
+    # A cell a spreadsheet would run as a formula is kept as text (CSV injection).
+    writer.writerows({key: f"'{value}" if value.startswith(_FORMULA_START) else value
+                      for key, value in row.items()} for row in export_rows(workspace))
     return out.getvalue()

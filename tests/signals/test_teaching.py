@@ -173,3 +173,14 @@ def test_a_dismissed_subject_remembers_the_subject(workspace, client_obj):
     later = message(workspace, client_obj, "Siehe unten.", subject="Dringend: Logo bis morgen")
     services.detect_for_message(later)
     assert "urgency" not in kinds(later)
+
+
+def test_a_sentence_that_looks_like_a_formula_is_exported_as_text(workspace, owner_http):
+    SignalExample.objects.create(workspace=workspace, kind="disrespect", label="positive",
+                                 text='=HYPERLINK("http://evil.example","hi")',
+                                 normalised="hyperlink")
+    response = owner_http.get(reverse("signals:examples_export") + "?format=csv")
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert row["text"] == '\'=HYPERLINK("http://evil.example","hi")'
+    rows = json.loads(owner_http.get(reverse("signals:examples_export")).content)
+    assert rows[0]["text"].startswith("=HYPERLINK")  # JSON keeps the words as written
