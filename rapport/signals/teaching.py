@@ -30,6 +30,8 @@ from rapport.signals.text import own_text, sentence_bounds
 EXPORT_FIELDS = ("kind", "label", "text", "normalised", "message_id", "created_by",
                  "created_at")
 MAX_SENTENCE_CHARS = 1000
+# Up to this many incoming messages of the client are judged again during the click.
+SYNC_MESSAGES = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TAUGHT = "taught_example"
 MESSAGES[TAUGHT] = Wording(
@@ -76,7 +78,7 @@ def mark(message: Message, start: int, end: int, kind: str,
         raise ValueError("not a sentence of this message")
     example = _store(message.workspace_id, kind, message.body_text[start:end], True,
                      message, user)
-    rejudge(message.workspace, [message.client_id])
+    rejudge(message.workspace, [message.client_id], message)
     return example
 
 
@@ -97,7 +99,7 @@ def learn_from_dismissal(signal: Signal, user: object | None = None) -> SignalEx
     if not text.strip():
         return None
     example = _store(signal.workspace_id, signal.kind, text, False, message, user)
-    rejudge(signal.workspace, [signal.client_id])
+    rejudge(signal.workspace, [signal.client_id], message)
     return example
 
 
@@ -127,15 +129,36 @@ def delete_all(workspace: Workspace) -> int:
     return delete(SignalExample.objects.filter(workspace=workspace), workspace)
 
 
-def rejudge(workspace: Workspace, client_ids: Iterable[int | None]) -> None:
+def rejudge(workspace: Workspace, client_ids: Iterable[int | None],
+            message: Message | None = None) -> None:
     """Judge the message text signals of these clients again with the workspace's
-    examples: a signal no longer found goes (unless dismissed), a new one is written,
-    and the follow-up (health) is announced."""
-    from rapport.signals import services
-
+    examples, at once when they have up to `SYNC_MESSAGES` incoming messages; for more,
+    the message just judged at once and the rest in the background (a click must not
+    wait for years of mail)."""
     ids = {pk for pk in client_ids if pk}
     if not ids:
         return
+    count = Message.objects.filter(workspace=workspace, client_id__in=ids,
+                                   direction=Direction.INBOUND).count()
+    if count <= SYNC_MESSAGES:
+        rejudge_now(workspace, ids)
+        return
+    from rapport.signals.tasks import rejudge_taught_signals
+
+    if message is not None and message.client_id:
+        rejudge_now(workspace, [message.client_id], [message.pk])
+    transaction.on_commit(lambda: rejudge_taught_signals.enqueue(workspace.pk, sorted(ids)),
+                          robust=True)
+
+
+def rejudge_now(workspace: Workspace, client_ids: Iterable[int],
+                message_ids: Iterable[int] | None = None) -> None:
+    """A message text signal no longer found goes (unless dismissed), a new one is
+    written, and the follow-up (health) is announced; `message_ids` limits the reading
+    to these messages."""
+    from rapport.signals import services
+
+    ids = set(client_ids)
     memory = load_memory(workspace.pk)
     checker, tz = services.office_checker(workspace), workspace.tz
     language = workspace.language if workspace.language in ("de", "en") else "en"
@@ -143,6 +166,12 @@ def rejudge(workspace: Workspace, client_ids: Iterable[int | None]) -> None:
     keep: set[tuple[int, str]] = set()
     rows = Message.objects.filter(workspace=workspace, client_id__in=ids,
                                   direction=Direction.INBOUND)
+    stale = Signal.objects.filter(workspace=workspace, client_id__in=ids,
+                                  source_type="message", kind__in=TEXT_KINDS,
+                                  dismissed_at__isnull=True)
+    if message_ids is not None:
+        rows = rows.filter(pk__in=list(message_ids))
+        stale = stale.filter(source_id__in=list(message_ids))
     for message in rows.only("pk", "client_id", "date", "subject", "body_text",
                              "direction").iterator(chunk_size=1000):
         candidates = [c for c in services.message_candidates(message, checker, tz, language,
@@ -150,9 +179,6 @@ def rejudge(workspace: Workspace, client_ids: Iterable[int | None]) -> None:
                       if c.kind in TEXT_KINDS]
         keep |= {(message.pk, c.kind) for c in candidates}
         writer.add(message.client_id, candidates, update=True)
-    stale = Signal.objects.filter(workspace=workspace, client_id__in=ids,
-                                  source_type="message", kind__in=TEXT_KINDS,
-                                  dismissed_at__isnull=True)
     gone = [pk for pk, source_id, kind in stale.values_list("pk", "source_id", "kind")
             if (source_id, kind) not in keep]
     Signal.objects.filter(pk__in=gone).delete()

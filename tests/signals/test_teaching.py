@@ -184,3 +184,20 @@ def test_a_sentence_that_looks_like_a_formula_is_exported_as_text(workspace, own
     assert row["text"] == '\'=HYPERLINK("http://evil.example","hi")'
     rows = json.loads(owner_http.get(reverse("signals:examples_export")).content)
     assert rows[0]["text"].startswith("=HYPERLINK")  # JSON keeps the words as written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_with_much_mail_is_judged_again_in_the_background(
+        workspace, client_obj, owner, monkeypatch):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(teaching, "SYNC_MESSAGES", 1)
+    marked = message(workspace, client_obj, MISSED)
+    older = message(workspace, client_obj, SIMILAR_MISSED)
+    teaching.mark(marked, 0, len(MISSED) - 1, "haggling", owner)
+    assert "haggling" in kinds(marked)  # the message the user looks at: at once
+    assert "haggling" not in kinds(older)
+    assert DBTaskResult.objects.filter(task_path__endswith="rejudge_taught_signals").exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert "haggling" in kinds(older)
