@@ -201,3 +201,18 @@ def test_a_client_with_much_mail_is_judged_again_in_the_background(
     assert DBTaskResult.objects.filter(task_path__endswith="rejudge_taught_signals").exists()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert "haggling" in kinds(older)
+
+
+def test_marking_through_the_page_checks_the_sentence_and_the_direction(
+        workspace, client_obj, owner_http):
+    msg = message(workspace, client_obj, MISSED)
+    url = reverse("signals:mark", kwargs={"message_pk": msg.pk})
+    page = owner_http.post(url, {"start": "0", "end": "x", "kind": "haggling"}, follow=True)
+    assert "Choose a sentence of this message" in page.content.decode()
+    assert not SignalExample.objects.exists()
+    mine = message(workspace, client_obj, MISSED, outbound=True)
+    response = owner_http.post(reverse("signals:mark", kwargs={"message_pk": mine.pk}),
+                               {"start": "0", "end": str(len(MISSED) - 1),
+                                "kind": "haggling"})
+    assert response.status_code == 404  # my own words are never a client's warning sign
+    assert not SignalExample.objects.exists()
