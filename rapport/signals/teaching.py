@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from rapport.comms.models import Direction, Message
 from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
+from rapport.signals.changes import announce as signals_changed
 from rapport.signals.explain import MESSAGES, Explanation
 from rapport.signals.explain import Message as Wording
 from rapport.signals.lexicon import TEXT_KINDS
@@ -99,7 +100,7 @@ def learn_from_dismissal(signal: Signal, user: object | None = None) -> SignalEx
     if not text.strip():
         return None
     example = _store(signal.workspace_id, signal.kind, text, False, message, user)
-    rejudge(signal.workspace, [signal.client_id], message)
+    rejudge(signal.workspace, [signal.client_id], message, announce=False)
     return example
 
 
@@ -110,7 +111,7 @@ def forget_dismissal(signal: Signal) -> None:
         label=SignalExample.Label.NEGATIVE).delete() if signal.source_type == "message" \
         else (0, {})
     if removed:
-        rejudge(signal.workspace, [signal.client_id])
+        rejudge(signal.workspace, [signal.client_id], announce=False)
 
 
 def delete(examples: Iterable[SignalExample], workspace: Workspace) -> int:
@@ -130,29 +131,29 @@ def delete_all(workspace: Workspace) -> int:
 
 
 def rejudge(workspace: Workspace, client_ids: Iterable[int | None],
-            message: Message | None = None) -> None:
+            message: Message | None = None, announce: bool = True) -> None:
     """Judge the message text signals of these clients again with the workspace's
     examples, at once when they have up to `SYNC_MESSAGES` incoming messages; for more,
     the message just judged at once and the rest in the background (a click must not
-    wait for years of mail)."""
+    wait for years of mail). `announce=False`: the caller announces the follow-up."""
     ids = {pk for pk in client_ids if pk}
     if not ids:
         return
     count = Message.objects.filter(workspace=workspace, client_id__in=ids,
                                    direction=Direction.INBOUND).count()
     if count <= SYNC_MESSAGES:
-        rejudge_now(workspace, ids)
+        rejudge_now(workspace, ids, announce=announce)
         return
     from rapport.signals.tasks import rejudge_taught_signals
 
     if message is not None and message.client_id:
-        rejudge_now(workspace, [message.client_id], [message.pk])
+        rejudge_now(workspace, [message.client_id], [message.pk], announce=announce)
     transaction.on_commit(lambda: rejudge_taught_signals.enqueue(workspace.pk, sorted(ids)),
                           robust=True)
 
 
 def rejudge_now(workspace: Workspace, client_ids: Iterable[int],
-                message_ids: Iterable[int] | None = None) -> None:
+                message_ids: Iterable[int] | None = None, announce: bool = True) -> None:
     """A message text signal no longer found goes (unless dismissed), a new one is
     written, and the follow-up (health) is announced; `message_ids` limits the reading
     to these messages."""
@@ -181,9 +182,12 @@ def rejudge_now(workspace: Workspace, client_ids: Iterable[int],
         writer.add(message.client_id, candidates, update=True)
     gone = [pk for pk, source_id, kind in stale.values_list("pk", "source_id", "kind")
             if (source_id, kind) not in keep]
-    Signal.objects.filter(pk__in=gone).delete()
+    if gone:
+        Signal.objects.filter(pk__in=gone).delete()
+        signals_changed(ids)  # bulk deletes send no model signals
     writer.flush()
-    follow_up(workspace.pk, ids)
+    if announce:
+        follow_up(workspace.pk, ids)
 
 
 def export_rows(workspace: Workspace) -> list[dict[str, str]]:
