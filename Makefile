@@ -85,6 +85,7 @@ bench: install
 # Precision and recall of the warning-sign detectors on the labelled corpus, as JSON.
 eval: install
 	@$(BIN)/rapport eval-signals
+	@$(BIN)/rapport eval-feedback
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -46,6 +46,7 @@ from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal
 from rapport.timetracking.models import TimeEntry, TimeImport
 from rapport.webhooks.models import Delivery, Endpoint
+from rapport.signals.models import Signal, SignalExample
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -96,6 +97,7 @@ KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "mapping_pk": (CsvMapping, {}),
     "endpoint_pk": (Endpoint, {}),
     "delivery_pk": (Delivery, {}),
+    "example_pk": (SignalExample, {}),
 }
 LINKS = {"billing": (PortalLink, {"invoice_pk": "invoice_id"}), "agreements": (AgreementLink, {})}
 TOKENS = {"portal": PortalLink, "agreements_portal": AgreementLink, "intake_portal": Interview,

@@ -9,6 +9,7 @@ class SignalsConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.core.services import office_time_changed
+        from rapport.signals import teaching  # noqa: F401 - registers its explanation
 
         office_time_changed.connect(_office_time_changed, dispatch_uid="signals-office-time")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -113,3 +114,32 @@ class UnlinkedMessage(WorkspaceOwned):
 
     def __str__(self) -> str:
         return str(self.message_id)
+
+
+class SignalExample(WorkspaceOwned):
+    """A sentence the user judged: a warning sign of `kind` (positive) or not (negative,
+    from "not a red flag"). The workspace's detector learns from these and only from its
+    own: a similar sentence then fires, or no longer fires, for that kind."""
+
+    class Label(models.TextChoices):
+        POSITIVE = "positive", _("is a warning sign")
+        NEGATIVE = "negative", _("is not a warning sign")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=SignalKind.choices)
+    text = models.TextField(_("sentence"))
+    normalised = models.TextField(editable=False)
+    label = models.CharField(_("label"), max_length=10, choices=Label.choices)
+    message = models.ForeignKey("comms.Message", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name=_("message"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("taught example")
+        verbose_name_plural = _("taught examples")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["workspace", "kind"], name="signalexample_ws_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}: {self.text[:40]}"

@@ -31,7 +31,14 @@ from rapport.signals.changes import announce
 from rapport.signals.detectors import Hit, detect_text, detect_time
 from rapport.signals.explain import Explanation
 from rapport.signals.facts import Candidate
+from rapport.signals.memory import ExampleMemory
 from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
+from rapport.signals.teaching import (
+    forget_dismissal,
+    learn_from_dismissal,
+    load_memory,
+    taught_explanation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +58,28 @@ def office_checker(workspace: Workspace) -> Callable[[dt.datetime], bool]:
 
 
 def message_candidates(message: Message, is_office_time: Callable[[dt.datetime], bool],
-                       tz: dt.tzinfo, default_language: str = "en") -> list[Candidate]:
-    """What the message detectors see in one incoming message (no database access)."""
+                       tz: dt.tzinfo, default_language: str = "en",
+                       memory: ExampleMemory | None = None) -> list[Candidate]:
+    """What the message detectors see in one incoming message (no database access);
+    `memory`: the workspace's judged sentences (see `rapport.signals.teaching`)."""
     if message.direction != Direction.INBOUND:
         return []
     result = detect_text(message.body_text, default_language=default_language)
+    taught: dict = {}
+    if memory:
+        result, taught = memory.adjust(message.body_text, result)
     hits: list[tuple[Hit, bool]] = [(hit, False) for hit in result.hits]
     if message.subject and not is_reply_subject(message.subject):
         in_body = result.kinds
         subject = detect_text(message.subject, language=result.language)
+        if memory:
+            subject = memory.adjust(message.subject, subject)[0]
         hits += [(hit, True) for hit in subject.hits if hit.kind not in in_body]
     candidates = []
     for hit, in_subject in hits:
         explanation = Explanation(hit.kind, {"in_subject": in_subject})
+        if hit.kind in taught and not in_subject:
+            explanation = taught_explanation(taught[hit.kind])
         candidates.append(Candidate(
             hit.kind, message.date, hit.strength, explanation, "message", message.pk,
             evidence=hit.evidence, span_start=-1 if in_subject else hit.start,
@@ -180,7 +196,8 @@ def detect_for_message(message: Message) -> list[Signal]:
     with translation.override(_language(workspace)):
         writer = _Writer(workspace)
         writer.add(message.client_id, message_candidates(
-            message, office_checker(workspace), workspace.tz, _language(workspace)))
+            message, office_checker(workspace), workspace.tz, _language(workspace),
+            memory=load_memory(workspace.pk)))
         writer.flush()
     return list(Signal.objects.filter(source_type="message", source_id=message.pk,
                                       dismissed_at__isnull=True)
@@ -190,10 +207,11 @@ def detect_for_message(message: Message) -> list[Signal]:
 def _detect_messages(workspace: Workspace, messages: Iterable[Message], writer: _Writer
                      ) -> int:
     checker, tz, language = office_checker(workspace), workspace.tz, _language(workspace)
+    memory = load_memory(workspace.pk)
     count = 0
     for message in messages:
         try:
-            found = message_candidates(message, checker, tz, language)
+            found = message_candidates(message, checker, tz, language, memory=memory)
         except Exception:  # one unreadable message must not stop the workspace's others
             logger.exception("Detecting signals in message %s failed", message.pk)
             continue
@@ -302,17 +320,20 @@ def refresh_workspace(workspace: Workspace, now: dt.datetime | None = None) -> N
 # -- the user's verdicts ------------------------------------------------------------------
 
 
-def dismiss(signal: Signal) -> None:
-    """"Not a red flag": excluded from then on, and never created again."""
+def dismiss(signal: Signal, user: object | None = None) -> None:
+    """"Not a red flag": excluded from then on, and never created again; its sentence
+    becomes a negative example of the workspace, so similar sentences stop firing."""
     if signal.dismissed_at is None:
         signal.dismissed_at = timezone.now()
         signal.save(update_fields=["dismissed_at"])
+        learn_from_dismissal(signal, user)
         follow_up(signal.workspace_id, [signal.client_id])
 
 
 def restore(signal: Signal) -> None:
     signal.dismissed_at = None
     signal.save(update_fields=["dismissed_at"])
+    forget_dismissal(signal)
     follow_up(signal.workspace_id, [signal.client_id])
 
 

@@ -137,7 +137,7 @@ def _back(request: HttpRequest, client: Client) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, signal_pk: int) -> HttpResponse:
     signal = _get_signal(request, signal_pk)
-    services.dismiss(signal)
+    services.dismiss(signal, request.user)
     messages.success(request, _("Marked as not a red flag. It no longer counts."))
     return _back(request, signal.client)
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from rapport.clients.models import Client
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalExample
 
 
 def objects_for(workspace, client: Client) -> dict[str, int]:
@@ -11,4 +11,7 @@ def objects_for(workspace, client: Client) -> dict[str, int]:
         workspace=workspace, client=client, kind="urgency", occurred_at=timezone.now(),
         strength="0.80", explanation="Secret", source_type="message",
         source_id=10_000_000 + workspace.pk, evidence="ASAP", span_start=0, span_end=4)
-    return {"signal_pk": signal.pk}
+    example = SignalExample.objects.create(
+        workspace=workspace, kind="haggling", text="Secret sentence", normalised="secret",
+        label=SignalExample.Label.NEGATIVE)
+    return {"signal_pk": signal.pk, "example_pk": example.pk}

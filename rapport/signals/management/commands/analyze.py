@@ -22,6 +22,10 @@ from rapport.comms.mbox import iter_mbox
 from rapport.core.office_hours import TimeRange, is_within, parse_ranges
 from rapport.signals.detectors import detect_text, detect_time
 from rapport.signals.explain import Explanation, render
+from rapport.signals.owner import Owner, Participants, guess_owner, participants
+
+_REASONS = {"sent": "the sender of the Sent folder",
+            "most": "the address in most messages"}
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _DAY_ALIASES = {"mo": 0, "di": 1, "tu": 1, "mi": 2, "we": 2, "do": 3, "th": 3, "fr": 4,
@@ -64,26 +68,43 @@ def _holidays(text: str) -> object:
         raise CommandError(f"unknown holiday calendar {text!r}") from exc
 
 
-def iter_messages(path: Path) -> Iterator[tuple[str, ParsedMessage | None, str]]:
-    """(where, parsed message or None, error) for every message under `path`."""
+def iter_raw(path: Path) -> Iterator[tuple[str, Path, bytes]]:
+    """(where, file, raw bytes) for every message under `path`."""
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            yield from iter_messages(child)
+            yield from iter_raw(child)
         return
     with path.open("rb") as stream:
         head = stream.read(5)
         stream.seek(0)
         if head == b"From ":
             for raw in iter_mbox(stream):
-                try:
-                    yield f"{path}:{raw.line}", parse_bytes(raw.data), ""
-                except ParseError as exc:
-                    yield f"{path}:{raw.line}", None, str(exc)
+                yield f"{path}:{raw.line}", path, raw.data
             return
+        yield str(path), path, stream.read()
+
+
+def iter_messages(path: Path) -> Iterator[tuple[str, ParsedMessage | None, str]]:
+    """(where, parsed message or None, error) for every message under `path`."""
+    for where, _file, data in iter_raw(path):
         try:
-            yield str(path), parse_bytes(stream.read()), ""
+            yield where, parse_bytes(data), ""
         except ParseError as exc:
-            yield str(path), None, str(exc)
+            yield where, None, str(exc)
+
+
+def find_owner(path: Path) -> Owner | None:
+    """The mailbox owner, from the headers only (see `rapport.signals.owner`)."""
+    root = path.parent
+
+    def everyone() -> Iterator[Participants]:
+        for _where, file, data in iter_raw(path):
+            try:
+                yield participants(data, file.relative_to(root))
+            except (ValueError, LookupError):  # unreadable headers: not evidence
+                continue
+
+    return guess_owner(everyone())
 
 
 class Command(BaseCommand):
@@ -100,7 +121,10 @@ class Command(BaseCommand):
                             help="Assumed when the text does not tell; explanations are "
                                  "written in it.")
         parser.add_argument("--me", action="append", default=[],
-                            help="Your own address; its messages are skipped (repeatable).")
+                            help="Your own address; its messages are skipped "
+                                 "(repeatable). Without it the owner is guessed from the "
+                                 "mail (the From of the Sent folder, or the address in "
+                                 "most messages).")
 
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["path"]  # type: ignore[assignment]
@@ -113,6 +137,15 @@ class Command(BaseCommand):
         hours = parse_office_hours(str(options["office_hours"]))
         calendar = _holidays(str(options["holidays"]))
         mine = {str(a).lower() for a in options["me"]}  # type: ignore[union-attr]
+        if not mine:
+            owner = find_owner(path)
+            if owner is None:
+                self.stderr.write("Could not tell whose mailbox this is; every message is "
+                                  "analysed. Pass --me to skip your own.")
+            else:
+                mine = set(owner.addresses)
+                self.stderr.write(f"Assumed the mailbox belongs to {', '.join(owner.addresses)}"
+                                  f" ({_REASONS[owner.reason]}); pass --me to change.")
 
         def is_office_time(moment: datetime) -> bool:
             return is_within(moment, hours, tz, calendar)
