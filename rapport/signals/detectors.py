@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from rapport.signals.lexicon import TEXT_KINDS, lexicon, message_words
+from rapport.signals import learned
+from rapport.signals.lexicon import TEXT_KINDS, Lexicon, lexicon, message_words
 from rapport.signals.text import detect_language, own_text, preceding_words, sentence_bounds
 
 THRESHOLD = 0.5
@@ -30,6 +31,8 @@ class Hit:
     start: int
     end: int
     evidence: str
+    # Set when the learned model found the hit: the words of the sentence that weighed most.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,12 @@ def _strength(weights: list[float]) -> Decimal:
     return Decimal(str(round(min(1.0, 1.0 - remaining), 2)))
 
 
-def detect_text(body: str, language: str | None = None, default_language: str = "en"
-                ) -> TextResult:
+def detect_text(body: str, language: str | None = None, default_language: str = "en",
+                use_model: bool = True) -> TextResult:
     """Every text kind found in the client's own words: one hit per kind, the strongest
-    span as evidence, the strength combined over all matching patterns."""
+    span as evidence, the strength combined over all matching patterns. A kind the
+    lexicons miss is then asked of the learned model (`learned.py`), sentence by sentence;
+    its evidence is the sentence it is surest of."""
     body = (body or "")[:MAX_ANALYSED_CHARS]
     text = own_text(body)
     if not language:
@@ -94,7 +99,29 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
             continue
         weight, start, end = max(found, key=lambda item: (item[0], -item[1]))
         hits.append(Hit(kind, strength, start, end, body[start:end]))
+    if use_model:
+        hits += _model_hits(body, text, lex, {hit.kind for hit in hits})
     return TextResult(language, hits)
+
+
+def _model_hits(body: str, text: str, lex: Lexicon, found: set[str]) -> list[Hit]:
+    """The learned model's hits for the kinds the lexicons did not find: per kind the
+    sentence it is surest of, if that reaches the kind's threshold and no suppressor of
+    the kind ("no rush") stands in the sentence."""
+    loaded = learned.models()
+    if loaded is None or found.issuperset(loaded.kinds):
+        return []
+    best: dict[str, tuple[float, int, int]] = {}
+    for start, end in learned.sentences(text):
+        for kind, probability in learned.score(text[start:end], loaded).items():
+            if kind in found or probability < loaded.thresholds[kind]:
+                continue
+            if probability > best.get(kind, (0.0, 0, 0))[0] and not any(
+                    sup.search(text, start, end) for sup in lex.suppressors[kind]):
+                best[kind] = (probability, start, end)
+    return [Hit(kind, Decimal(str(round(probability, 2))), start, end, body[start:end],
+                tuple(learned.weightiest_words(text[start:end], kind, loaded)))
+            for kind, (probability, start, end) in sorted(best.items())]
 
 
 def detect_time(moment: dt.datetime, is_office_time: Callable[[dt.datetime], bool],
