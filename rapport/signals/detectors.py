@@ -58,7 +58,7 @@ def _strength(weights: list[float]) -> Decimal:
 
 
 def detect_text(body: str, language: str | None = None, default_language: str = "en",
-                use_model: bool = True) -> TextResult:
+                use_model: bool = True, use_lexicon: bool = True) -> TextResult:
     """Every text kind found in the client's own words: one hit per kind, the strongest
     span as evidence, the strength combined over all matching patterns. A kind the
     lexicons miss is then asked of the learned model (`learned.py`), sentence by sentence;
@@ -73,7 +73,7 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
     words = message_words(text)
     present = words.stems if words else None
     hits: list[Hit] = []
-    for kind in TEXT_KINDS:
+    for kind in TEXT_KINDS if use_lexicon else ():
         found: list[tuple[float, int, int]] = []
         suppressed: dict[int, bool] = {}  # per sentence start: checked once, not per hit
         for pattern in lex.patterns[kind]:
