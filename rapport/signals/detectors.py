@@ -21,6 +21,9 @@ THRESHOLD = 0.5
 # gigabytes (the import notes on such a message that only its beginning was checked).
 MAX_ANALYSED_CHARS = 200_000
 NIGHT_START = dt.time(22, 0)
+# "without your corrections" is what overruled advice sounds like: not a negation there.
+MODEL_NEGATIONS = {language: lexicon(language).negations - {"without", "ohne"}
+                   for language in ("de", "en")}
 NIGHT_END = dt.time(6, 0)
 
 
@@ -119,9 +122,23 @@ def _model_hits(body: str, text: str, lex: Lexicon, found: set[str]) -> list[Hit
             if probability > best.get(kind, (0.0, 0, 0))[0] and not any(
                     sup.search(text, start, end) for sup in lex.suppressors[kind]):
                 best[kind] = (probability, start, end)
-    return [Hit(kind, Decimal(str(round(probability, 2))), start, end, body[start:end],
-                tuple(learned.weightiest_words(text[start:end], kind, loaded)))
-            for kind, (probability, start, end) in sorted(best.items())]
+    hits = []
+    for kind, (probability, start, end) in sorted(best.items()):
+        words = learned.weightiest_words(text[start:end], kind, loaded, skip=lex.stopwords)
+        # "not urgent", "nicht zu teuer": the model cannot read a negation; the word it
+        # leaned on most must not be negated (the same test as for a lexicon match).
+        if any(_negated(text, position, MODEL_NEGATIONS[lex.language])
+               for position in _positions(text, start, end, words)):
+            continue
+        hits.append(Hit(kind, Decimal(str(round(probability, 2))), start, end,
+                        body[start:end], tuple(words)))
+    return hits
+
+
+def _positions(text: str, start: int, end: int, words: list[str]) -> list[int]:
+    """Where the given words start within text[start:end]."""
+    wanted = set(words)
+    return [m.start() for m in learned.WORD.finditer(text, start, end) if m.group() in wanted]
 
 
 def detect_time(moment: dt.datetime, is_office_time: Callable[[dt.datetime], bool],

@@ -4,23 +4,24 @@ character and word n-grams of a sentence.
 The weights live in `data/model/<kind>.tsv` (one "weight<TAB>n-gram" line each, plus the
 bias and the probability threshold), written by `rapport train-signals` from the
 development corpus and reproduced bit for bit by it. Scoring needs no library: the
-n-grams of a sentence are looked up in one table shared by all kinds, so a message is
-read once, whatever the number of kinds. `features()` is the same function the training
-hands to scikit-learn, so training and scoring see exactly the same n-grams.
+n-grams are looked up in one table shared by all kinds, so a message is read once,
+whatever the number of kinds, and a word's n-grams are summed once per process.
+`features()` is the same function the training hands to scikit-learn, so training and
+scoring see exactly the same n-grams.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from rapport.signals.lexicon import DATA, TEXT_KINDS
 
 MODEL_DIR = DATA / "model"
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+WORD = _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 # Shorter fragments ("Hi Lena,", "Thanks!") carry no opinion worth a model's guess.
@@ -40,13 +41,16 @@ def word_features(word: str) -> list[str]:
 
 
 def features(sentence: str) -> list[str]:
-    """Word unigrams and bigrams and the characters n-grams of each word, each once."""
+    """Per distinct word: the word and its character n-grams; then each distinct word
+    pair. An n-gram two different words share is counted twice, so a sentence's score is
+    the sum of its words' scores (cached per word) and its word pairs'."""
     words = _words(sentence[:MAX_SENTENCE_CHARS])
-    found = {f"w:{word}" for word in words}
-    found.update(f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    for word in set(words):
-        found.update(word_features(word))
-    return sorted(found)
+    found = []
+    for word in sorted(set(words)):
+        found.append(f"w:{word}")
+        found += sorted(set(word_features(word)))
+    found += sorted({f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)})
+    return found
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -98,6 +102,23 @@ class Models:
     thresholds: dict[str, float]
     # n-gram -> ((kind index, weight), ...): one lookup per n-gram for all kinds
     table: dict[str, tuple[tuple[int, float], ...]]
+    # word -> its summed weight per kind (the word and its character n-grams)
+    words: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+    def word_weights(self, word: str) -> tuple[float, ...]:
+        cached = self.words.get(word)
+        if cached is None:
+            totals = [0.0] * len(self.kinds)
+            for name in [f"w:{word}", *set(word_features(word))]:
+                for index, weight in self.table.get(name, ()):
+                    totals[index] += weight
+            if len(self.words) > _MAX_CACHED_WORDS:
+                self.words.clear()
+            cached = self.words[word] = tuple(totals)
+        return cached
+
+
+_MAX_CACHED_WORDS = 200_000
 
 
 @cache
@@ -123,16 +144,22 @@ def _sigmoid(value: float) -> float:
 def score(sentence: str, loaded: Models) -> dict[str, float]:
     """The probability of each kind for one sentence."""
     totals = list(loaded.biases)
+    words = _words(sentence[:MAX_SENTENCE_CHARS])
+    for word in set(words):
+        for index, weight in enumerate(loaded.word_weights(word)):
+            totals[index] += weight
     table = loaded.table
-    for name in features(sentence):
-        for index, weight in table.get(name, ()):
+    for pair in {f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)}:
+        for index, weight in table.get(pair, ()):
             totals[index] += weight
     return {kind: _sigmoid(total) for kind, total in zip(loaded.kinds, totals, strict=True)}
 
 
-def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3) -> list[str]:
+def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
+                     skip: frozenset[str] = frozenset()) -> list[str]:
     """The words of the sentence that pushed most towards `kind`: each word's own weight,
-    its character n-grams' and half of each word pair it is part of."""
+    its character n-grams' and half of each word pair it is part of. Words in `skip`
+    (function words: "I", "the", "und") and words under three letters are not named."""
     index = loaded.kinds.index(kind)
     table = loaded.table
 
@@ -149,6 +176,8 @@ def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3) -
             value += weight(f"w:{words[position - 1]} {word}") / 2
         if position + 1 < len(words):
             value += weight(f"w:{word} {words[position + 1]}") / 2
+        if len(word) < 3 or word in skip:
+            continue
         if value > scores.get(word, 0.0):
             scores[word] = value
             shown[word] = originals[position]

@@ -33,7 +33,11 @@ class Pattern:
         if self.heads is None or words is None:
             yield from self.regex.finditer(text)
             return
-        starts = sorted({start for head in self.heads for start in words.starts.get(head, ())})
+        found = [positions for head in self.heads if (positions := words.starts.get(head))]
+        if not found:
+            return
+        # One head's positions are already in order; only several need merging.
+        starts = found[0] if len(found) == 1 else sorted({p for ps in found for p in ps})
         end = -1
         for start in starts:
             if start < end:

@@ -60,7 +60,7 @@ def _fit(rows: list[dict], kind: str) -> tuple[float, dict[str, float]]:
         chosen = marked or found["sentences"]
         texts += chosen
         labels += [1] * len(chosen)
-    vectorizer = CountVectorizer(analyzer=learned.features, binary=True, min_df=2)
+    vectorizer = CountVectorizer(analyzer=learned.features, min_df=2)
     matrix = vectorizer.fit_transform(texts)
     classifier = LogisticRegression(C=C, solver="liblinear", random_state=0,
                                     class_weight="balanced", max_iter=1000)
