@@ -74,16 +74,16 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
         language = language or detect_language(body or "", default_language)
     lex = lexicon(language if language in ("de", "en") else "en")
     words = message_words(text)
-    present = words.stems if words else None
+    # Only the patterns that can match: a word every match contains is in the message.
+    candidates = lex.candidates(words.stems if words else None) if use_lexicon else {}
     hits: list[Hit] = []
     for kind in TEXT_KINDS if use_lexicon else ():
         found: list[tuple[float, int, int]] = []
         suppressed: dict[int, bool] = {}  # per sentence start: checked once, not per hit
-        for pattern in lex.patterns[kind]:
-            if present is not None and pattern.stems is not None and \
-                    pattern.stems.isdisjoint(present):
-                continue  # cannot match: a word every match contains is missing
-            for match in pattern.finditer(text, words):
+        for pattern in candidates[kind]:
+            matches = pattern.regex.finditer(text) if pattern.heads is None or words is None \
+                else pattern.finditer(text, words)
+            for match in matches:
                 if match.end() == match.start():
                     continue
                 if _negated(text, match.start(), lex.negations):

@@ -31,7 +31,7 @@ MAX_SENTENCE_CHARS = 600
 
 
 def _words(text: str) -> list[str]:
-    return [_DIGIT.sub("0", word) for word in _WORD.findall(text.lower())]
+    return _WORD.findall(_DIGIT.sub("0", text.lower()))
 
 
 def word_features(word: str) -> list[str]:
@@ -145,9 +145,10 @@ def score(sentence: str, loaded: Models) -> dict[str, float]:
     """The probability of each kind for one sentence."""
     totals = list(loaded.biases)
     words = _words(sentence[:MAX_SENTENCE_CHARS])
+    cache = loaded.words
     for word in set(words):
-        for index, weight in enumerate(loaded.word_weights(word)):
-            totals[index] += weight
+        totals = [a + b for a, b in zip(totals, cache.get(word) or loaded.word_weights(word),
+                                        strict=True)]
     table = loaded.table
     for pair in {f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)}:
         for index, weight in table.get(pair, ()):
@@ -171,7 +172,7 @@ def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
     scores: dict[str, float] = {}
     shown: dict[str, str] = {}
     for position, word in enumerate(words):
-        value = weight(f"w:{word}") + sum(weight(name) for name in set(word_features(word)))
+        value = loaded.word_weights(word)[index]
         if position:
             value += weight(f"w:{words[position - 1]} {word}") / 2
         if position + 1 < len(words):

@@ -63,6 +63,23 @@ class Lexicon:
     suppressors: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
+    # stem -> (kind, pattern index) of every pattern needing it; per kind the indices of
+    # the patterns that always run (stems unknown). See `candidates`.
+    by_stem: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    always: dict[str, list[int]] = field(default_factory=dict)
+
+    def candidates(self, present: set[str] | None) -> dict[str, list[Pattern]]:
+        """Per kind, in lexicon order, the patterns that can match a message whose word
+        stems are `present` (all of them when None): one pass over the message's stems
+        instead of one test per pattern."""
+        if present is None:
+            return self.patterns
+        chosen = {kind: set(indices) for kind, indices in self.always.items()}
+        for stem in present:
+            for kind, index in self.by_stem.get(stem, ()):
+                chosen[kind].add(index)
+        return {kind: [self.patterns[kind][i] for i in sorted(indices)]
+                for kind, indices in chosen.items()}
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -106,6 +123,10 @@ def lexicon(language: str) -> Lexicon:
                                     heads_of(compiled.pattern)))
         lex.patterns[kind] = patterns
         lex.suppressors[kind] = suppressors
+        lex.always[kind] = [i for i, pattern in enumerate(patterns) if pattern.stems is None]
+        for index, pattern in enumerate(patterns):
+            for stem in pattern.stems or ():
+                lex.by_stem.setdefault(stem, []).append((kind, index))
     return lex
 
 
