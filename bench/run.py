@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from detectors import bench_detectors
+from detectors import bench_analyze, bench_detectors
 from health import bench_health
 from pipeline import bench_pipeline
 
@@ -153,7 +153,7 @@ BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
     "mail_import": lambda: [bench_mail_import()],
     "health": bench_health,
     "pipeline": bench_pipeline,
-    "detectors": bench_detectors,
+    "detectors": lambda: bench_detectors() + bench_analyze(),
 }
 
 
