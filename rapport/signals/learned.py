@@ -167,8 +167,16 @@ def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
     def weight(name: str) -> float:
         return sum(w for i, w in table.get(name, ()) if i == index)
 
-    originals = _WORD.findall(sentence[:MAX_SENTENCE_CHARS])
-    words = _words(sentence[:MAX_SENTENCE_CHARS])
+    sentence = sentence[:MAX_SENTENCE_CHARS]
+    lowered = _DIGIT.sub("0", sentence.lower())
+    matches = list(_WORD.finditer(lowered))
+    words = [match.group() for match in matches]
+    originals = _WORD.findall(sentence)
+    if len(originals) != len(words):  # lower-casing split a word ("İ"): show it lowered
+        originals = words
+    # "don" of "don't", "haven" of "haven't": half words are not named
+    clipped = {i for i, match in enumerate(matches) if lowered[match.end():match.end() + 1]
+               in ("'", "’")}
     scores: dict[str, float] = {}
     shown: dict[str, str] = {}
     for position, word in enumerate(words):
@@ -177,7 +185,7 @@ def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
             value += weight(f"w:{words[position - 1]} {word}") / 2
         if position + 1 < len(words):
             value += weight(f"w:{word} {words[position + 1]}") / 2
-        if len(word) < 3 or word in skip:
+        if len(word) < 3 or word in skip or position in clipped:
             continue
         if value > scores.get(word, 0.0):
             scores[word] = value

@@ -106,3 +106,9 @@ def test_the_explanation_names_the_words_that_weighed_most_in_both_languages():
     assert "words that weighed most: " + ", ".join(hit.words) in english
     assert german.startswith("Die Nachricht")
     assert "am stärksten ins Gewicht fielen diese Wörter: " + ", ".join(hit.words) in german
+
+
+def test_half_words_of_contractions_are_not_named():
+    hit = next(h for h in detect_text("I don't know what they teach copywriters these days.")
+               .hits if h.kind == "disrespect")
+    assert "copywriters" in hit.words and "don" not in hit.words
