@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres serve install messages pango lint bench eval worker clean help
+.PHONY: demo test test-sqlite test-postgres serve install messages pango lint bench eval model worker clean help
 
 help:
 	@echo "make demo   — install, migrate, load the demo workspace and serve http://$(HOST):$(PORT)"
@@ -86,6 +86,12 @@ bench: install
 eval: install
 	@$(BIN)/rapport eval-signals
 	@$(BIN)/rapport eval-feedback
+
+# The learned detectors' weights (rapport/signals/data/model/*.tsv) are committed; this
+# retrains them from the development corpus, byte for byte the same unless the corpus or
+# the training changed (`rapport train-signals --check` verifies that).
+model: install
+	@$(BIN)/rapport train-signals
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bank_matching import bench_bank_matching
+from detectors import bench_analyze, bench_detectors
 from health import bench_health
 from pipeline import bench_pipeline
 
@@ -154,6 +155,7 @@ BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
     "health": bench_health,
     "pipeline": bench_pipeline,
     "bank_matching": bench_bank_matching,
+    "detectors": lambda: bench_detectors() + bench_analyze(),
 }
 
 

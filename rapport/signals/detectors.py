@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from rapport.signals.lexicon import TEXT_KINDS, lexicon, message_words
+from rapport.signals import learned
+from rapport.signals.lexicon import TEXT_KINDS, Lexicon, lexicon, message_words
 from rapport.signals.text import detect_language, own_text, preceding_words, sentence_bounds
 
 THRESHOLD = 0.5
@@ -20,6 +21,9 @@ THRESHOLD = 0.5
 # gigabytes (the import notes on such a message that only its beginning was checked).
 MAX_ANALYSED_CHARS = 200_000
 NIGHT_START = dt.time(22, 0)
+# "without your corrections" is what overruled advice sounds like: not a negation there.
+MODEL_NEGATIONS = {language: lexicon(language).negations - {"without", "ohne"}
+                   for language in ("de", "en")}
 NIGHT_END = dt.time(6, 0)
 
 
@@ -30,6 +34,8 @@ class Hit:
     start: int
     end: int
     evidence: str
+    # Set when the learned model found the hit: the words of the sentence that weighed most.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,12 @@ def _strength(weights: list[float]) -> Decimal:
     return Decimal(str(round(min(1.0, 1.0 - remaining), 2)))
 
 
-def detect_text(body: str, language: str | None = None, default_language: str = "en"
-                ) -> TextResult:
+def detect_text(body: str, language: str | None = None, default_language: str = "en",
+                use_model: bool = True, use_lexicon: bool = True) -> TextResult:
     """Every text kind found in the client's own words: one hit per kind, the strongest
-    span as evidence, the strength combined over all matching patterns."""
+    span as evidence, the strength combined over all matching patterns. A kind the
+    lexicons miss is then asked of the learned model (`learned.py`), sentence by sentence;
+    its evidence is the sentence it is surest of."""
     body = (body or "")[:MAX_ANALYSED_CHARS]
     text = own_text(body)
     if not language:
@@ -66,16 +74,16 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
         language = language or detect_language(body or "", default_language)
     lex = lexicon(language if language in ("de", "en") else "en")
     words = message_words(text)
-    present = words.stems if words else None
+    # Only the patterns that can match: a word every match contains is in the message.
+    candidates = lex.candidates(words.stems if words else None) if use_lexicon else {}
     hits: list[Hit] = []
-    for kind in TEXT_KINDS:
+    for kind in TEXT_KINDS if use_lexicon else ():
         found: list[tuple[float, int, int]] = []
         suppressed: dict[int, bool] = {}  # per sentence start: checked once, not per hit
-        for pattern in lex.patterns[kind]:
-            if present is not None and pattern.stems is not None and \
-                    pattern.stems.isdisjoint(present):
-                continue  # cannot match: a word every match contains is missing
-            for match in pattern.finditer(text, words):
+        for pattern in candidates[kind]:
+            matches = pattern.regex.finditer(text) if pattern.heads is None or words is None \
+                else pattern.finditer(text, words)
+            for match in matches:
                 if match.end() == match.start():
                     continue
                 if _negated(text, match.start(), lex.negations):
@@ -94,7 +102,43 @@ def detect_text(body: str, language: str | None = None, default_language: str = 
             continue
         weight, start, end = max(found, key=lambda item: (item[0], -item[1]))
         hits.append(Hit(kind, strength, start, end, body[start:end]))
+    if use_model:
+        hits += _model_hits(body, text, lex, {hit.kind for hit in hits})
     return TextResult(language, hits)
+
+
+def _model_hits(body: str, text: str, lex: Lexicon, found: set[str]) -> list[Hit]:
+    """The learned model's hits for the kinds the lexicons did not find: per kind the
+    sentence it is surest of, if that reaches the kind's threshold and no suppressor of
+    the kind ("no rush") stands in the sentence."""
+    loaded = learned.models()
+    if loaded is None or found.issuperset(loaded.kinds):
+        return []
+    best: dict[str, tuple[float, int, int]] = {}
+    for start, end in learned.sentences(text):
+        for kind, probability in learned.score(text[start:end], loaded).items():
+            if kind in found or probability < loaded.thresholds[kind]:
+                continue
+            if probability > best.get(kind, (0.0, 0, 0))[0] and not any(
+                    sup.search(text, start, end) for sup in lex.suppressors[kind]):
+                best[kind] = (probability, start, end)
+    hits = []
+    for kind, (probability, start, end) in sorted(best.items()):
+        words = learned.weightiest_words(text[start:end], kind, loaded, skip=lex.stopwords)
+        # "not urgent", "nicht zu teuer": the model cannot read a negation; the word it
+        # leaned on most must not be negated (the same test as for a lexicon match).
+        if any(_negated(text, position, MODEL_NEGATIONS[lex.language])
+               for position in _positions(text, start, end, words)):
+            continue
+        hits.append(Hit(kind, Decimal(str(round(probability, 2))), start, end,
+                        body[start:end], tuple(words)))
+    return hits
+
+
+def _positions(text: str, start: int, end: int, words: list[str]) -> list[int]:
+    """Where the given words start within text[start:end]."""
+    wanted = set(words)
+    return [m.start() for m in learned.WORD.finditer(text, start, end) if m.group() in wanted]
 
 
 def detect_time(moment: dt.datetime, is_office_time: Callable[[dt.datetime], bool],

@@ -95,6 +95,7 @@ _DECODE: dict[str, Callable[[Any], Any]] = {
     "int": int,
     "str": str,
     "bool": bool,
+    "words": lambda v: [str(word) for word in v],
 }
 
 
@@ -110,8 +111,13 @@ class Message:
 def _text_kind(sentence: Callable[[], str]) -> Message:
     def text(p: dict[str, Any]) -> str:
         result = sentence()
-        return result + " " + _("(in the subject)") if p.get("in_subject") else result
-    return Message({"in_subject": "bool"}, text)
+        if p.get("in_subject"):
+            result += " " + _("(in the subject)")
+        if p.get("words"):
+            result += " " + _("Found by the learned detector; the words that weighed most: "
+                              "%(words)s.") % {"words": ", ".join(p["words"])}
+        return result
+    return Message({"in_subject": "bool", "words": "words"}, text)
 
 
 def _incident(p: dict[str, Any]) -> str:

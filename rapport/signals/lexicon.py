@@ -33,7 +33,11 @@ class Pattern:
         if self.heads is None or words is None:
             yield from self.regex.finditer(text)
             return
-        starts = sorted({start for head in self.heads for start in words.starts.get(head, ())})
+        found = [positions for head in self.heads if (positions := words.starts.get(head))]
+        if not found:
+            return
+        # One head's positions are already in order; only several need merging.
+        starts = found[0] if len(found) == 1 else sorted({p for ps in found for p in ps})
         end = -1
         for start in starts:
             if start < end:
@@ -59,6 +63,23 @@ class Lexicon:
     suppressors: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
+    # stem -> (kind, pattern index) of every pattern needing it; per kind the indices of
+    # the patterns that always run (stems unknown). See `candidates`.
+    by_stem: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    always: dict[str, list[int]] = field(default_factory=dict)
+
+    def candidates(self, present: set[str] | None) -> dict[str, list[Pattern]]:
+        """Per kind, in lexicon order, the patterns that can match a message whose word
+        stems are `present` (all of them when None): one pass over the message's stems
+        instead of one test per pattern."""
+        if present is None:
+            return self.patterns
+        chosen = {kind: set(indices) for kind, indices in self.always.items()}
+        for stem in present:
+            for kind, index in self.by_stem.get(stem, ()):
+                chosen[kind].add(index)
+        return {kind: [self.patterns[kind][i] for i in sorted(indices)]
+                for kind, indices in chosen.items()}
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -102,6 +123,10 @@ def lexicon(language: str) -> Lexicon:
                                     heads_of(compiled.pattern)))
         lex.patterns[kind] = patterns
         lex.suppressors[kind] = suppressors
+        lex.always[kind] = [i for i, pattern in enumerate(patterns) if pattern.stems is None]
+        for index, pattern in enumerate(patterns):
+            for stem in pattern.stems or ():
+                lex.by_stem.setdefault(stem, []).append((kind, index))
     return lex
 
 

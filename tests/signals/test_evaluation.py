@@ -41,9 +41,32 @@ def test_the_command_prints_json_per_kind_and_language():
     out = StringIO()
     call_command("eval-signals", stdout=out)
     report = json.loads(out.getvalue())
-    assert set(report) == {"corpus", "holdout"}
+    assert set(report) == {"corpus", "holdout", "validation"}
     assert set(report["corpus"]["kinds"]["urgency"]) == {"de", "en", "all"}
     assert "errors" not in report["corpus"]
+
+
+def test_the_command_reports_lexicon_model_and_combined_with_wilson_intervals():
+    out = StringIO()
+    call_command("eval-signals", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["validation"]["messages"] < report["corpus"]["messages"] / 4
+    for name in ("validation", "holdout"):
+        cell = report[name]["kinds"]["disrespect"]["en"]
+        for scores in (cell, cell["lexicon"], cell["model"]):
+            low, high = scores["recall_ci"]
+            assert low <= scores["recall"] <= high and high - low > 0.05
+            low, high = scores["precision_ci"]
+            assert low <= scores["precision"] <= high
+        assert cell["recall"] >= cell["lexicon"]["recall"]
+
+
+def test_the_wilson_interval_matches_the_textbook_values():
+    from rapport.signals.evaluation import wilson
+
+    assert wilson(8, 10) == [0.49, 0.943]
+    assert wilson(10, 10) == [0.722, 1.0]
+    assert wilson(0, 0) is None
 
 
 def test_the_shortcuts_find_exactly_what_a_plain_scan_finds():

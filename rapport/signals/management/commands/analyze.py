@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from rapport.comms.mailparse import ParsedMessage, ParseError, is_reply_subject, parse_bytes
 from rapport.comms.mbox import iter_mbox
 from rapport.core.office_hours import TimeRange, is_within, parse_ranges
-from rapport.signals.detectors import detect_text, detect_time
+from rapport.signals.detectors import Hit, detect_text, detect_time
 from rapport.signals.explain import Explanation, render
 from rapport.signals.owner import Owner, Participants, guess_owner, participants
 
@@ -161,14 +161,20 @@ class Command(BaseCommand):
                 ensure_ascii=False))
 
 
+def _text_params(hit: Hit, in_subject: bool) -> dict:
+    """The explanation's parameters; a learned hit also names the words that weighed most."""
+    return {"in_subject": in_subject, "words": list(hit.words)} if hit.words else {
+        "in_subject": in_subject}
+
+
 def analyze_message(message: ParsedMessage, is_office_time, tz: ZoneInfo,  # noqa: ANN001
                     default_language: str = "en") -> dict:
     """The signals of one message; each explanation in `default_language`, through the
     same rendering as the web pages."""
     result = detect_text(message.body_text, default_language=default_language)
-    hits = [(h, Explanation(h.kind, {"in_subject": False})) for h in result.hits]
+    hits = [(h, Explanation(h.kind, _text_params(h, False))) for h in result.hits]
     if message.subject and not is_reply_subject(message.subject):
-        hits += [(h, Explanation(h.kind, {"in_subject": True}))
+        hits += [(h, Explanation(h.kind, _text_params(h, True)))
                  for h in detect_text(message.subject, language=result.language).hits
                  if h.kind not in result.kinds]
     if message.date:
