@@ -29,7 +29,6 @@ import rapport
 from rapport.accounts.models import Invitation, User
 from rapport.agreements.models import AgreementLink, ChangeOrder, Contract, Proposal
 from rapport.api.models import ApiToken
-from rapport.banking.models import BankImport, CsvMapping
 from rapport.banking.models import BankImport, BankTransaction, CsvMapping
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
@@ -43,10 +42,9 @@ from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
 from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalExample
 from rapport.timetracking.models import TimeEntry, TimeImport
 from rapport.webhooks.models import Delivery, Endpoint
-from rapport.signals.models import Signal, SignalExample
 from tests.test_tenant_isolation import all_routes
 
 CATALOGUE = Path(rapport.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"

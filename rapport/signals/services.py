@@ -77,11 +77,10 @@ def message_candidates(message: Message, is_office_time: Callable[[dt.datetime],
         hits += [(hit, True) for hit in subject.hits if hit.kind not in in_body]
     candidates = []
     for hit, in_subject in hits:
-        explanation = Explanation(hit.kind, {"in_subject": in_subject})
-        if hit.kind in taught and not in_subject:
-            explanation = taught_explanation(taught[hit.kind])
         explanation = Explanation(hit.kind, {"in_subject": in_subject, "words": list(hit.words)}
                                   if hit.words else {"in_subject": in_subject})
+        if hit.kind in taught and not in_subject:
+            explanation = taught_explanation(taught[hit.kind])
         candidates.append(Candidate(
             hit.kind, message.date, hit.strength, explanation, "message", message.pk,
             evidence=hit.evidence, span_start=-1 if in_subject else hit.start,

@@ -45,6 +45,7 @@ def test_an_uploaded_camt_file_is_imported_by_the_worker(owner_http, workspace, 
     assert "5 imported, 0 already known" in fragment
     page = owner_http.get("/bank/").content.decode()
     assert "Muster GmbH" in page and "€1,190.00" in page and "-€49.90" in page
+    assert 'href="/bank/review/" data-testid="to-review"' in page  # where matching continues
 
 
 def test_a_refused_upload_says_where_and_why_and_keeps_nothing(owner_http, workspace):
