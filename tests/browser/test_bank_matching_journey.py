@@ -73,13 +73,13 @@ def test_a_statement_is_matched_confirmed_and_assigned_by_hand(page, django_user
         "Every transaction is matched or put aside.")
     expect(page.get_by_test_id("booked").locator("tbody tr")).to_have_count(5)
     screenshot(page, "bank-matching-3-all-booked")
-    page.get_by_role("button", name="DE").click()
+    page.get_by_role("button", name="DE", exact=True).click()
     expect(page.get_by_role("heading", name="Zu prüfen")).to_be_visible()
     expect(page.get_by_test_id("booked")).to_contain_text(
         f"Rechnungsnummer {one.number} im Verwendungszweck.")
     expect(page.get_by_test_id("booked")).to_contain_text("Genau der offene Betrag (238,00 €).")
     screenshot(page, "bank-matching-4-german")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     assert Invoice.objects.get(pk=deposit.pk).balance() == Decimal("57.00")
 
     # The invoice shows the payment from the bank; undo takes it back off.

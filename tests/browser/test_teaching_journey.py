@@ -13,7 +13,7 @@ from tests.signals.helpers import at, message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MISSED = "Ehrlich gesagt sprengt das völlig unser Budget"
+MISSED = "Unser Kassenwart runzelt bei der Zahl die Stirn"
 
 
 def test_mark_a_missed_sentence_as_a_warning_sign_and_see_the_sign(page, django_user_model):
@@ -31,7 +31,7 @@ def test_mark_a_missed_sentence_as_a_warning_sign_and_see_the_sign(page, django_
     section = page.get_by_test_id("message-warning-signs")
     expect(section).to_contain_text("No warning signs found in this message.")
     page.get_by_text("Did we miss one? Mark a sentence as a warning sign").click()
-    sentence = page.get_by_test_id("teach-sentence").filter(has_text="sprengt")
+    sentence = page.get_by_test_id("teach-sentence").filter(has_text="Kassenwart")
     sentence.get_by_label("Kind of warning sign").select_option(label="Haggling")
     screenshot(page, "teaching-mark-sentence")
     sentence.get_by_role("button", name="This is a warning sign").click()

@@ -109,7 +109,7 @@ def test_a_toggl_report_is_imported_after_mapping_the_unknown_names(page, owner,
     expect(page.get_by_test_id("time-entries")).to_contain_text("Cover drafts")
     screenshot(page, "time-05-imported")
 
-    page.get_by_role("button", name="DE").click()  # the same page in German
+    page.get_by_role("button", name="DE", exact=True).click()  # the same page in German
     expect(page.get_by_role("heading", name="Zeit", exact=True)).to_be_visible()
     expect(page.get_by_test_id("time-entries")).to_contain_text("Termine")
     expect(page.get_by_test_id("timer-start")).to_have_text("Timer starten")

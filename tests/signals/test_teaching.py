@@ -18,8 +18,8 @@ from tests.signals.helpers import message
 
 pytestmark = pytest.mark.django_db
 
-MISSED = "Ehrlich gesagt sprengt das völlig unser Budget."
-SIMILAR_MISSED = "Ehrlich gesagt sprengt das unser Budget."
+MISSED = "Unser Kassenwart runzelt bei der Zahl die Stirn."
+SIMILAR_MISSED = "Unser Kassenwart runzelt bei dieser Zahl die Stirn."
 HAGGLE = "Das ist uns aber zu teuer."
 SIMILAR_HAGGLE = "Das ist uns aber viel zu teuer."
 
@@ -75,7 +75,7 @@ def test_a_marked_sentence_fires_with_the_example_as_explanation_in_that_workspa
     marked = message(workspace, client_obj, f"Hallo Lena,\n\n{MISSED} Wir melden uns.")
     services.detect_for_message(marked)
     assert "haggling" not in kinds(marked)
-    start, end, _text = next(s for s in teaching.message_sentences(marked) if "Budget" in s[2])
+    start, end, _text = next(s for s in teaching.message_sentences(marked) if "Kassenwart" in s[2])
 
     teaching.mark(marked, start, end, "haggling", owner)
 
@@ -89,7 +89,7 @@ def test_a_marked_sentence_fires_with_the_example_as_explanation_in_that_workspa
     elsewhere = message(other, stranger, f"Hallo,\n\n{SIMILAR_MISSED}\n\nAnna")
     services.detect_for_message(elsewhere)
     assert "haggling" not in kinds(elsewhere)
-    unrelated = message(workspace, client_obj, "Die Zahlen für das Budget kommen morgen.")
+    unrelated = message(workspace, client_obj, "Die Unterlagen für das Treffen kommen morgen.")
     services.detect_for_message(unrelated)
     assert "haggling" not in kinds(unrelated)
 
