@@ -119,7 +119,7 @@ def test_a_contact_patch_replaces_its_addresses_and_keeps_its_name(
     assert (response.json()["name"], sorted(response.json()["emails"])) == (
         "Frida", ["f.k@acme.example", "frida@acme.example"])
     assert (workspace.pk, [client_obj.pk], None) in queued()
-    assert _fields(writer.patch(f"contacts/{contact['id']}", {"name": ""})) .keys() == {
+    assert _fields(writer.patch(f"contacts/{contact['id']}", {"name": ""})).keys() == {
         "name"}
 
 
@@ -149,6 +149,11 @@ def test_a_project_ending_before_it_starts_or_with_a_negative_amount_is_refused(
         "name": "Relaunch", "amount": {"amount": "10", "currency": "XYZ"}}))
     assert list(fields) == ["amount.currency"]
     assert not Project.objects.exists()
+    project = Project.objects.create(workspace=client_obj.workspace, client=client_obj,
+                                     name="Old", amount=5)
+    assert "amount.amount" in _fields(writer.patch(f"projects/{project.pk}", {"amount": None}))
+    project.refresh_from_db()
+    assert project.amount == 5
 
 
 # Scope and workspace

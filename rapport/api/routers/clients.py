@@ -104,8 +104,8 @@ def _contact_changes(changes: dict) -> dict:
 
 
 def _project_changes(changes: dict) -> dict:
-    money = changes.pop("amount", None)
-    if money is not None:
+    if "amount" in changes:  # a null amount is refused by the form, as an empty one is
+        money = changes.pop("amount") or {"amount": None, "currency": None}
         changes.update(amount=money["amount"], currency=money["currency"])
     return changes
 
