@@ -8,7 +8,9 @@ browser on its own, so no write can be forged from another site (no CSRF to defe
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -38,9 +40,14 @@ def _act_as(user: object) -> None:
 
 
 class TokenAuth(HttpBearer):
-    def __init__(self, *, write: bool = False) -> None:
+    def __init__(self, *, write: bool = False,
+                 owns: tuple[type[Model], str] | None = None) -> None:
+        """`owns` = (model, path parameter): the object the URL names must be the token's
+        workspace's. Checked here, before the body is read, so another workspace's id
+        answers 404 whatever the body holds (not a validation error about the body)."""
         super().__init__()
         self.write = write
+        self.owns = owns
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = tokens.find_usable(token)
@@ -56,7 +63,16 @@ class TokenAuth(HttpBearer):
         request.workspace = found.workspace  # type: ignore[attr-defined]
         _act_as(found.user)
         timezone.activate(found.workspace.tz)  # dates are the workspace's, as on its pages
+        if self.owns is not None:
+            self._check_owner(request, found)
         return found
+
+    def _check_owner(self, request: HttpRequest, found: ApiToken) -> None:
+        model, parameter = self.owns
+        match = request.resolver_match
+        value = str(match.kwargs.get(parameter, "")) if match else ""
+        if value.isascii() and value.isdigit() and len(value) < 19:  # else: a 422 follows
+            get_object_or_404(model, workspace=found.workspace, pk=int(value))
 
 
 read = TokenAuth()

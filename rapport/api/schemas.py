@@ -333,3 +333,74 @@ class ProposalOut(Schema):
 
 
 ErrorDetail.model_rebuild()
+
+
+# Changes to clients, contacts and projects. The schemas only describe the shapes: every
+# rule (lengths, choices, unique addresses, the status lifecycle) is the web forms' and the
+# models', so a value the pages refuse is refused here too, with the field named.
+
+class ClientIn(Schema):
+    name: str
+    kind: str | None = Field(None, examples=["company"])
+    language: str | None = Field(None, examples=["de"])
+    time_zone: str | None = Field(None, examples=["Europe/Berlin"])
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = Field("DE", examples=["DE"])
+    vat_id: str = ""
+
+
+class ClientPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    time_zone: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    vat_id: str | None = None
+    status: str | None = Field(None, description="A step of the client lifecycle, as on "
+                                                 "the client page; other steps answer 422.")
+    status_reason: str = Field("", description="Why the status changes (kept in its history).")
+
+
+class ContactIn(Schema):
+    name: str
+    role: str = ""
+    phone: str = ""
+    emails: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ContactPatch(Schema):
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    emails: list[str] | None = Field(None, max_length=50,
+                                     description="The complete list; replaces the current one.")
+
+
+class MoneyIn(Schema):
+    amount: Decimal = Field(..., examples=["4000.00"])
+    currency: str = Field(..., examples=["EUR"])
+
+
+class ProjectIn(Schema):
+    name: str
+    status: str | None = Field(None, examples=["planned"])
+    rate_type: str | None = Field(None, examples=["fixed"])
+    amount: MoneyIn
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    description: str = ""
+
+
+class ProjectPatch(Schema):
+    name: str | None = None
+    status: str | None = None
+    rate_type: str | None = None
+    amount: MoneyIn | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    description: str | None = None

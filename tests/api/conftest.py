@@ -22,6 +22,9 @@ class Api:
     def post(self, path: str, data: object | None = None):
         return self.http.post(f"/api/v1/{path}", data or {}, content_type="application/json")
 
+    def patch(self, path: str, data: object | None = None):
+        return self.http.patch(f"/api/v1/{path}", data or {}, content_type="application/json")
+
 
 @pytest.fixture
 def reader(owner, workspace) -> Api:
