@@ -25,6 +25,7 @@ urlpatterns = [
     path("bank/", include("rapport.banking.urls")),
     path("audit/", include("rapport.audit.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
+    path("first-steps/", include("rapport.onboarding.urls")),
     path("api/v1/", api_urls()),
     path("api/", include("rapport.api.urls")),
     path("admin/", admin.site.urls),

@@ -151,3 +151,53 @@ def test_a_client_with_invoices_cannot_be_deleted(owner_http, workspace):
     page = owner_http.post(f"/clients/{client.pk}/delete/", follow=True).content.decode()
     assert "must be kept for eight years" in page
     assert Client.objects.filter(pk=client.pk).exists()
+
+
+def test_a_new_client_starts_as_active_when_already_working_together(owner_http, workspace,
+                                                                      owner):
+    form = owner_http.get("/clients/new/").content.decode()
+    assert 'name="working_together"' in form and "checked" in form  # asked, yes by default
+    owner_http.post("/clients/new/", {
+        "kind": "company", "name": "Kranich Verlag", "language": "de",
+        "time_zone": "Europe/Berlin", "preferred_channel": "email", "country": "DE",
+        "working_together": "on",
+    })
+    client = Client.objects.get(workspace=workspace, name="Kranich Verlag")
+    assert client.status == "active"
+    assert client.status_changes.get().changed_by == owner  # on the record like any change
+    health = owner_http.get("/health/").content.decode()
+    assert "Kranich Verlag" in health
+
+
+def test_a_new_client_not_yet_working_together_stays_a_prospect(owner_http, workspace):
+    owner_http.post("/clients/new/", {
+        "kind": "company", "name": "Maybe GmbH", "language": "de",
+        "time_zone": "Europe/Berlin", "preferred_channel": "email", "country": "DE",
+    })
+    client = Client.objects.get(workspace=workspace, name="Maybe GmbH")
+    assert client.status == "prospect" and not client.status_changes.exists()
+
+
+def test_adding_a_client_from_the_invoice_form_returns_to_it_with_the_client_chosen(
+        owner_http, workspace):
+    page = owner_http.get("/invoices/new/").content.decode()
+    assert 'href="/clients/new/?next=/invoices/new/"' in page
+    response = owner_http.post("/clients/new/?next=/invoices/new/", {
+        "kind": "company", "name": "Kranich Verlag", "language": "de",
+        "time_zone": "Europe/Berlin", "preferred_channel": "email", "country": "DE",
+        "working_together": "on", "next": "/invoices/new/",
+    })
+    client = Client.objects.get(workspace=workspace, name="Kranich Verlag")
+    assert response["Location"] == f"/invoices/new/?client={client.pk}"
+    page = owner_http.get(response["Location"]).content.decode()
+    assert f'<option value="{client.pk}" selected>' in page
+
+
+def test_adding_a_client_never_returns_to_another_site(owner_http, workspace):
+    response = owner_http.post("/clients/new/", {
+        "kind": "company", "name": "Kranich Verlag", "language": "de",
+        "time_zone": "Europe/Berlin", "preferred_channel": "email", "country": "DE",
+        "next": "https://evil.example/",
+    })
+    client = Client.objects.get(workspace=workspace, name="Kranich Verlag")
+    assert response["Location"] == f"/clients/{client.pk}/"

@@ -226,23 +226,31 @@ def buyer_snapshot(client: Client) -> dict[str, str]:
 
 
 def check_issuable(invoice: Invoice) -> None:
-    """Refuse what would make an invoice invalid under § 14 UStG, naming what is missing."""
+    """Refuse what would make an invoice invalid under § 14 UStG, naming what is missing.
+
+    Problems the user fixes elsewhere carry a code ("seller": workspace settings, "buyer":
+    the client), so the page showing them can link to where they are fixed."""
     problems = []
     workspace = invoice.workspace
     if not invoice.lines.exists():
         problems.append(_("The invoice has no lines."))
     if not (workspace.street and workspace.postal_code and workspace.city):
-        problems.append(_("Your business address is incomplete (workspace settings)."))
+        problems.append(ValidationError(
+            _("Your business address is incomplete (workspace settings)."), code="seller"))
     if not (workspace.tax_number or workspace.vat_id):
-        problems.append(_("Your tax number or VAT ID is missing (workspace settings)."))
+        problems.append(ValidationError(
+            _("Your tax number or VAT ID is missing (workspace settings)."), code="seller"))
     client = invoice.client
     if not (client.street and client.postal_code and client.city):
-        problems.append(_("The client's address is incomplete."))
+        problems.append(ValidationError(_("The client's address is incomplete."),
+                                        code="buyer"))
     if invoice.tax_treatment == TaxTreatment.REVERSE_CHARGE:
         if not client.vat_id:
-            problems.append(_("Reverse charge needs the client's VAT ID."))
+            problems.append(ValidationError(_("Reverse charge needs the client's VAT ID."),
+                                            code="buyer"))
         if not workspace.vat_id:
-            problems.append(_("Reverse charge needs your own VAT ID (workspace settings)."))
+            problems.append(ValidationError(
+                _("Reverse charge needs your own VAT ID (workspace settings)."), code="seller"))
     start, end = invoice.service_start, invoice.service_end
     if start and end and end < start:
         problems.append(_("The service period ends before it starts."))

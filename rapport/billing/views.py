@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -139,6 +140,17 @@ def _draft_editor(request: HttpRequest, invoice: Invoice) -> HttpResponse:
     })
 
 
+def _with_fix_link(invoice: Invoice, code: str | None, text: str) -> str:
+    """A blocking message with a link to the form where it is fixed."""
+    if code == "seller":
+        url, label = reverse("core:workspace_settings"), _("Open workspace settings")
+    elif code == "buyer":
+        url, label = reverse("clients:edit", args=[invoice.client_id]), _("Edit the client")
+    else:
+        return text
+    return format_html('{} <a href="{}">{}</a>', text, url, label)
+
+
 @require_POST
 def invoice_issue(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     invoice = _get_invoice(request, invoice_pk)
@@ -146,9 +158,10 @@ def invoice_issue(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         invoice = services.issue(invoice)
     except ValidationError as exc:
         shown_on_the_draft = regime.regime_conflict(invoice)  # with the button that fixes it
-        for text in exc.messages:
+        for error in exc.error_list:
+            text = " ".join(error.messages)
             if text != shown_on_the_draft:
-                messages.error(request, text)
+                messages.error(request, _with_fix_link(invoice, error.code, text))
     else:
         messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
     return redirect(invoice)

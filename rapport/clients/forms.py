@@ -36,9 +36,16 @@ class ClientForm(forms.ModelForm):
         fields = ["kind", "name", "language", "time_zone", "preferred_channel", "street",
                   "postal_code", "city", "country", "vat_id"]
 
+    working_together = forms.BooleanField(
+        label=_("Already working together?"), required=False, initial=True,
+        help_text=_("Ticked, the client starts as active and shows in client health; "
+                    "unticked, as a prospect until a proposal is accepted."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk:  # only a new client is asked; later the status page decides
+            del self.fields["working_together"]
             self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
             self.initial["domains_text"] = ", ".join(self.instance.email_domains())
 

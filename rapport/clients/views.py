@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -61,10 +62,25 @@ def client_create(request: HttpRequest) -> HttpResponse:
                       time_zone=workspace.time_zone)
     form = ClientForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        client = form.save()
+        with transaction.atomic():
+            client = form.save()
+            if form.cleaned_data["working_together"]:
+                client.change_status(Client.Status.ACTIVE, by=request.user,
+                                     reason=_("Already working together when added."))
         messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
+        if back := _return_to(request):  # e.g. the invoice form that sent us here
+            return redirect(f"{back}{'&' if '?' in back else '?'}client={client.pk}")
         return redirect("clients:detail", client_pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form})
+    return render(request, "clients/client_form.html",
+                  {"form": form, "next": _return_to(request)})
+
+
+def _return_to(request: HttpRequest) -> str:
+    """A page of this site to go back to after adding a client ("" for none)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return target if safe and target.startswith("/") else ""
 
 
 def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:

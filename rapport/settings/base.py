@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rapport.audit",
     "rapport.backups",
     "rapport.webhooks",
+    "rapport.onboarding",
     "ninja",  # its own Swagger UI files, served from here instead of a CDN
     "rapport.api",
 ]
