@@ -41,6 +41,11 @@ def page(browser, live_server):
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
+    # "Are you sure?" dialogs are answered yes, as a user who means it would; a test
+    # that wants "no" sets `page.dismiss_dialogs = True`.
+    page.dismiss_dialogs = False
+    page.on("dialog", lambda dialog: dialog.dismiss() if page.dismiss_dialogs
+            else dialog.accept())
     yield page
     context.close()
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -77,8 +77,18 @@ def test_a_new_user_reaches_the_first_invoice_following_only_the_checklist(page)
     page.locator("#id_lines-0-unit_price").fill("1200.00")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+    # Issuing cannot be undone, so it asks first; "no" leaves the draft alone.
+    questions = []
+    page.on("dialog", lambda dialog: questions.append(dialog.message))
+    page.dismiss_dialogs = True
+    page.get_by_role("button", name="Issue invoice").click()
+    expect(page.get_by_role("button", name="Save draft")).to_be_visible()
+    assert questions and "cancellation invoice" in questions[0]
+    assert Invoice.objects.get().state == Invoice.State.DRAFT
+    page.dismiss_dialogs = False
     page.get_by_role("button", name="Issue invoice").click()
     expect(page.get_by_text("issued.")).to_be_visible()
+    assert len(questions) == 2
     invoice = Invoice.objects.get()
     assert invoice.state == Invoice.State.ISSUED and invoice.tax_treatment == "small_business"
     screenshot(page, "onboarding-4-first-invoice")

@@ -25,3 +25,11 @@ document.addEventListener("keydown", (event) => {
     toggle.focus();
   }
 });
+// Steps that cannot be undone ask first: <form data-confirm="Question?">. Without
+// JavaScript the form submits directly; the button's own text says what happens.
+document.addEventListener("submit", (event) => {
+  const question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
