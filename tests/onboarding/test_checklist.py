@@ -6,7 +6,9 @@ import datetime as dt
 
 import lxml.html
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapport.agreements.models import Proposal
@@ -125,3 +127,20 @@ def test_the_checklist_reads_in_german(owner_http, owner):
     page = owner_http.get(reverse("core:dashboard")).content.decode()
     assert "Erste Schritte" in page
     assert "Geschäftsdaten eintragen" in page
+
+
+def test_a_finished_checklist_costs_the_dashboard_no_more_queries(owner_http, workspace):
+    fill_business(workspace)
+    settings = billing_settings(workspace)
+    settings.iban = "DE89370400440532013000"
+    settings.save()
+    client = make_client(workspace)
+    owner_http.post(reverse("billing:invoice_create"), {"client": client.pk})
+    CalendarSubscription.objects.create(workspace=workspace, name="Work",
+                                        url="https://example.com/cal.ics")
+    assert checklist(owner_http) is None  # complete: remembered from now on
+    with CaptureQueriesContext(connection) as queries:
+        owner_http.get(reverse("core:dashboard"))
+    assert not [q for q in queries.captured_queries if "comms_calendarsubscription" in q["sql"]]
+    CalendarSubscription.objects.all().delete()  # no half-done list again this session
+    assert checklist(owner_http) is None
