@@ -33,6 +33,7 @@ from rapport.billing.mailing import PORTAL_LINK_DAYS
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.billing.positions import save_draft_lines
 from rapport.clients.models import Project
+from rapport.core.navigation import return_to
 from rapport.core.pipeline import follow_up
 
 
@@ -148,7 +149,8 @@ def _with_fix_link(invoice: Invoice, code: str | None, text: str) -> str:
         url, label = reverse("clients:edit", args=[invoice.client_id]), _("Edit the client")
     else:
         return text
-    return format_html('{} <a href="{}">{}</a>', text, url, label)
+    return format_html('{} <a href="{}?next={}">{}</a>', text, url,
+                       invoice.get_absolute_url(), label)
 
 
 @require_POST
@@ -329,9 +331,10 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
                 and regime.drafts_in_conflict(request.workspace).exists()):
             messages.warning(request, _("Some drafts were written under your previous tax "
                                         "regime: review them below before issuing."))
-        return redirect("billing:settings")
+        return redirect(return_to(request) or "billing:settings")
     return render(request, "billing/settings.html", {
-        "form": form, "conflicting_drafts": regime.drafts_in_conflict(request.workspace)
+        "form": form, "next": return_to(request),
+        "conflicting_drafts": regime.drafts_in_conflict(request.workspace)
         .select_related("client"),
     })
 

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rapport.clients.forms import ClientForm, ContactForm, NoteForm, ProjectForm, StatusChangeForm
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
+from rapport.core.navigation import return_to
 from rapport.core.pipeline import follow_up
 
 
@@ -68,19 +68,12 @@ def client_create(request: HttpRequest) -> HttpResponse:
                 client.change_status(Client.Status.ACTIVE, by=request.user,
                                      reason=_("Already working together when added."))
         messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
-        if back := _return_to(request):  # e.g. the invoice form that sent us here
+        if back := return_to(request):  # e.g. the invoice form that sent us here
             return redirect(f"{back}{'&' if '?' in back else '?'}client={client.pk}")
         return redirect("clients:detail", client_pk=client.pk)
     return render(request, "clients/client_form.html",
-                  {"form": form, "next": _return_to(request)})
+                  {"form": form, "next": return_to(request)})
 
-
-def _return_to(request: HttpRequest) -> str:
-    """A page of this site to go back to after adding a client ("" for none)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
-    return target if safe and target.startswith("/") else ""
 
 
 def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
@@ -91,8 +84,9 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
             form.save()
             follow_up(client.workspace_id, [client.pk])  # a new domain links its mail
         messages.success(request, _("Client saved."))
-        return redirect("clients:detail", client_pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+        return redirect(return_to(request) or client.get_absolute_url())
+    return render(request, "clients/client_form.html",
+                  {"form": form, "client": client, "next": return_to(request)})
 
 
 KEEP_INVOICES = _lazy(

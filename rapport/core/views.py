@@ -17,6 +17,7 @@ from rapport.core import background
 from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
 from rapport.core.models import Workspace
+from rapport.core.navigation import return_to
 from rapport.core.services import (
     create_workspace,
     office_time_changed,
@@ -81,8 +82,9 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
             office_time_changed.send(sender=Workspace, workspace=workspace)
             messages.info(request, _("Messages outside your office hours are being "
                                      "recounted with the new hours."))
-        return redirect("core:workspace_settings")
-    return render(request, "core/workspace_form.html", {"form": form, "creating": False})
+        return redirect(return_to(request) or "core:workspace_settings")
+    return render(request, "core/workspace_form.html",
+                  {"form": form, "creating": False, "next": return_to(request)})
 
 
 @require_POST

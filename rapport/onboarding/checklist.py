@@ -19,6 +19,8 @@ from rapport.clients.models import Client
 from rapport.comms.models import CalendarSubscription, MailAccount, Message
 from rapport.core.models import Workspace
 
+BACK = "?next=/"  # settings forms return to the dashboard, where the step is ticked
+
 
 @dataclass(frozen=True)
 class Step:
@@ -50,13 +52,13 @@ def steps(workspace: Workspace) -> list[Step]:
     return [
         Step("business", _("Enter your business data"),
              _("Your address and tax number or VAT ID appear on every invoice."),
-             reverse("core:workspace_settings"), business_data_complete(workspace)),
+             f"{reverse('core:workspace_settings')}{BACK}", business_data_complete(workspace)),
         Step("bank", _("Add your bank account and tax regime"),
              _("Clients pay to this account; the tax regime decides whether you charge VAT."),
-             reverse("billing:settings"), bank_account_set(workspace)),
+             f"{reverse('billing:settings')}{BACK}", bank_account_set(workspace)),
         Step("client", _("Add your first client"),
              _("Everything else — proposals, invoices, mail — belongs to a client."),
-             reverse("clients:create"), first_client is not None),
+             reverse("clients:create"), first_client is not None),  # on to the client
         Step("document", _("Write your first invoice"),
              _("Start with a proposal if the work is not agreed yet, otherwise an invoice."),
              billing_url,

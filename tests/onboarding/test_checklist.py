@@ -47,7 +47,8 @@ def test_a_new_workspace_shows_five_open_steps_each_linking_to_its_form(owner_ht
         "onboarding-business", "onboarding-bank", "onboarding-client", "onboarding-document",
         "onboarding-mail"]
     links = [li.xpath(".//a")[0].get("href") for li in steps]
-    assert links == [reverse("core:workspace_settings"), reverse("billing:settings"),
+    assert links == [reverse("core:workspace_settings") + "?next=/",
+                     reverse("billing:settings") + "?next=/",
                      reverse("clients:create"), reverse("billing:invoice_create"),
                      reverse("comms:account_create")]
     assert reverse("agreements:proposal_create") in [
