@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.agreements import services
+from rapport.agreements import mailing, services
 from rapport.agreements.documents import render_pdf
 from rapport.agreements.forms import NewProposalForm, ProposalForm, WithdrawForm
 from rapport.agreements.models import (
@@ -21,6 +22,7 @@ from rapport.agreements.models import (
     Proposal,
     ProposalTemplate,
 )
+from rapport.health.forms import SendScriptForm
 
 
 def _get_proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -109,18 +111,34 @@ def proposal_detail(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     })
 
 
-@require_POST
 def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    """Preview the email (editable, in the client's language), then send it from the app."""
     proposal = _get_proposal(request, proposal_pk)
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        messages.error(request, _("A withdrawn proposal cannot be changed or sent again; "
+                                  "write a new one."))
+        return redirect(proposal)
     if proposal.status == Proposal.Status.ACCEPTED:
         return redirect(proposal)
-    try:
-        services.send(proposal)
-    except services.AcceptanceRefused as exc:
-        messages.error(request, str(exc))
-        return redirect(proposal)
-    messages.success(request, _("Proposal ready: send the client link below."))
-    return redirect(proposal)
+    if request.method == "POST":
+        form = SendScriptForm(request.POST)
+        if form.is_valid():
+            try:
+                mailing.send_proposal(proposal, user=request.user,
+                                      base_url=request.build_absolute_uri("/"),
+                                      **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Proposal sent by email and recorded on the "
+                                            "client's timeline."))
+                return redirect(proposal)
+    else:
+        draft = mailing.draft(proposal, request.user.get_full_name())
+        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
+                                       "body": draft.body})
+    return render(request, "agreements/proposal_send.html",
+                  {"proposal": proposal, "form": form})
 
 
 def proposal_withdraw(request: HttpRequest, proposal_pk: int) -> HttpResponse:

@@ -1,0 +1,101 @@
+"""Sending a proposal to the client by email, so "sent" means the client has it.
+
+The freelancer sees a draft (subject and text in the proposal's language), may edit it,
+and sends. The client link is added below the text. Recording the sending (status, link,
+timeline note) and the SMTP conversation happen in one transaction: if the mail server
+refuses, nothing is recorded and the proposal stays as it was. The mail is plain text
+and small, so holding the transaction while it leaves is acceptable.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from rapport.agreements import services
+from rapport.agreements.models import AgreementLink, Proposal
+from rapport.clients import outbound
+from rapport.clients.models import Client, Note
+from rapport.core.dates import short_date
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the preview form starts with."""
+
+    to: list[str]
+    subject: str
+    body: str
+
+
+def client_addresses(client: Client) -> list[str]:
+    return [address for contact in client.contacts.prefetch_related("emails")
+            for address in contact.addresses()]
+
+
+def _greeting(client: Client) -> str:
+    contact = client.contacts.first()
+    return _("Hello %(name)s,") % {"name": contact.name} if contact else _("Hello,")
+
+
+def draft(proposal: Proposal, sender: str = "") -> Draft:
+    """Subject and text in the proposal's language, for the freelancer to edit."""
+    workspace = proposal.workspace
+    signature = sender.strip() or workspace.legal_name or workspace.name
+    with translation.override(proposal.language):
+        subject = _("Proposal: %(title)s") % {"title": proposal.title}
+        body = "\n\n".join([
+            _greeting(proposal.client),
+            _("as discussed, here is my proposal “%(title)s”. You can read it online, ask "
+              "for changes there and accept it with one click. The offer is valid until "
+              "%(date)s.") % {"title": proposal.title,
+                              "date": short_date(proposal.valid_until)},
+            _("Kind regards") + f"\n{signature}",
+        ])
+    return Draft(to=client_addresses(proposal.client), subject=subject, body=body)
+
+
+def link_paragraph(language: str, url: str) -> str:
+    with translation.override(language):
+        return _("Your proposal online:") + f"\n{url}"
+
+
+def send_proposal(proposal: Proposal, *, to: list[str], subject: str, body: str,
+                  base_url: str, user: object = None, confirm: bool = False) -> AgreementLink:
+    """Email the proposal's client link; only a mail that left is recorded as sent.
+
+    Refuses addresses that are not the client's (unless confirmed), an exhausted hourly
+    quota and a withdrawn proposal with a ValidationError; an SMTP failure becomes a
+    ValidationError naming the reason, with the proposal left unsent.
+    """
+    client = proposal.client
+    workspace = proposal.workspace
+    outbound.check_recipients(client, to, confirm=confirm, user=user)
+    outbound.check_quota(workspace, len(to))
+    try:
+        with transaction.atomic():
+            link = services.send(proposal)
+            url = base_url.rstrip("/") + link.get_absolute_url()
+            text = body.rstrip() + "\n\n" + link_paragraph(proposal.language, url) + "\n"
+            message = EmailMessage(subject=subject, body=text, to=to,
+                                   from_email=outbound.from_address(workspace),
+                                   reply_to=outbound.reply_to_for(workspace, user) or None)
+            Note.objects.create(
+                workspace=workspace, client=client, kind=Note.Kind.NOTE,
+                created_by=user if getattr(user, "pk", None) else None,
+                text=f"{_('Proposal sent by email')} — {subject}\n{', '.join(to)}\n\n{text}")
+            outbound.send(message, workspace=workspace, kind="proposal")
+    except services.AcceptanceRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        proposal.refresh_from_db()
+        raise ValidationError(
+            _("The email could not be sent (%(reason)s). The proposal was not marked as "
+              "sent; please try again later.") % {"reason": exc}) from exc
+    return link
