@@ -15,6 +15,8 @@ from rapport.agreements.documents import render_pdf
 from rapport.agreements.models import AgreementLink, Contract, Proposal
 from rapport.core import clock
 from rapport.core.middleware import workspace_optional
+from rapport.notifications.models import Notification
+from rapport.notifications.services import on_proposal as notify
 
 
 def _usable_link(token: str) -> AgreementLink:
@@ -78,7 +80,17 @@ def _page(request: HttpRequest, link: AgreementLink, error: str = "",
 @login_not_required
 @workspace_optional
 def document(request: HttpRequest, token: str) -> HttpResponse:
-    return _page(request, _usable_link(token))
+    link = _usable_link(token)
+    if link.proposal and not _is_member(request, link):
+        notify(link.proposal, Notification.Kind.VIEWED, base_url=request.build_absolute_uri("/"))
+    return _page(request, link)
+
+
+def _is_member(request: HttpRequest, link: AgreementLink) -> bool:
+    """The freelancer checking their own link is not the client reading it."""
+    user = request.user
+    return bool(user.is_authenticated
+                and user.memberships.filter(workspace_id=link.workspace_id).exists())
 
 
 def _version_number(raw: str | None) -> int:
@@ -106,6 +118,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                                              _evidence(request))
         except services.AcceptanceRefused as exc:
             return _page(request, link, str(exc), status=409)
+    if link.proposal:
+        notify(link.proposal, Notification.Kind.ACCEPTED,
+               base_url=request.build_absolute_uri("/"))
     return redirect(link.get_absolute_url())
 
 
@@ -119,10 +134,13 @@ def request_changes(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     with translation.override(for_reader(_language(link), request)):
         try:
-            services.request_changes(link.proposal, link.proposal.current_version,
-                                     request.POST.get("name", ""), request.POST.get("text", ""))
+            comment = services.request_changes(link.proposal, link.proposal.current_version,
+                                               request.POST.get("name", ""),
+                                               request.POST.get("text", ""))
         except services.AcceptanceRefused as exc:
             return _page(request, link, str(exc), status=400)
+    notify(link.proposal, Notification.Kind.CHANGES_REQUESTED, detail=comment.text,
+           base_url=request.build_absolute_uri("/"))
     return redirect(link.get_absolute_url() + "?sent=1")
 
 
