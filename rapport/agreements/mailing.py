@@ -12,6 +12,7 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 
+from babel.dates import format_date
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -22,7 +23,7 @@ from rapport.agreements import services
 from rapport.agreements.models import AgreementLink, Proposal
 from rapport.clients import outbound
 from rapport.clients.models import Client, Note
-from rapport.core.dates import short_date
+from rapport.core.money import babel_locale
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def draft(proposal: Proposal, sender: str = "") -> Draft:
             _("as discussed, here is my proposal “%(title)s”. You can read it online, ask "
               "for changes there and accept it with one click. The offer is valid until "
               "%(date)s.") % {"title": proposal.title,
-                              "date": short_date(proposal.valid_until)},
+                              "date": format_date(proposal.valid_until, format="long",
+                                                  locale=babel_locale(proposal.language))},
             _("Kind regards") + f"\n{signature}",
         ])
     return Draft(to=client_addresses(proposal.client), subject=subject, body=body)

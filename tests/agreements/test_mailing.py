@@ -1,6 +1,7 @@
 """A proposal goes out by email from the app; "sent" means the mail left."""
 
 import pytest
+from babel.dates import format_date
 
 from rapport.agreements.models import AgreementLink, Proposal
 from rapport.clients.models import Contact, ContactEmail, Note
@@ -28,6 +29,8 @@ def test_the_preview_offers_subject_and_text_in_the_clients_language(owner_http,
     assert form.initial["to"] == "klara@kranich.example"
     assert form.initial["subject"] == "Angebot: Autumn catalogue"
     assert form.initial["body"].startswith("Guten Tag Klara Kranich,")
+    german_date = format_date(proposal.valid_until, format="long", locale="de_DE")
+    assert f"Das Angebot gilt bis {german_date}." in form.initial["body"]
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT
 
