@@ -10,6 +10,7 @@ and small, so holding the transaction while it leaves is acceptable.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -20,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.agreements import services
-from rapport.agreements.models import AgreementLink, Proposal
+from rapport.agreements.models import AgreementLink, ChangeOrder, Proposal
 from rapport.clients import outbound
 from rapport.clients.models import Client, Note
 from rapport.core.money import babel_locale
@@ -63,9 +64,55 @@ def draft(proposal: Proposal, sender: str = "") -> Draft:
     return Draft(to=client_addresses(proposal.client), subject=subject, body=body)
 
 
-def link_paragraph(language: str, url: str) -> str:
+def draft_change_order(change: ChangeOrder, sender: str = "") -> Draft:
+    """Subject and text for a change order, in the language of the contract's proposal."""
+    proposal = change.contract.proposal
+    workspace = change.workspace
+    signature = sender.strip() or workspace.legal_name or workspace.name
+    with translation.override(proposal.language):
+        subject = _("Change order for “%(title)s”") % {"title": proposal.title}
+        body = "\n\n".join([
+            _greeting(change.contract.client),
+            _("as agreed, here is the change order for “%(title)s”: %(description)s. You "
+              "can read and accept it online.") % {"title": proposal.title,
+                                                   "description": change.description},
+            _("Kind regards") + f"\n{signature}",
+        ])
+    return Draft(to=client_addresses(change.contract.client), subject=subject, body=body)
+
+
+def link_paragraph(language: str, url: str, label: str = "") -> str:
     with translation.override(language):
-        return _("Your proposal online:") + f"\n{url}"
+        return (label or _("Your proposal online:")) + f"\n{url}"
+
+
+def _send(client: Client, *, make_link: Callable[[], AgreementLink], language: str,
+          link_label: str, note_title: str, kind: str, to: list[str], subject: str,
+          body: str, base_url: str, user: object, confirm: bool) -> AgreementLink:
+    """Guard, record and send in one transaction; an SMTP failure undoes the record."""
+    workspace = client.workspace
+    outbound.check_recipients(client, to, confirm=confirm, user=user)
+    outbound.check_quota(workspace, len(to))
+    try:
+        with transaction.atomic():
+            link = make_link()
+            url = base_url.rstrip("/") + link.get_absolute_url()
+            text = body.rstrip() + "\n\n" + link_paragraph(language, url, link_label) + "\n"
+            message = EmailMessage(subject=subject, body=text, to=to,
+                                   from_email=outbound.from_address(workspace),
+                                   reply_to=outbound.reply_to_for(workspace, user) or None)
+            Note.objects.create(
+                workspace=workspace, client=client, kind=Note.Kind.NOTE,
+                created_by=user if getattr(user, "pk", None) else None,
+                text=f"{note_title} — {subject}\n{', '.join(to)}\n\n{text}")
+            outbound.send(message, workspace=workspace, kind=kind)
+    except services.AcceptanceRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ValidationError(
+            _("The email could not be sent (%(reason)s). Nothing was marked as sent; "
+              "please try again later.") % {"reason": exc}) from exc
+    return link
 
 
 def send_proposal(proposal: Proposal, *, to: list[str], subject: str, body: str,
@@ -76,28 +123,28 @@ def send_proposal(proposal: Proposal, *, to: list[str], subject: str, body: str,
     quota and a withdrawn proposal with a ValidationError; an SMTP failure becomes a
     ValidationError naming the reason, with the proposal left unsent.
     """
-    client = proposal.client
-    workspace = proposal.workspace
-    outbound.check_recipients(client, to, confirm=confirm, user=user)
-    outbound.check_quota(workspace, len(to))
     try:
-        with transaction.atomic():
-            link = services.send(proposal)
-            url = base_url.rstrip("/") + link.get_absolute_url()
-            text = body.rstrip() + "\n\n" + link_paragraph(proposal.language, url) + "\n"
-            message = EmailMessage(subject=subject, body=text, to=to,
-                                   from_email=outbound.from_address(workspace),
-                                   reply_to=outbound.reply_to_for(workspace, user) or None)
-            Note.objects.create(
-                workspace=workspace, client=client, kind=Note.Kind.NOTE,
-                created_by=user if getattr(user, "pk", None) else None,
-                text=f"{_('Proposal sent by email')} — {subject}\n{', '.join(to)}\n\n{text}")
-            outbound.send(message, workspace=workspace, kind="proposal")
-    except services.AcceptanceRefused as exc:
-        raise ValidationError(str(exc)) from exc
-    except (smtplib.SMTPException, OSError) as exc:
+        return _send(proposal.client, make_link=lambda: services.send(proposal),
+                     language=proposal.language, link_label="",
+                     note_title=_("Proposal sent by email"), kind="proposal", to=to,
+                     subject=subject, body=body, base_url=base_url, user=user,
+                     confirm=confirm)
+    finally:
         proposal.refresh_from_db()
-        raise ValidationError(
-            _("The email could not be sent (%(reason)s). The proposal was not marked as "
-              "sent; please try again later.") % {"reason": exc}) from exc
-    return link
+
+
+def send_change_order(change: ChangeOrder, *, to: list[str], subject: str, body: str,
+                      base_url: str, user: object = None,
+                      confirm: bool = False) -> AgreementLink:
+    """Email a change order's client link; as `send_proposal`, "sent" only once it left."""
+    language = change.contract.proposal.language
+    with translation.override(language):
+        label = _("The change order online:")
+    try:
+        return _send(change.contract.client, make_link=lambda: services.send_change_order(change),
+                     language=language, link_label=label,
+                     note_title=_("Change order sent by email"), kind="change_order", to=to,
+                     subject=subject, body=body, base_url=base_url, user=user,
+                     confirm=confirm)
+    finally:
+        change.refresh_from_db()

@@ -137,8 +137,9 @@ def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
         draft = mailing.draft(proposal, request.user.get_full_name())
         form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
                                        "body": draft.body})
-    return render(request, "agreements/proposal_send.html",
-                  {"proposal": proposal, "form": form})
+    return render(request, "agreements/send_mail.html", {
+        "form": form, "client": proposal.client, "back_url": proposal.get_absolute_url(),
+        "back_title": proposal.title})
 
 
 def proposal_withdraw(request: HttpRequest, proposal_pk: int) -> HttpResponse:
@@ -241,9 +242,31 @@ def change_create(request: HttpRequest, contract_pk: int) -> HttpResponse:
     return redirect(contract)
 
 
-@require_POST
 def change_send(request: HttpRequest, change_pk: int) -> HttpResponse:
-    change = get_object_or_404(ChangeOrder, workspace=request.workspace, pk=change_pk)
-    services.send_change_order(change)
-    messages.success(request, _("Change order ready: send the client link."))
-    return redirect(change.contract)
+    """Preview the change order's email, then send it; "sent" only once it left."""
+    change = get_object_or_404(ChangeOrder.objects.select_related("contract__proposal",
+                                                                  "contract__client"),
+                               workspace=request.workspace, pk=change_pk)
+    contract = change.contract
+    if change.status != ChangeOrder.Status.DRAFT:
+        return redirect(contract)
+    if request.method == "POST":
+        form = SendScriptForm(request.POST)
+        if form.is_valid():
+            try:
+                mailing.send_change_order(change, user=request.user,
+                                          base_url=request.build_absolute_uri("/"),
+                                          **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Change order sent by email and recorded on the "
+                                            "client's timeline."))
+                return redirect(contract)
+    else:
+        draft = mailing.draft_change_order(change, request.user.get_full_name())
+        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
+                                       "body": draft.body})
+    return render(request, "agreements/send_mail.html", {
+        "form": form, "client": contract.client, "back_url": contract.get_absolute_url(),
+        "back_title": contract.proposal.title})

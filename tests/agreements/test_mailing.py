@@ -87,3 +87,33 @@ def test_an_address_that_is_not_the_clients_needs_a_confirmation(
     assert "is not a contact address" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT
+
+
+def test_a_change_order_is_mailed_in_the_contracts_language_and_only_then_sent(
+    smtp_server, owner_http, workspace  # noqa: F811
+):
+    from rapport.agreements import services
+    from tests.agreements.factories import EVIDENCE
+
+    client = _client(workspace)
+    proposal = make_proposal(client, title="Autumn catalogue")
+    services.send(proposal)
+    version = proposal.current_version
+    contract = services.accept(proposal, version.number, version.sha256, EVIDENCE)
+    change = services.new_change_order(contract, "Ten extra captions", "150", None)
+    form = owner_http.get(f"/proposals/changes/{change.pk}/send/").context["form"]
+    assert form.initial["subject"] == "Change order for “Autumn catalogue”"
+    assert "Ten extra captions" in form.initial["body"]
+    change.refresh_from_db()
+    assert change.status == "draft"
+    response = owner_http.post(f"/proposals/changes/{change.pk}/send/", {
+        "to": form.initial["to"], "subject": form.initial["subject"],
+        "body": form.initial["body"]})
+    assert response.status_code == 302
+    [message] = smtp_server.messages
+    link = AgreementLink.objects.get(change_order=change)
+    assert "The change order online:" in message.get_content()
+    assert link.get_absolute_url() in message.get_content()
+    change.refresh_from_db()
+    assert change.status == "sent"
+    assert Note.objects.filter(client=client, text__contains="Change order sent by email")

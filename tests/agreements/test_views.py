@@ -65,7 +65,9 @@ def test_own_templates_are_saved_and_offered(owner_http, kranich):
     assert Proposal.objects.get(title="From mine").language == template.language
 
 
-def test_contract_page_records_a_late_input_and_shows_moved_deadlines(owner_http, kranich):
+def test_contract_page_records_a_late_input_and_shows_moved_deadlines(
+    smtp_server, owner_http, kranich  # noqa: F811
+):
     proposal, _link = sent_proposal(kranich)
     version = proposal.current_version
     contract = services.accept(proposal, version.number, version.sha256, EVIDENCE)
@@ -78,7 +80,10 @@ def test_contract_page_records_a_late_input_and_shows_moved_deadlines(owner_http
     owner_http.post(f"/proposals/contracts/{contract.pk}/changes/",
                     {"description": "Extra post", "price": "150"})
     change = contract.changes.get()
-    owner_http.post(f"/proposals/changes/{change.pk}/send/")
+    owner_http.post(f"/proposals/changes/{change.pk}/send/", {
+        "to": "klara@kranich.example", "subject": "Extra post", "body": "Hello",
+        "confirm": "on"})
+    assert len(smtp_server.messages) == 1
     change.refresh_from_db()
     assert change.status == "sent" and change.sha256
 
