@@ -84,3 +84,16 @@ def test_proposal_mailed_change_requested_and_the_freelancer_is_told(
         page.get_by_test_id("attention-item").first.get_by_role(
             "button", name="Als gelesen markieren").click()
     expect(page.get_by_test_id("attention")).to_have_count(0)
+
+    # The freelancer revokes the link; the client's old email now explains itself.
+    page.goto(f"{page.base_url}{proposal.get_absolute_url()}")
+    page.get_by_role("button", name="Link widerrufen").click()
+    client_context = browser.new_context(viewport={"width": 1100, "height": 900},
+                                         locale="en-GB")
+    portal = client_context.new_page()
+    response = portal.goto(link)
+    assert response.status == 410
+    expect(portal.get_by_test_id("link-closed")).to_contain_text(
+        "Lena Hoffmann Text has withdrawn this link")
+    screenshot(portal, "send-proposal-link-withdrawn")
+    client_context.close()
