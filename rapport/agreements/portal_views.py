@@ -20,6 +20,7 @@ from rapport.core import clock
 from rapport.core.closed_links import link_closed, reason_for
 from rapport.core.middleware import workspace_optional
 from rapport.notifications.models import Notification
+from rapport.notifications.services import on_change_order
 from rapport.notifications.services import on_proposal as notify
 
 
@@ -153,6 +154,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if link.proposal:
         notify(link.proposal, Notification.Kind.ACCEPTED,
                base_url=request.build_absolute_uri("/"))
+    else:
+        on_change_order(link.change_order, base_url=request.build_absolute_uri("/"))
     return redirect(link.get_absolute_url())
 
 

@@ -16,6 +16,7 @@ from rapport.core.middleware import workspace_optional
 from rapport.intake import content, services
 from rapport.intake.forms import AnswersForm
 from rapport.intake.models import Interview
+from rapport.notifications.services import on_answers
 
 
 def _find(token: str) -> Interview:
@@ -55,6 +56,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
             if request.method == "POST":
                 if form.is_valid():
                     services.save_answers(interview, form.answers(), by_prospect=True)
+                    on_answers(interview, base_url=request.build_absolute_uri("/"))
                     return redirect(f"{request.path}?saved=1")
                 status = 422
         elif request.method == "POST":

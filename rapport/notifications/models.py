@@ -18,6 +18,8 @@ class Notification(WorkspaceOwned):
         VIEWED = "viewed", _("Viewed the proposal")
         CHANGES_REQUESTED = "changes", _("Asked for changes")
         ACCEPTED = "accepted", _("Accepted")
+        CHANGE_ACCEPTED = "change_accepted", _("Accepted a change order")
+        ANSWERED = "answered", _("Answered the questionnaire")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+",
@@ -47,8 +49,8 @@ class Preference(models.Model):
                                 related_name="notification_preference")
     email = models.BooleanField(
         _("Also tell me by email"), default=True,
-        help_text=_("When a client views, comments on, asks for changes to or accepts a "
-                    "proposal."))
+        help_text=_("When a client opens, asks for changes to or accepts a proposal, "
+                    "accepts a change order or answers the questionnaire."))
 
     class Meta:
         verbose_name = _("notification setting")

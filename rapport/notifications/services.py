@@ -15,8 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rapport.agreements.models import Proposal
+from rapport.agreements.models import ChangeOrder, Proposal
 from rapport.core.models import Membership, Workspace
+from rapport.intake.models import Interview
 from rapport.notifications.models import Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ def _headline(kind: str, client: str, title: str) -> str:
         Notification.Kind.CHANGES_REQUESTED: _("%(client)s asked for changes to the proposal "
                                                "“%(title)s”."),
         Notification.Kind.ACCEPTED: _("%(client)s accepted the proposal “%(title)s”."),
+        Notification.Kind.CHANGE_ACCEPTED: _("%(client)s accepted the change order for "
+                                             "“%(title)s”."),
+        Notification.Kind.ANSWERED: _("%(client)s answered the questionnaire."),
     }
     return texts[kind] % {"client": client, "title": title}
 
@@ -53,6 +57,32 @@ def on_proposal(proposal: Proposal, kind: str, detail: str = "",
     notification = Notification.objects.create(
         workspace=proposal.workspace, kind=kind, client=proposal.client, proposal=proposal,
         subject=proposal.title, detail=detail, url=proposal.get_absolute_url())
+    mail_members(notification, base_url)
+    return notification
+
+
+def on_change_order(change: ChangeOrder, base_url: str = "") -> Notification:
+    """The client accepted a change order: the contract page has the details."""
+    contract = change.contract
+    notification = Notification.objects.create(
+        workspace=change.workspace, kind=Notification.Kind.CHANGE_ACCEPTED,
+        client=contract.client, proposal=contract.proposal, subject=contract.proposal.title,
+        detail=change.description, url=contract.get_absolute_url())
+    mail_members(notification, base_url)
+    return notification
+
+
+def on_answers(interview: Interview, base_url: str = "") -> Notification | None:
+    """A prospect sent the questionnaire; a correction while the last one is unread is
+    not news again."""
+    url = interview.get_absolute_url()
+    if Notification.objects.filter(workspace=interview.workspace, url=url,
+                                   kind=Notification.Kind.ANSWERED,
+                                   read_at__isnull=True).exists():
+        return None
+    notification = Notification.objects.create(
+        workspace=interview.workspace, kind=Notification.Kind.ANSWERED,
+        client=interview.client, subject=interview.client.name[:200], url=url)
     mail_members(notification, base_url)
     return notification
 

@@ -177,3 +177,14 @@ def test_a_declined_prospects_link_says_the_enquiry_is_closed_in_their_language(
     assert f"{profiled.name} hat diese Anfrage abgeschlossen" in page
     assert "mailto:lena@hoffmann-text.example" in page
     assert "Wobei brauchen Sie Unterstützung?" not in page
+
+
+def test_the_freelancer_is_told_once_when_the_prospect_answers(client, sent, owner):
+    from rapport.notifications.models import Notification
+
+    assert client.post(url(sent), ANSWERS).status_code == 302
+    assert client.post(url(sent), {**ANSWERS, "calls_per_week": "2"}).status_code == 302
+    [notification] = Notification.objects.filter(kind=Notification.Kind.ANSWERED)
+    assert notification.client == sent.client and notification.url == sent.get_absolute_url()
+    from django.core import mail
+    assert [m.subject for m in mail.outbox] == ["Radwerk eG answered the questionnaire."]

@@ -98,3 +98,23 @@ def test_a_failing_mail_server_does_not_stop_the_clients_request(settings, offer
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port("127.0.0.1")
     assert _ask_for_changes(offer[1]).status_code == 302
     assert Notification.objects.count() == 1
+
+
+def test_an_accepted_change_order_is_news_too(smtp_server, offer, owner):  # noqa: F811
+    from rapport.agreements import services
+    from tests.agreements.factories import EVIDENCE
+
+    proposal, _link = offer
+    version = proposal.current_version
+    contract = services.accept(proposal, version.number, version.sha256, EVIDENCE)
+    change = services.new_change_order(contract, "Ten extra captions", "150", None)
+    link = services.send_change_order(change)
+    change.refresh_from_db()
+    response = HttpClient().post(f"{link.get_absolute_url()}accept/", {
+        "sha256": change.sha256, "name": "Klara Kranich", "agree": "on"})
+    assert response.status_code == 302
+    notification = Notification.objects.get(kind=Notification.Kind.CHANGE_ACCEPTED)
+    assert notification.detail == "Ten extra captions"
+    assert notification.url == contract.get_absolute_url()
+    assert [m["Subject"].strip() for m in smtp_server.messages] == [
+        "Kranich Verlag GmbH accepted the change order for “Blog posts 2027”."]

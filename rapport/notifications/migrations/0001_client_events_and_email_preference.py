@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Preference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, help_text='When a client views, comments on, asks for changes to or accepts a proposal.', verbose_name='Also tell me by email')),
+                ('email', models.BooleanField(default=True, help_text='When a client opens, asks for changes to or accepts a proposal, accepts a change order or answers the questionnaire.', verbose_name='Also tell me by email')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('viewed', 'Viewed the proposal'), ('changes', 'Asked for changes'), ('accepted', 'Accepted')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('viewed', 'Viewed the proposal'), ('changes', 'Asked for changes'), ('accepted', 'Accepted'), ('change_accepted', 'Accepted a change order'), ('answered', 'Answered the questionnaire')], max_length=20, verbose_name='kind')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('detail', models.TextField(blank=True, verbose_name='detail')),
                 ('url', models.CharField(blank=True, max_length=500)),
