@@ -20,6 +20,7 @@ class Notification(WorkspaceOwned):
         ACCEPTED = "accepted", _("Accepted")
         CHANGE_ACCEPTED = "change_accepted", _("Accepted a change order")
         ANSWERED = "answered", _("Answered the questionnaire")
+        INVOICE_VIEWED = "invoice_viewed", _("Opened an invoice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+",

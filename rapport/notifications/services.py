@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.agreements.models import ChangeOrder, Proposal
+from rapport.billing.models import Invoice
 from rapport.core.models import Membership, Workspace
 from rapport.intake.models import Interview
 from rapport.notifications.models import Notification, Preference
@@ -33,6 +34,7 @@ def _headline(kind: str, client: str, title: str) -> str:
         Notification.Kind.CHANGE_ACCEPTED: _("%(client)s accepted the change order for "
                                              "“%(title)s”."),
         Notification.Kind.ANSWERED: _("%(client)s answered the questionnaire."),
+        Notification.Kind.INVOICE_VIEWED: _("%(client)s opened invoice %(title)s."),
     }
     return texts[kind] % {"client": client, "title": title}
 
@@ -83,6 +85,16 @@ def on_answers(interview: Interview, base_url: str = "") -> Notification | None:
     notification = Notification.objects.create(
         workspace=interview.workspace, kind=Notification.Kind.ANSWERED,
         client=interview.client, subject=interview.client.name[:200], url=url)
+    mail_members(notification, base_url)
+    return notification
+
+
+def on_invoice_viewed(invoice: Invoice, base_url: str = "") -> Notification:
+    """The client opened an invoice link for the first time (the caller knows it is the
+    first view)."""
+    notification = Notification.objects.create(
+        workspace=invoice.workspace, kind=Notification.Kind.INVOICE_VIEWED,
+        client=invoice.client, subject=invoice.number or "", url=invoice.get_absolute_url())
     mail_members(notification, base_url)
     return notification
 

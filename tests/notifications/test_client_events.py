@@ -118,3 +118,28 @@ def test_an_accepted_change_order_is_news_too(smtp_server, offer, owner):  # noq
     assert notification.url == contract.get_absolute_url()
     assert [m["Subject"].strip() for m in smtp_server.messages] == [
         "Kranich Verlag GmbH accepted the change order for “Blog posts 2027”."]
+
+
+def test_the_first_time_a_client_opens_an_invoice_is_news_once(
+    smtp_server, workspace, owner_http  # noqa: F811
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rapport.billing import services as billing
+    from rapport.billing.models import PortalLink
+
+    make_billable(workspace)
+    invoice = billing.new_draft(workspace, billable_client(workspace, language="en"))
+    billing.add_line(invoice, "Brochure copy", 1, 100)
+    invoice = billing.issue(invoice)
+    link = PortalLink.objects.create(workspace=workspace, invoice=invoice,
+                                     expires_at=timezone.now() + dt.timedelta(days=30))
+    HttpClient().get(f"/p/{link.token}/")
+    HttpClient().get(f"/p/{link.token}/")
+    [notification] = Notification.objects.filter(kind=Notification.Kind.INVOICE_VIEWED)
+    assert notification.url == invoice.get_absolute_url()
+    assert [m["Subject"].strip() for m in smtp_server.messages] == [
+        f"Kranich Verlag GmbH opened invoice {invoice.number}."]
+    assert f"opened invoice {invoice.number}" in owner_http.get("/").content.decode()

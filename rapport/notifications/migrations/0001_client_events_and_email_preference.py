@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('viewed', 'Viewed the proposal'), ('changes', 'Asked for changes'), ('accepted', 'Accepted'), ('change_accepted', 'Accepted a change order'), ('answered', 'Answered the questionnaire')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('viewed', 'Viewed the proposal'), ('changes', 'Asked for changes'), ('accepted', 'Accepted'), ('change_accepted', 'Accepted a change order'), ('answered', 'Answered the questionnaire'), ('invoice_viewed', 'Opened an invoice')], max_length=20, verbose_name='kind')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('detail', models.TextField(blank=True, verbose_name='detail')),
                 ('url', models.CharField(blank=True, max_length=500)),
