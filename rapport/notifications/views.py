@@ -25,7 +25,8 @@ def index(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(workspace=request.workspace) \
         .select_related("client")[:100]
     return render(request, "notifications/index.html", {
-        "notifications": [(n, services.headline(n)) for n in notifications], "form": form})
+        "notifications": [(n, services.headline(n)) for n in notifications], "form": form,
+        "has_unread": services.unread(request.workspace).exists()})
 
 
 @require_POST

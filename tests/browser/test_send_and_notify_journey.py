@@ -85,6 +85,17 @@ def test_proposal_mailed_change_requested_and_the_freelancer_is_told(
             "button", name="Als gelesen markieren").click()
     expect(page.get_by_test_id("attention")).to_have_count(0)
 
+    # The notifications page keeps the history; the email can be turned off there.
+    expect(page.locator("nav a[href='/notifications/']")).to_have_count(1)
+    page.goto(f"{page.base_url}/notifications/")
+    expect(page.get_by_test_id("notification")).to_have_count(2)
+    expect(page.get_by_test_id("notification").first).to_contain_text("gelesen")
+    page.get_by_label("Auch per E-Mail benachrichtigen").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Einstellungen gespeichert.")).to_be_visible()
+    expect(page.get_by_label("Auch per E-Mail benachrichtigen")).not_to_be_checked()
+    screenshot(page, "send-proposal-notifications-page")
+
     # The freelancer revokes the link; the client's old email now explains itself.
     page.goto(f"{page.base_url}{proposal.get_absolute_url()}")
     page.get_by_role("button", name="Link widerrufen").click()

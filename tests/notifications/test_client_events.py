@@ -143,3 +143,11 @@ def test_the_first_time_a_client_opens_an_invoice_is_news_once(
     assert [m["Subject"].strip() for m in smtp_server.messages] == [
         f"Kranich Verlag GmbH opened invoice {invoice.number}."]
     assert f"opened invoice {invoice.number}" in owner_http.get("/").content.decode()
+
+
+def test_mark_all_as_read_is_offered_only_while_something_is_unread(offer, owner_http):
+    _ask_for_changes(offer[1])
+    assert "Mark all as read" in owner_http.get("/notifications/").content.decode()
+    owner_http.post("/notifications/read/", {"next": "/notifications/"})
+    assert Notification.objects.get().read_at is not None
+    assert "Mark all as read" not in owner_http.get("/notifications/").content.decode()
