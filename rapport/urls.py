@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),
     path("o/", include("rapport.agreements.portal_urls")),
+    path("notifications/", include("rapport.notifications.urls")),
     path("journal/", include("rapport.journal.urls")),
     path("offboarding/", include("rapport.offboarding.urls")),
     path("extras/", include("rapport.extras.urls")),

@@ -41,6 +41,7 @@ from rapport.extras.models import ExtraRequest
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson
+from rapport.notifications.models import Notification
 from rapport.offboarding.models import ChecklistItem, Procedure, Screenshot
 from rapport.signals.models import Signal, SignalExample
 from rapport.timetracking.models import TimeEntry, TimeImport
@@ -52,6 +53,7 @@ PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # What each id in a URL names, and which other ids of the same URL follow from it.
 KINDS: dict[str, tuple[type, dict[str, str]]] = {
     "client_pk": (Client, {}),
+    "notification_pk": (Notification, {}),
     "contact_pk": (Contact, {"client_pk": "client_id"}),
     "note_pk": (Note, {"client_pk": "client_id"}),
     "project_pk": (Project, {"client_pk": "client_id"}),

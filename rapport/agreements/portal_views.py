@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +17,35 @@ from rapport.agreements import services
 from rapport.agreements.documents import render_pdf
 from rapport.agreements.models import AgreementLink, Contract, Proposal
 from rapport.core import clock
+from rapport.core.closed_links import link_closed, reason_for
 from rapport.core.middleware import workspace_optional
+from rapport.notifications.models import Notification
+from rapport.notifications.services import on_change_order
+from rapport.notifications.services import on_proposal as notify
+
+
+class LinkClosed(Exception):
+    """A real link that stopped working: the page says why (see `closed`)."""
+
+    def __init__(self, link: AgreementLink) -> None:
+        self.link = link
+
+
+def closed(request: HttpRequest, link: AgreementLink) -> HttpResponse:
+    document = link.proposal or link.change_order.contract.proposal
+    return link_closed(request, workspace=link.workspace, language=_language(link),
+                       title=document.title,
+                       reason=reason_for(link.revoked_at, link.expires_at))
+
+
+def explains_closed_links(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except LinkClosed as exc:
+            return closed(request, exc.link)
+    return wrapper
 
 
 def _usable_link(token: str) -> AgreementLink:
@@ -22,8 +53,10 @@ def _usable_link(token: str) -> AgreementLink:
             .select_related("proposal", "proposal__client", "change_order",
                             "change_order__contract__proposal")
             .filter(token=token).first())
-    if link is None or not link.is_usable():
+    if link is None:
         raise Http404
+    if not link.is_usable():
+        raise LinkClosed(link)
     if link.proposal and not link.proposal.versions.exists():
         raise Http404
     if link.change_order and not link.change_order.html:
@@ -77,8 +110,19 @@ def _page(request: HttpRequest, link: AgreementLink, error: str = "",
 @never_cache
 @login_not_required
 @workspace_optional
+@explains_closed_links
 def document(request: HttpRequest, token: str) -> HttpResponse:
-    return _page(request, _usable_link(token))
+    link = _usable_link(token)
+    if link.proposal and not _is_member(request, link):
+        notify(link.proposal, Notification.Kind.VIEWED, base_url=request.build_absolute_uri("/"))
+    return _page(request, link)
+
+
+def _is_member(request: HttpRequest, link: AgreementLink) -> bool:
+    """The freelancer checking their own link is not the client reading it."""
+    user = request.user
+    return bool(user.is_authenticated
+                and user.memberships.filter(workspace_id=link.workspace_id).exists())
 
 
 def _version_number(raw: str | None) -> int:
@@ -93,6 +137,7 @@ def _version_number(raw: str | None) -> int:
 @never_cache
 @login_not_required
 @workspace_optional
+@explains_closed_links
 @require_POST
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
@@ -106,12 +151,18 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                                              _evidence(request))
         except services.AcceptanceRefused as exc:
             return _page(request, link, str(exc), status=409)
+    if link.proposal:
+        notify(link.proposal, Notification.Kind.ACCEPTED,
+               base_url=request.build_absolute_uri("/"))
+    else:
+        on_change_order(link.change_order, base_url=request.build_absolute_uri("/"))
     return redirect(link.get_absolute_url())
 
 
 @never_cache
 @login_not_required
 @workspace_optional
+@explains_closed_links
 @require_POST
 def request_changes(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
@@ -119,16 +170,20 @@ def request_changes(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     with translation.override(for_reader(_language(link), request)):
         try:
-            services.request_changes(link.proposal, link.proposal.current_version,
-                                     request.POST.get("name", ""), request.POST.get("text", ""))
+            comment = services.request_changes(link.proposal, link.proposal.current_version,
+                                               request.POST.get("name", ""),
+                                               request.POST.get("text", ""))
         except services.AcceptanceRefused as exc:
             return _page(request, link, str(exc), status=400)
+    notify(link.proposal, Notification.Kind.CHANGES_REQUESTED, detail=comment.text,
+           base_url=request.build_absolute_uri("/"))
     return redirect(link.get_absolute_url() + "?sent=1")
 
 
 @never_cache
 @login_not_required
 @workspace_optional
+@explains_closed_links
 def pdf(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
     if not link.proposal:

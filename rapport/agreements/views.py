@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.agreements import services
+from rapport.agreements import mailing, services
 from rapport.agreements.documents import render_pdf
 from rapport.agreements.forms import NewProposalForm, ProposalForm, WithdrawForm
 from rapport.agreements.models import (
@@ -21,6 +22,7 @@ from rapport.agreements.models import (
     Proposal,
     ProposalTemplate,
 )
+from rapport.health.forms import SendScriptForm
 
 
 def _get_proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -109,18 +111,35 @@ def proposal_detail(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     })
 
 
-@require_POST
 def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    """Preview the email (editable, in the client's language), then send it from the app."""
     proposal = _get_proposal(request, proposal_pk)
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        messages.error(request, _("A withdrawn proposal cannot be changed or sent again; "
+                                  "write a new one."))
+        return redirect(proposal)
     if proposal.status == Proposal.Status.ACCEPTED:
         return redirect(proposal)
-    try:
-        services.send(proposal)
-    except services.AcceptanceRefused as exc:
-        messages.error(request, str(exc))
-        return redirect(proposal)
-    messages.success(request, _("Proposal ready: send the client link below."))
-    return redirect(proposal)
+    if request.method == "POST":
+        form = SendScriptForm(request.POST)
+        if form.is_valid():
+            try:
+                mailing.send_proposal(proposal, user=request.user,
+                                      base_url=request.build_absolute_uri("/"),
+                                      **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Proposal sent by email and recorded on the "
+                                            "client's timeline."))
+                return redirect(proposal)
+    else:
+        draft = mailing.draft(proposal, request.user.get_full_name())
+        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
+                                       "body": draft.body})
+    return render(request, "agreements/send_mail.html", {
+        "form": form, "client": proposal.client, "back_url": proposal.get_absolute_url(),
+        "back_title": proposal.title})
 
 
 def proposal_withdraw(request: HttpRequest, proposal_pk: int) -> HttpResponse:
@@ -223,9 +242,31 @@ def change_create(request: HttpRequest, contract_pk: int) -> HttpResponse:
     return redirect(contract)
 
 
-@require_POST
 def change_send(request: HttpRequest, change_pk: int) -> HttpResponse:
-    change = get_object_or_404(ChangeOrder, workspace=request.workspace, pk=change_pk)
-    services.send_change_order(change)
-    messages.success(request, _("Change order ready: send the client link."))
-    return redirect(change.contract)
+    """Preview the change order's email, then send it; "sent" only once it left."""
+    change = get_object_or_404(ChangeOrder.objects.select_related("contract__proposal",
+                                                                  "contract__client"),
+                               workspace=request.workspace, pk=change_pk)
+    contract = change.contract
+    if change.status != ChangeOrder.Status.DRAFT:
+        return redirect(contract)
+    if request.method == "POST":
+        form = SendScriptForm(request.POST)
+        if form.is_valid():
+            try:
+                mailing.send_change_order(change, user=request.user,
+                                          base_url=request.build_absolute_uri("/"),
+                                          **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Change order sent by email and recorded on the "
+                                            "client's timeline."))
+                return redirect(contract)
+    else:
+        draft = mailing.draft_change_order(change, request.user.get_full_name())
+        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
+                                       "body": draft.body})
+    return render(request, "agreements/send_mail.html", {
+        "form": form, "client": contract.client, "back_url": contract.get_absolute_url(),
+        "back_title": contract.proposal.title})

@@ -13,6 +13,7 @@ from rapport.billing import services
 from rapport.billing.models import InvoiceEvent, PortalLink
 from rapport.billing.views import _pdf_response, _xml_response
 from rapport.core.middleware import workspace_optional
+from rapport.notifications.services import on_invoice_viewed
 
 
 def _usable_link(token: str) -> PortalLink:
@@ -23,7 +24,7 @@ def _usable_link(token: str) -> PortalLink:
     return link
 
 
-def _record_first_view(link: PortalLink) -> None:
+def _record_first_view(link: PortalLink) -> bool:
     """The first view is a fact the freelancer cares about ("viewed on …")."""
     now = timezone.now()
     if PortalLink.objects.filter(pk=link.pk, first_viewed_at__isnull=True).update(
@@ -31,6 +32,8 @@ def _record_first_view(link: PortalLink) -> None:
     ):
         InvoiceEvent.objects.create(workspace=link.workspace, invoice=link.invoice,
                                     kind=InvoiceEvent.Kind.VIEWED, at=now)
+        return True
+    return False
 
 
 @never_cache
@@ -38,7 +41,8 @@ def _record_first_view(link: PortalLink) -> None:
 @workspace_optional
 def invoice(request: HttpRequest, token: str) -> HttpResponse:
     link = _usable_link(token)
-    _record_first_view(link)
+    if _record_first_view(link) and not request.user.is_authenticated:
+        on_invoice_viewed(link.invoice, base_url=request.build_absolute_uri("/"))
     inv = link.invoice
     with translation.override(for_reader(inv.language, request)):
         response = render(request, "billing/portal_invoice.html", {

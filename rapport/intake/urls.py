@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:interview_pk>/", views.interview_detail, name="interview"),
     path("<int:interview_pk>/answer/", views.interview_answer, name="answer"),
     path("<int:interview_pk>/send/", views.interview_send, name="send"),
+    path("<int:interview_pk>/invite/", views.interview_invite, name="invite"),
     path("<int:interview_pk>/revoke/", views.interview_revoke, name="revoke"),
     path("<int:interview_pk>/lock/", views.interview_lock, name="lock"),
     path("<int:interview_pk>/gut/", views.interview_gut, name="gut"),

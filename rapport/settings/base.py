@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rapport.signals",
     "rapport.health",
     "rapport.agreements",
+    "rapport.notifications",
     "rapport.journal",
     "rapport.offboarding",
     "rapport.extras",

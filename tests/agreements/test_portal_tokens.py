@@ -35,18 +35,28 @@ def test_the_token_carries_at_least_128_bits(link):
     assert len(link.token) >= 32
 
 
-@pytest.mark.parametrize("state", ["expired", "revoked", "unknown"])
-def test_expired_revoked_and_unknown_tokens_get_404(link, state):
-    token = link.token
+def test_unknown_tokens_get_404(link):
+    for method, url in _all_urls("x" * 32):
+        assert getattr(HttpClient(), method)(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(("state", "says"), [
+    ("expired", "This link has expired."),
+    ("revoked", "has withdrawn this link"),
+])
+def test_expired_and_revoked_links_say_why_and_show_or_accept_nothing(link, state, says):
     if state == "expired":
         link.expires_at = timezone.now() - dt.timedelta(seconds=1)
         link.save()
-    elif state == "revoked":
-        services.revoke(link)
     else:
-        token = "x" * 32
-    for method, url in _all_urls(token):
-        assert getattr(HttpClient(), method)(url).status_code == 404, url
+        services.revoke(link)
+    for method, url in _all_urls(link.token):
+        response = getattr(HttpClient(), method)(url)
+        assert response.status_code == 410, url
+        page = response.content.decode()
+        assert says in page and "%PDF" not in page
+        assert 'name="sha256"' not in page
+    assert not link.proposal.versions.filter(acceptance__isnull=False).exists()
 
 
 def test_a_draft_without_a_version_is_not_reachable(workspace):

@@ -6,6 +6,7 @@ from rapport.agreements import services
 from rapport.agreements.models import Proposal, ProposalTemplate
 from tests.agreements.factories import EVIDENCE, sent_proposal
 from tests.billing.factories import billable_client, make_billable
+from tests.billing.smtp import smtp_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def kranich(workspace):
     return billable_client(workspace, "Kranich Verlag GmbH", language="en")
 
 
-def test_the_user_writes_edits_and_sends_a_proposal(owner_http, kranich):
+def test_the_user_writes_edits_and_sends_a_proposal(smtp_server, owner_http, kranich):  # noqa: F811
     response = owner_http.post("/proposals/new/", {"client": kranich.pk, "title": "Blog 2027",
                                                   "template": ""})
     proposal = Proposal.objects.get()
@@ -32,7 +33,9 @@ def test_the_user_writes_edits_and_sends_a_proposal(owner_http, kranich):
     proposal.refresh_from_db()
     assert proposal.content["what"]["deliverables"] == ["Four posts of 800 words",
                                                         "One newsletter"]
-    owner_http.post(f"/proposals/{proposal.pk}/send/")
+    owner_http.post(f"/proposals/{proposal.pk}/send/", {
+        "to": "klara@kranich.example", "subject": "Blog 2027", "body": "Hello", "confirm": "on"})
+    assert len(smtp_server.messages) == 1
     page = owner_http.get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'data-testid="portal-link"' in page and "Four posts of 800 words" in page
     assert owner_http.get("/proposals/").status_code == 200
@@ -62,7 +65,9 @@ def test_own_templates_are_saved_and_offered(owner_http, kranich):
     assert Proposal.objects.get(title="From mine").language == template.language
 
 
-def test_contract_page_records_a_late_input_and_shows_moved_deadlines(owner_http, kranich):
+def test_contract_page_records_a_late_input_and_shows_moved_deadlines(
+    smtp_server, owner_http, kranich  # noqa: F811
+):
     proposal, _link = sent_proposal(kranich)
     version = proposal.current_version
     contract = services.accept(proposal, version.number, version.sha256, EVIDENCE)
@@ -75,7 +80,10 @@ def test_contract_page_records_a_late_input_and_shows_moved_deadlines(owner_http
     owner_http.post(f"/proposals/contracts/{contract.pk}/changes/",
                     {"description": "Extra post", "price": "150"})
     change = contract.changes.get()
-    owner_http.post(f"/proposals/changes/{change.pk}/send/")
+    owner_http.post(f"/proposals/changes/{change.pk}/send/", {
+        "to": "klara@kranich.example", "subject": "Extra post", "body": "Hello",
+        "confirm": "on"})
+    assert len(smtp_server.messages) == 1
     change.refresh_from_db()
     assert change.status == "sent" and change.sha256
 

@@ -11,14 +11,16 @@ from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.dunning.services import terms_for
 from tests.billing.factories import billable_client, make_billable
+from tests.billing.smtp import smtp_server  # noqa: F401
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.conftest import PASSWORD, make_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_proposal_change_request_acceptance_contract_and_deposit(page, browser,
-                                                                  django_user_model, tmp_path):
+def test_proposal_change_request_acceptance_contract_and_deposit(
+    page, browser, django_user_model, tmp_path, smtp_server  # noqa: F811
+):
     if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
         pytest.fail("pdftotext/pdftoppm are missing: apt-get install poppler-utils")
     user = django_user_model.objects.create_user("lena@example.com", PASSWORD, language="en",
@@ -42,6 +44,11 @@ def test_proposal_change_request_acceptance_contract_and_deposit(page, browser,
     page.get_by_role("button", name="Save proposal").click()
     expect(page.get_by_text("Proposal saved.")).to_be_visible()
     page.get_by_role("button", name="Send to client").click()
+    page.get_by_label("To", exact=True).fill("klara@kranich.example")
+    page.get_by_label("Send to new addresses too").check()
+    page.get_by_role("button", name="Send by email").click()
+    expect(page.get_by_text("Proposal sent by email")).to_be_visible()
+    assert len(smtp_server.messages) == 1
     link = page.get_by_test_id("portal-link").input_value()
 
     # The client, logged out, reads it and asks for a change.

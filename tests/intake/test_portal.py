@@ -49,16 +49,20 @@ def test_the_questionnaire_is_in_the_prospects_language(client, profiled, owner)
     assert "Antworten senden" in page
 
 
-def test_unknown_expired_and_revoked_links_answer_404(client, sent):
+def test_unknown_links_answer_404_and_expired_or_revoked_ones_say_why(client, sent):
     assert client.get("/q/not-a-token-at-all-xxxxxxxxxxxxxxxx/").status_code == 404
     Interview.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - dt.timedelta(
         seconds=1))
-    assert client.get(url(sent)).status_code == 404
-    assert client.post(url(sent), ANSWERS).status_code == 404
+    response = client.get(url(sent))
+    assert response.status_code == 410 and "link has expired" in response.content.decode()
+    assert client.post(url(sent), ANSWERS).status_code == 410
+    sent.refresh_from_db()
+    assert not sent.answers
     services.send(sent)
     assert client.get(url(sent)).status_code == 200
     services.revoke(sent)
-    assert client.get(url(sent)).status_code == 404
+    response = client.get(url(sent))
+    assert response.status_code == 410 and "withdrawn this link" in response.content.decode()
 
 
 def test_a_new_link_replaces_the_old_one(client, sent):
@@ -157,3 +161,30 @@ def test_the_portal_shows_questions_the_user_reworded_or_added(client, sent):
     sent.refresh_from_db()
     assert sent.answers[custom.field_name] == "A friend"
     assert "business" not in sent.answers
+
+
+def test_a_declined_prospects_link_says_the_enquiry_is_closed_in_their_language(
+    client, profiled, owner
+):
+    profiled.email = "lena@hoffmann-text.example"
+    profiled.save()
+    interview = services.create_prospect(profiled, name="Fahrradladen", language="de")
+    services.send(interview)
+    services.decline(interview, "Keine Kapazität", by=owner)
+    response = client.get(url(interview))
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert f"{profiled.name} hat diese Anfrage abgeschlossen" in page
+    assert "mailto:lena@hoffmann-text.example" in page
+    assert "Wobei brauchen Sie Unterstützung?" not in page
+
+
+def test_the_freelancer_is_told_once_when_the_prospect_answers(client, sent, owner):
+    from rapport.notifications.models import Notification
+
+    assert client.post(url(sent), ANSWERS).status_code == 302
+    assert client.post(url(sent), {**ANSWERS, "calls_per_week": "2"}).status_code == 302
+    [notification] = Notification.objects.filter(kind=Notification.Kind.ANSWERED)
+    assert notification.client == sent.client and notification.url == sent.get_absolute_url()
+    from django.core import mail
+    assert [m.subject for m in mail.outbox] == ["Radwerk eG answered the questionnaire."]

@@ -7,6 +7,7 @@ import pytest
 from rapport.clients.models import Client
 from rapport.intake import services
 from rapport.intake.models import IdealClientProfile, Interview, Question, WaitingListEntry
+from tests.billing.smtp import smtp_server  # noqa: F401
 from tests.intake.conftest import GOOD_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +287,34 @@ def test_the_client_page_panel_links_to_the_fit_report(interview):
     fresh = Client.objects.create(workspace=interview.workspace, name="New One")
     html = template.render(Context({"client": fresh, "csrf_token": "x"}))
     assert f"/prospects/clients/{fresh.pk}/interview/" in html
+
+
+def test_the_questionnaire_is_mailed_from_rapport_after_a_preview_and_noted(
+    smtp_server, owner_http, owner, interview  # noqa: F811
+):
+    from rapport.clients.models import Note
+
+    owner_http.post(f"/prospects/{interview.pk}/send/")
+    interview.refresh_from_db()
+    form = owner_http.get(f"/prospects/{interview.pk}/invite/").context["form"]
+    assert form.initial["to"] == "merve@radwerk.example"
+    assert f"/q/{interview.token}/" in form.initial["body"]
+    response = owner_http.post(f"/prospects/{interview.pk}/invite/", {
+        "to": form.initial["to"], "subject": form.initial["subject"],
+        "body": form.initial["body"] + "\nSee you Tuesday."})
+    assert response.status_code == 302
+    [delivery] = smtp_server.deliveries
+    assert delivery.rcpt_tos == ["merve@radwerk.example"]
+    assert delivery.message["Reply-To"] == owner.email
+    assert f"/q/{interview.token}/" in delivery.message.get_content()
+    assert "See you Tuesday." in delivery.message.get_content()
+    assert Note.objects.filter(client=interview.client,
+                               text__startswith="Questionnaire sent by email").exists()
+
+
+def test_a_revoked_questionnaire_link_is_not_mailed(smtp_server, owner_http, interview):  # noqa: F811
+    services.send(interview)
+    services.revoke(interview)
+    response = owner_http.post(f"/prospects/{interview.pk}/invite/", {
+        "to": "merve@radwerk.example", "subject": "Questions", "body": "Hello"})
+    assert response.status_code == 302 and smtp_server.messages == []
