@@ -35,6 +35,8 @@ class Totals:
     net: Decimal = ZERO
     tax: Decimal = ZERO
     gross: Decimal = ZERO
+    # False for small business, reverse charge and export: no VAT column, no rate rows.
+    vat_applies: bool = True
 
 
 def compute(lines: Iterable[object], currency: str, vat_applies: bool = True) -> Totals:
@@ -53,7 +55,8 @@ def compute(lines: Iterable[object], currency: str, vat_applies: bool = True) ->
     ]
     net_total = sum((r.net for r in rates), ZERO)
     tax_total = sum((r.tax for r in rates), ZERO)
-    return Totals(currency, priced, rates, net_total, tax_total, net_total + tax_total)
+    return Totals(currency, priced, rates, net_total, tax_total, net_total + tax_total,
+                  vat_applies)
 
 
 def split_gross(gross: Decimal, rate: Decimal, currency: str) -> tuple[Decimal, Decimal]:

@@ -6,6 +6,7 @@ from django import template
 
 from rapport.billing.models import Invoice, InvoiceLine
 from rapport.billing.texts import consumer_default_note, unit_label
+from rapport.billing.texts import tax_note as tax_note_text
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def unit(line: InvoiceLine) -> str:
 def consumer_note(invoice: Invoice) -> str:
     """The § 286 (3) BGB notice for consumers (empty for businesses and drafts)."""
     return consumer_default_note(invoice) if invoice.buyer else ""
+
+
+@register.filter
+def tax_note(invoice: Invoice) -> str:
+    """Why no VAT is charged (§ 19, reverse charge, export), in the invoice's language."""
+    return tax_note_text(invoice)
 
 
 @register.filter
