@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import zipfile
 from typing import IO
 
@@ -79,10 +80,13 @@ def client_addresses(client: Client) -> set[str]:
 def client_messages(client: Client, addresses: set[str] | None = None) -> models.QuerySet:
     """Messages linked to the client, or sent from or to one of its addresses."""
     addresses = client_addresses(client) if addresses is None else addresses
+    # To and Cc are comma-separated lists, so only a whole entry counts: a substring match
+    # would erase johanna@kunde.de's mail along with anna@kunde.de's.
     query = Q(client=client)
     for address in addresses:
-        query |= Q(from_address__iexact=address) | Q(to_addresses__icontains=address) | Q(
-            cc_addresses__icontains=address)
+        entry = rf"(^|,)\s*{re.escape(address)}\s*(,|$)"
+        query |= (Q(from_address__iexact=address) | Q(to_addresses__iregex=entry)
+                  | Q(cc_addresses__iregex=entry))
     return Message.objects.filter(query, workspace=client.workspace)
 
 

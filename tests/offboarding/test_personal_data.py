@@ -114,6 +114,28 @@ def test_erasure_removes_personal_data_from_messages_notes_contacts_and_meetings
         personal_data.erase(client)
 
 
+def _unlinked_message(workspace, key: str, **addresses) -> Message:
+    return Message.objects.create(
+        workspace=workspace, dedup_key=hashlib.sha256(key.encode()).hexdigest(),
+        date=timezone.now(), subject=f"Betreff {key}", body_text="Text", from_name="",
+        direction=Direction.INBOUND, source=Source.EML, **addresses)
+
+
+def test_erasure_matches_whole_addresses_and_spares_lookalikes(ending):
+    workspace = ending.client.workspace
+    copied = _unlinked_message(workspace, "cc", from_address="olga@studio-nord.example",
+                               cc_addresses="tom@other.example, Klara@Kranich.example")
+    lookalike = _unlinked_message(workspace, "anklara", from_address="anklara@kranich.example",
+                                  to_addresses="olga@studio-nord.example,"
+                                               "klara@kranich.example.evil")
+    personal_data.erase(ending.client)
+    copied.refresh_from_db()
+    lookalike.refresh_from_db()
+    assert (copied.subject, copied.cc_addresses) == ("", "")
+    assert lookalike.subject == "Betreff anklara"
+    assert lookalike.from_address == "anklara@kranich.example"
+
+
 def test_erasure_keeps_issued_invoices_intact_and_their_e_invoice_valid(
         ending, en16931_schematron):  # noqa: F811
     invoice = ending.open_invoice
