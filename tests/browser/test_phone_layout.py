@@ -157,6 +157,24 @@ def test_on_a_laptop_the_whole_navigation_stays_in_view(page):
         expect(page.get_by_role("link", name=link, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="EN", exact=True)).to_be_visible()
     screenshot(page, "laptop-nav-de")
+    # German labels are longer, yet the header keeps to one row at 1280 px, timer included.
+    items = page.locator(".site-nav a, .site-nav summary, .site-nav .lang").evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => [e.textContent.trim(),"
+        " Math.round(e.getBoundingClientRect().top)])")
+    tops = [top for _text, top in items]
+    assert max(tops) - min(tops) < 20, f"the header wraps onto several rows: {items}"
+    # A running timer (client, elapsed time, stop) takes no more room than the idle one.
+    page.get_by_test_id("timer-client").focus()
+    page.get_by_test_id("timer-client").select_option(label="Meridian Lane Events, Inc.")
+    page.get_by_test_id("timer-start").click()
+    expect(page.get_by_test_id("timer-running")).to_be_visible()
+    items = page.locator(".site-nav a, .site-nav summary, .site-nav .lang").evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => [e.textContent.trim(),"
+        " Math.round(e.getBoundingClientRect().top)])")
+    tops = [top for _text, top in items]
+    screenshot(page, "laptop-nav-timer-de")
+    assert max(tops) - min(tops) < 20, f"with a running timer the header wraps: {items}"
+    page.get_by_test_id("timer-stop").click()
 
 
 def test_on_a_phone_without_javascript_the_links_simply_show(browser, live_server):
