@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rapport.api.api import urls as api_urls
+from rapport.core import urls as core_urls
+from rapport.front import urls as front_urls
 
 urlpatterns = [
-    path("", include("rapport.core.urls")),
+    # The dashboard (front) and the workspace pages (core) share the `core:` names.
+    path("", include(([*front_urls.urlpatterns, *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("rapport.accounts.urls")),
     path("clients/", include("rapport.clients.urls")),
     path("invoices/", include("rapport.billing.urls")),

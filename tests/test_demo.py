@@ -23,8 +23,8 @@ from rapport.clients.models import (
     StatusChange,
     Tag,
 )
-from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Membership, OfficeHours, Workspace
+from rapport.front.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_WORKSPACE, build_demo
 
 MODELS = [User, Workspace, Membership, OfficeHours, Client, Contact, ContactEmail,
           ClientDomain, Tag, StatusChange, Note, Project]

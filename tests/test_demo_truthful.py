@@ -12,8 +12,8 @@ from django.utils import timezone
 from rapport.billing.documents import render_pdf
 from rapport.billing.models import Invoice, InvoiceEvent
 from rapport.comms.models import Meeting, MeetingChange, Message
-from rapport.core.demo import DEMO_WORKSPACE
 from rapport.core.models import Workspace
+from rapport.front.demo import DEMO_WORKSPACE
 from tests.test_demo import run_demo
 
 pytestmark = pytest.mark.django_db

@@ -34,10 +34,10 @@ from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink, TaxTreatment
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
 from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, Meeting, Message
-from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
 from rapport.dunning.models import Reminder
 from rapport.extras.models import ExtraRequest
+from rapport.front.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.health.models import Script
 from rapport.intake.models import Interview, WaitingListEntry
 from rapport.journal.models import JournalEntry, Lesson

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from rapport.accounts.middleware import regional
 from rapport.agreements import deadlines
 from rapport.agreements import services as agreements
 from rapport.agreements.forms import ProposalForm
@@ -20,6 +19,7 @@ from rapport.billing.models import InvoiceEvent
 from rapport.comms.models import MeetingLog, PendingFee
 from rapport.comms.services import log_meeting
 from rapport.core.dates import document_date, short_date
+from rapport.core.locales import regional
 from rapport.dunning.defaults import default_policy
 from rapport.dunning.models import DunningLevel
 from rapport.health.charts import _money, _number

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
-from rapport.accounts.middleware import for_reader
+from rapport.core.locales import for_reader
 from rapport.core.models import Workspace
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.dispatch import Signal as DjangoSignal
 
-from rapport.accounts.models import User
 from rapport.core.models import Membership, OfficeHours, Workspace
 from rapport.core.office_hours import TimeRange, validate_ranges
 
 
 @transaction.atomic
-def create_workspace(owner: User, **fields: object) -> Workspace:
+def create_workspace(owner: AbstractBaseUser, **fields: object) -> Workspace:
     workspace = Workspace(**fields)
     workspace.full_clean()
     workspace.save()
@@ -46,5 +46,5 @@ def office_time_rules(workspace: Workspace) -> tuple:
             workspace.holiday_subdivision)
 
 
-def is_member(user: User, workspace: Workspace) -> bool:
+def is_member(user: AbstractBaseUser, workspace: Workspace) -> bool:
     return Membership.objects.filter(user=user, workspace=workspace).exists()

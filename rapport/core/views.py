@@ -1,4 +1,4 @@
-"""Dashboard and workspace settings."""
+"""Workspace creation, settings and switching (the dashboard lives in `rapport.front`)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.billing.models import Invoice
-from rapport.billing.views import held_deliverables
-from rapport.clients.models import Client, Note, Project
-from rapport.core import background
 from rapport.core.forms import WorkspaceForm
 from rapport.core.middleware import SESSION_KEY, workspace_optional
 from rapport.core.models import Workspace
@@ -24,35 +19,6 @@ from rapport.core.services import (
     office_time_rules,
     set_office_hours,
 )
-from rapport.dunning.services import reminder_summary
-from rapport.signals.services import messages_awaiting_retry
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    workspace = request.workspace
-    clients = Client.objects.filter(workspace=workspace)
-    status_counts = {row["status"]: row["n"] for row in Client.count_by_status(workspace)}
-    context = {
-        "status_rows": [
-            (value, label, status_counts.get(value, 0)) for value, label in Client.Status.choices
-        ],
-        "client_count": clients.count(),
-        "recent_incidents": Note.objects.filter(workspace=workspace, kind=Note.Kind.INCIDENT)
-        .select_related("client").order_by("-happened_on", "-pk")[:5],
-        "held": held_deliverables(workspace),
-        "overdue": [inv for inv in Invoice.objects.filter(
-            workspace=workspace, state=Invoice.State.ISSUED,
-            due_date__lt=timezone.localdate(),
-        ).exclude(kind=Invoice.Kind.CANCELLATION).select_related("client")
-            .prefetch_related("payments").order_by("due_date")
-            if inv.payment_status() == Invoice.PaymentStatus.OVERDUE][:8],
-        "reminders": reminder_summary(workspace),
-        "active_projects": Project.objects.filter(workspace=workspace, status=Project.Status.ACTIVE)
-        .select_related("client").order_by("end_date")[:8],
-        "background": background.status(),
-        "detection_retry": messages_awaiting_retry(workspace),
-    }
-    return render(request, "core/dashboard.html", context)
 
 
 @workspace_optional

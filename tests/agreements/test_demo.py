@@ -2,8 +2,8 @@ import pytest
 
 from rapport.agreements.models import ChangeOrder, Contract, Proposal
 from rapport.billing.models import Invoice
-from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
+from rapport.front.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 
 pytestmark = pytest.mark.django_db
 

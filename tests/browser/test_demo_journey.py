@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
+from rapport.front.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -97,7 +97,7 @@ def test_invoice_dates_follow_the_readers_browser(browser, live_server, django_u
 def test_german_health_chart_writes_numbers_the_german_way(browser, live_server):
     import re
 
-    from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
+    from rapport.front.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
 
     build_demo()
     context, page = _page_in(browser, live_server, "de-DE")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
-from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
+from rapport.front.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

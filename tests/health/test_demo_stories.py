@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client, Note
-from rapport.core.demo import DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
+from rapport.front.demo import DEMO_WORKSPACE, build_demo
 from rapport.health.assessment import assess_portfolio
 from rapport.health.fire import fire_readiness
 from rapport.signals.models import Signal
@@ -69,7 +69,7 @@ def test_demo_reserve_and_pages_for_the_demo_user(demo, client):
     assert fire.runway_months is not None and fire.runway_months > 2
     assert fire.losses and fire.herfindahl is not None
     from rapport.accounts.models import User
-    from rapport.core.demo import DEMO_EMAIL
+    from rapport.front.demo import DEMO_EMAIL
 
     client.force_login(User.objects.get(email=DEMO_EMAIL))
     page = client.get("/health/").content.decode()

@@ -7,8 +7,8 @@ from django.test import Client as HttpClient
 from django.utils import translation
 
 from rapport.accounts.models import User
-from rapport.core.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.core.models import Workspace
+from rapport.front.demo import DEMO_EMAIL, DEMO_WORKSPACE, build_demo
 from rapport.intake import services
 from rapport.intake.fit import Advice, Verdict
 from rapport.intake.models import Interview

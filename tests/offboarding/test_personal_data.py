@@ -21,7 +21,7 @@ from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
 from rapport.clients.models import Contact, ContactEmail, Note
 from rapport.comms.models import Direction, Meeting, Message, Source
 from rapport.core import clock
-from rapport.core.management.commands.tick import PERIODIC
+from rapport.front.management.commands.tick import PERIODIC
 from rapport.offboarding import personal_data
 from rapport.offboarding.tasks import anonymise_invoices
 from tests.billing.test_documents import en16931_schematron  # noqa: F401

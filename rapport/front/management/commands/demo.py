@@ -7,7 +7,7 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from rapport.core.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
+from rapport.front.demo import DEMO_EMAIL, DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
