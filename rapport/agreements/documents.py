@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils import translation
-from weasyprint import HTML
-
 from rapport.agreements.models import Acceptance, Contract, ProposalVersion
+from rapport.core.documents import render_pdf as pdf_from_template
 
 
 def render_pdf(version: ProposalVersion, contract: Contract | None = None) -> bytes:
     acceptance = Acceptance.objects.filter(version=version).first()
-    with translation.override(version.proposal.language):
-        html = render_to_string("agreements/pdf/document.html", {
-            "version": version, "proposal": version.proposal, "contract": contract,
-            "acceptance": acceptance, "workspace": version.workspace,
-        })
-    return HTML(string=html).write_pdf()
+    return pdf_from_template("agreements/pdf/document.html", {
+        "version": version, "proposal": version.proposal, "contract": contract,
+        "acceptance": acceptance, "workspace": version.workspace,
+    }, version.proposal.language)

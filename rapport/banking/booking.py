@@ -60,7 +60,7 @@ def _record(match: TransactionMatch, row: BankTransaction) -> Payment:
 
 
 def _record_reversal(invoice: Invoice, amount: Decimal, row: BankTransaction) -> Payment:
-    if invoice.state != Invoice.State.ISSUED or invoice.kind == Invoice.Kind.CANCELLATION:
+    if not invoice.is_payable:
         raise ValidationError(_("Payments can only be recorded on issued invoices."))
     amount = quantize(amount, invoice.currency)
     payment = Payment.objects.create(workspace_id=invoice.workspace_id, invoice=invoice,
@@ -70,13 +70,6 @@ def _record_reversal(invoice: Invoice, amount: Decimal, row: BankTransaction) ->
                                 detail=f"{amount} {invoice.currency} ({payment.paid_on})")
     follow_up(invoice.workspace_id, [invoice.client_id])
     return payment
-
-
-def remove_payment(payment: Payment) -> None:
-    """The invoice page's "remove payment": the balance reopens and the follow-up runs."""
-    workspace_id, client_id = payment.workspace_id, payment.invoice.client_id
-    payment.delete()
-    follow_up(workspace_id, [client_id])
 
 
 def _locked(row: BankTransaction) -> BankTransaction:
@@ -156,7 +149,7 @@ def undo(row: BankTransaction, user: User | None) -> None:
         match.state, match.decided_by, match.decided_at = State.UNDONE, user, now
         match.save(update_fields=["state", "payment", "decided_by", "decided_at"])
         if payment is not None:
-            remove_payment(payment)
+            billing.remove_payment(payment)
     if all(m.automatic for m in booked):
         TransactionMatch.objects.bulk_create(
             TransactionMatch(workspace_id=m.workspace_id, transaction=row, invoice_id=m.invoice_id,

@@ -34,16 +34,14 @@ from django.utils.translation import gettext as _
 
 from rapport.billing.bank import format_iban
 from rapport.billing.export import document_name
-from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
+from rapport.billing.models import Invoice, InvoiceEvent
+from rapport.billing.portal import PORTAL_LINK_DAYS as PORTAL_LINK_DAYS  # where it was
+from rapport.billing.portal import portal_link_for
 from rapport.billing.texts import title
 from rapport.clients import outbound
 from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
-
-PORTAL_LINK_DAYS = 60
-# A link reused in a new email should still work for a while after it arrives.
-PORTAL_LINK_MIN_REMAINING = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -94,24 +92,6 @@ def _refuse_unless_sendable(invoice: Invoice) -> None:
         raise ValidationError(
             _("This invoice has been cancelled; send the cancellation invoice instead.")
         )
-
-
-def portal_link_for(invoice: Invoice, now: dt.datetime | None = None) -> PortalLink:
-    """The newest link that stays usable for a while yet, or a fresh one for 60 days.
-
-    Reusing keeps one link per invoice in the client's inbox instead of a new one per
-    reminder; a link about to expire is not reused, so the email is not dead on arrival.
-    """
-    now = now or timezone.now()
-    link = (
-        invoice.portal_links.filter(revoked_at__isnull=True,
-                                    expires_at__gt=now + PORTAL_LINK_MIN_REMAINING)
-        .order_by("-expires_at").first()
-    )
-    if link is not None:
-        return link
-    return PortalLink.objects.create(workspace=invoice.workspace, invoice=invoice,
-                                     expires_at=now + dt.timedelta(days=PORTAL_LINK_DAYS))
 
 
 def _single_line(value: str) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from rapport.core.money import CURRENCY_CHOICES
 from rapport.core.tokens import TokenLink, new_token
 
 ZERO = Decimal("0.00")
+HALF_CENT = Decimal("0.005")
 PAYMENT_DETAIL = re.compile(r"(?P<amount>-?[\d.]+) (?P<currency>[A-Z]{3}) \((?P<date>[\d-]{10})\)")
 
 
@@ -144,6 +146,53 @@ class NumberCounter(WorkspaceOwned):
 
 
 class InvoiceQuerySet(models.QuerySet):
+    def payable(self) -> InvoiceQuerySet:
+        """Issued invoices that ask for money: not cancelled, not a cancellation invoice."""
+        return self.filter(state=Invoice.State.ISSUED).exclude(kind=Invoice.Kind.CANCELLATION)
+
+    def with_payment_status(self, today: dt.date | None = None) -> InvoiceQuerySet:
+        """Annotated with `paid_sum` and `payment_state`, computed by the database by the
+        rules of `Invoice.payment_status()`, so lists filter and sum without loading rows."""
+        today = today or timezone.localdate()
+        amount = models.DecimalField(max_digits=14, decimal_places=2)
+        paid = (Payment.objects.filter(invoice=models.OuterRef("pk")).order_by()
+                .values("invoice").annotate(total=models.Sum("amount")).values("total"))
+        due = models.F("gross_total") - models.F("deducted_total")
+        status = Invoice.PaymentStatus
+        return self.annotate(
+            paid_sum=Coalesce(models.Subquery(paid, output_field=amount), ZERO,
+                              output_field=amount),
+        ).annotate(payment_state=models.Case(
+            models.When(state=Invoice.State.DRAFT, then=models.Value(status.DRAFT)),
+            models.When(models.Q(state=Invoice.State.CANCELLED)
+                        | models.Q(kind=Invoice.Kind.CANCELLATION),
+                        then=models.Value(status.CANCELLED)),
+            # Half a cent of slack: SQLite adds decimals as floats (3 × 333.33 ≠ 999.99).
+            models.When(paid_sum__gte=due - HALF_CENT, then=models.Value(status.PAID)),
+            models.When(due_date__lt=today, then=models.Value(status.OVERDUE)),
+            models.When(paid_sum__gt=0, then=models.Value(status.PARTIALLY_PAID)),
+            default=models.Value(status.OPEN), output_field=models.CharField(),
+        ))
+
+    def with_status(self, status: str, today: dt.date | None = None) -> InvoiceQuerySet:
+        """The invoices whose payment status (see `payment_status()`) is `status` today."""
+        return self.with_payment_status(today).filter(payment_state=status)
+
+    def outstanding(self, today: dt.date | None = None) -> list[dict[str, object]]:
+        """What clients still owe, per payment status (open, overdue, partially paid) and
+        currency: [{"status", "label", "currency", "amount"}], by status then currency."""
+        status = Invoice.PaymentStatus
+        unpaid = (status.OPEN, status.OVERDUE, status.PARTIALLY_PAID)
+        amount = models.DecimalField(max_digits=14, decimal_places=2)
+        rows = (self.with_payment_status(today).filter(payment_state__in=unpaid).order_by()
+                .values("payment_state", "currency")
+                .annotate(amount=models.Sum(models.F("gross_total") - models.F("deducted_total")
+                                            - models.F("paid_sum"), output_field=amount))
+                .order_by("payment_state", "currency"))
+        return [{"status": row["payment_state"], "currency": row["currency"],
+                 "label": status(row["payment_state"]).label, "amount": row["amount"]}
+                for row in rows]
+
     def delete(self) -> tuple[int, dict[str, int]]:
         if self.exclude(state=Invoice.State.DRAFT).exists():
             raise ValidationError(Invoice.IMMUTABLE_MESSAGE)
@@ -291,6 +340,12 @@ class Invoice(WorkspaceOwned):
     @property
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
+
+    @property
+    def is_payable(self) -> bool:
+        """Issued and asking for money: payments, reminders, links and cancelling apply.
+        A cancelled invoice and a cancellation invoice ask for nothing."""
+        return self.state == self.State.ISSUED and self.kind != self.Kind.CANCELLATION
 
     # -- money ------------------------------------------------------------------------------
 
@@ -498,7 +553,5 @@ class Deliverable(WorkspaceOwned):
     def blocking_invoices(self) -> list[Invoice]:
         if not self.release_after_full_payment:
             return []
-        invoices = self.project.invoices.filter(state=Invoice.State.ISSUED).exclude(
-            kind=Invoice.Kind.CANCELLATION
-        ).prefetch_related("payments")
+        invoices = self.project.invoices.payable().prefetch_related("payments")
         return [inv for inv in invoices if inv.balance() > 0]

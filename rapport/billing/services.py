@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rapport.billing.models import (
     ZERO,
     BillingSettings,
+    Deliverable,
     Invoice,
     InvoiceEvent,
     InvoiceLine,
@@ -329,7 +331,7 @@ def moment_of(day: dt.date, workspace: Workspace) -> dt.datetime:
 def cancel(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     """Issue a cancellation invoice that negates every line and mark the original cancelled."""
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if original.state != Invoice.State.ISSUED or original.kind == Invoice.Kind.CANCELLATION:
+    if not original.is_payable:
         raise ValidationError(_("Only an issued invoice can be cancelled, and only once."))
     storno = Invoice(
         workspace=original.workspace, client=original.client, project=original.project,
@@ -367,7 +369,7 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
 
     `recorded_at` (default: now) dates the history entry, for payments entered as they
     were recorded back then (the demo's)."""
-    if invoice.state != Invoice.State.ISSUED or invoice.kind == Invoice.Kind.CANCELLATION:
+    if not invoice.is_payable:
         raise ValidationError(_("Payments can only be recorded on issued invoices."))
     amount = quantize(Decimal(amount), invoice.currency)
     if amount <= 0:
@@ -382,6 +384,57 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
                                 **({"at": recorded_at} if recorded_at else {}))
     follow_up(invoice.workspace_id, [invoice.client_id])
     return payment
+
+
+@transaction.atomic
+def remove_payment(payment: Payment) -> None:
+    """Take back a payment recorded by mistake (by hand or by bank matching): the balance
+    reopens, and signals, health and promises are brought up to date after commit."""
+    invoice = payment.invoice
+    payment.delete()
+    follow_up(invoice.workspace_id, [invoice.client_id])
+
+
+@transaction.atomic
+def delete_draft(invoice: Invoice) -> None:
+    """Delete a draft; the fees it had picked up wait for the client's next invoice again.
+    An issued invoice is never deleted (ValidationError)."""
+    if not invoice.is_draft:
+        raise ValidationError(Invoice.IMMUTABLE_MESSAGE)
+    from rapport.comms.services import release_fees
+
+    release_fees(invoice.pk)
+    invoice.delete()
+
+
+def held_deliverables(workspace: Workspace) -> list[tuple[Deliverable, list[Invoice]]]:
+    """Finished work waiting for payment, with the invoices that hold it back."""
+    finished = (
+        Deliverable.objects.filter(workspace=workspace, status=Deliverable.Status.FINISHED,
+                                   release_after_full_payment=True)
+        .select_related("project__client")
+    )
+    held = []
+    for item in finished:
+        blocking = item.blocking_invoices()
+        if blocking:
+            held.append((item, blocking))
+    return held
+
+
+HELD_UNTIL_PAID = _lazy("Held until the project's invoices are paid in full.")
+
+
+def set_deliverable_status(item: Deliverable, status: str) -> Deliverable:
+    """Move a deliverable along; it is released only once the project's invoices are paid
+    in full (when it waits for payment), else ValidationError."""
+    if status not in Deliverable.Status.values:
+        raise ValidationError(_("Unknown status."), code="invalid")
+    if status == Deliverable.Status.RELEASED and item.blocking_invoices():
+        raise ValidationError(HELD_UNTIL_PAID, code="held")
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
 
 
 @transaction.atomic

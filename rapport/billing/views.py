@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from rapport.billing import regime, services
+from rapport.billing import portal, regime, services
 from rapport.billing.forms import (
     BillingSettingsForm,
     DeliverableForm,
@@ -29,12 +27,12 @@ from rapport.billing.forms import (
     PaymentForm,
     SendForm,
 )
-from rapport.billing.mailing import PORTAL_LINK_DAYS
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
+from rapport.billing.portal import PORTAL_LINK_DAYS
 from rapport.billing.positions import save_draft_lines
+from rapport.billing.services import held_deliverables as held_deliverables  # dashboard
 from rapport.clients.models import Project
 from rapport.core.navigation import return_to
-from rapport.core.pipeline import follow_up
 
 
 def _get_invoice(request: HttpRequest, pk: int) -> Invoice:
@@ -54,26 +52,15 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    invoices = list(
-        Invoice.objects.filter(workspace=request.workspace)
-        .select_related("client").prefetch_related("payments")
-        .order_by("-issue_date", "-pk")
-    )
+    invoices = Invoice.objects.filter(workspace=request.workspace)
     status = request.GET.get("status", "")
     if status in Invoice.PaymentStatus.values:
-        invoices = [inv for inv in invoices if inv.payment_status() == status]
-    summary: dict[str, dict[str, object]] = {}
-    for inv in invoices:
-        key = inv.payment_status()
-        if key in {"open", "overdue", "partially_paid"}:
-            row = summary.setdefault(f"{key}-{inv.currency}", {
-                "label": inv.get_payment_status_display(), "currency": inv.currency,
-                "amount": 0, "status": key,
-            })
-            row["amount"] += inv.balance()
+        invoices = invoices.with_status(status)
     return render(request, "billing/invoice_list.html", {
-        "invoices": invoices, "statuses": Invoice.PaymentStatus.choices, "status": status,
-        "summary": sorted(summary.values(), key=lambda r: r["status"]),
+        "invoices": invoices.select_related("client").prefetch_related("payments")
+        .order_by("-issue_date", "-pk"),
+        "statuses": Invoice.PaymentStatus.choices, "status": status,
+        "summary": invoices.outstanding(),
     })
 
 
@@ -175,11 +162,7 @@ def invoice_delete(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         messages.error(request, str(Invoice.IMMUTABLE_MESSAGE))
         return redirect(invoice)
     if request.method == "POST":
-        from rapport.comms.services import release_fees
-
-        with transaction.atomic():
-            release_fees(invoice.pk)
-            invoice.delete()
+        services.delete_draft(invoice)
         messages.success(request, _("Draft deleted."))
         return redirect("billing:invoice_list")
     return render(request, "billing/confirm.html", {
@@ -232,8 +215,7 @@ def payment_delete(request: HttpRequest, invoice_pk: int, payment_pk: int) -> Ht
     invoice = _get_invoice(request, invoice_pk)
     payment = get_object_or_404(Payment, workspace=request.workspace, invoice=invoice,
                                 pk=payment_pk)
-    payment.delete()
-    follow_up(invoice.workspace_id, [invoice.client_id])
+    services.remove_payment(payment)
     messages.success(request, _("Payment removed."))
     return redirect(invoice)
 
@@ -298,13 +280,11 @@ def invoice_send(request: HttpRequest, invoice_pk: int) -> HttpResponse:
 @require_POST
 def portal_link_create(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     invoice = _get_invoice(request, invoice_pk)
-    if invoice.is_draft:
-        messages.error(request, _("Issue the invoice before sharing it."))
+    try:
+        portal.create_portal_link(invoice)
+    except ValidationError as exc:
+        _messages_from(request, exc)
         return redirect(invoice)
-    PortalLink.objects.create(
-        workspace=request.workspace, invoice=invoice,
-        expires_at=timezone.now() + dt.timedelta(days=PORTAL_LINK_DAYS),
-    )
     messages.success(request, _("A new client link was created; it works for %(days)s days.")
                      % {"days": PORTAL_LINK_DAYS})
     return redirect(f"{invoice.get_absolute_url()}#portal")
@@ -314,9 +294,7 @@ def portal_link_create(request: HttpRequest, invoice_pk: int) -> HttpResponse:
 def portal_link_revoke(request: HttpRequest, invoice_pk: int, link_pk: int) -> HttpResponse:
     invoice = _get_invoice(request, invoice_pk)
     link = get_object_or_404(PortalLink, workspace=request.workspace, invoice=invoice, pk=link_pk)
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+    portal.revoke_portal_link(link)
     messages.success(request, _("The link was revoked; it no longer opens the invoice."))
     return redirect(f"{invoice.get_absolute_url()}#portal")
 
@@ -383,30 +361,13 @@ def deliverable_status(request: HttpRequest, project_pk: int, deliverable_pk: in
     project = _get_project(request, project_pk)
     item = get_object_or_404(Deliverable, workspace=request.workspace, project=project,
                              pk=deliverable_pk)
-    status = request.POST.get("status", "")
-    if status == Deliverable.Status.RELEASED and item.blocking_invoices():
-        messages.error(request, _("Held until the project's invoices are paid in full."))
-    elif status in Deliverable.Status.values:
-        item.status = status
-        item.save(update_fields=["status"])
+    try:
+        services.set_deliverable_status(item, request.POST.get("status", ""))
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
         messages.success(request, _("Status updated."))
     return redirect("billing:deliverables", project_pk=project.pk)
-
-
-def held_deliverables(workspace: object) -> list[tuple[Deliverable, list[Invoice]]]:
-    """Finished work waiting for payment, with the invoices that hold it back."""
-    finished = (
-        Deliverable.objects.filter(workspace=workspace, status=Deliverable.Status.FINISHED,
-                                   release_after_full_payment=True)
-        .select_related("project__client")
-        .prefetch_related(Prefetch("project__invoices"))
-    )
-    held = []
-    for item in finished:
-        blocking = item.blocking_invoices()
-        if blocking:
-            held.append((item, blocking))
-    return held
 
 
 def export(request: HttpRequest) -> HttpResponse:

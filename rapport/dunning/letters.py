@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.template.loader import render_to_string
-from django.utils import translation
-from weasyprint import HTML
-
 from rapport.core import clock
+from rapport.core.documents import render_pdf
 from rapport.dunning.models import Reminder
 
 
@@ -36,6 +33,5 @@ def letter_context(reminder: Reminder) -> dict[str, object]:
 
 
 def render_letter(reminder: Reminder) -> bytes:
-    with translation.override(reminder.invoice.language):
-        html = render_to_string("dunning/pdf/letter.html", letter_context(reminder))
-    return HTML(string=html).write_pdf()
+    return render_pdf("dunning/pdf/letter.html", lambda: letter_context(reminder),
+                      reminder.invoice.language)

@@ -76,7 +76,7 @@ def base_rates(workspace: Workspace) -> list[BaseRate]:
 
 
 def needs_reminding(invoice: Invoice) -> bool:
-    return (invoice.state == Invoice.State.ISSUED and invoice.kind != Invoice.Kind.CANCELLATION
+    return (invoice.is_payable
             and invoice.due_date is not None and invoice.balance() > 0)
 
 
@@ -316,7 +316,7 @@ def text_problems(level: DunningLevel, language: str) -> list[str]:
 def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
             interest: Decimal, lines: list[str]) -> tuple[str, str, dt.date | None]:
     """The exact subject and text of the email, in the client's language."""
-    from rapport.billing.mailing import portal_link_for
+    from rapport.billing.portal import portal_link_for
 
     language, currency = invoice.language, invoice.currency
     deadline = on + dt.timedelta(days=level.deadline_days) if level.deadline_days else None

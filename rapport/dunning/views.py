@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from rapport.billing import services as billing
-from rapport.billing.models import Invoice, InvoiceLine
+from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.core import clock
-from rapport.core.dates import document_date, short_date
-from rapport.dunning import services
+from rapport.core.dates import short_date
+from rapport.dunning import policies, services
 from rapport.dunning.defaults import default_policy
+from rapport.dunning.fees import create_fee_invoice
 from rapport.dunning.forms import (
     BaseRateForm,
     LevelFormSet,
@@ -63,19 +64,11 @@ def policy(request: HttpRequest, client_pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             form.save()
-            levels = formset.save(commit=False)
-            for level in formset.deleted_objects:
-                if Reminder.objects.filter(level=level).exists():
-                    messages.error(request, _("“%(title)s” was used already and stays.")
-                                   % {"title": level})
-                else:
-                    level.delete()
-            taken = set(current.levels.values_list("position", flat=True))
-            for level in levels:
-                if not level.position:
-                    level.position = max(taken | {0}) + 1
-                    taken.add(level.position)
-                level.save()
+            kept = policies.save_levels(current, formset.save(commit=False),
+                                        formset.deleted_objects)
+        for level in kept:
+            messages.error(request, _("“%(title)s” was used already and stays.")
+                           % {"title": level})
         messages.success(request, _("Reminder policy saved."))
         if client:
             return redirect("dunning:client_policy", client_pk=client.pk)
@@ -93,23 +86,16 @@ def policy(request: HttpRequest, client_pk: int | None = None) -> HttpResponse:
 def client_policy_toggle(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Give a client its own copy of the levels, or send it back to the workspace's."""
     client = _get_client(request, client_pk)
-    own = DunningPolicy.objects.filter(client=client).first()
-    if own is not None:
-        if Reminder.objects.filter(level__policy=own).exists():
-            messages.error(request, _("Reminders were sent with this client's own levels, so "
-                                      "they stay; adjust or switch them off here instead."))
+    if policies.own_policy(client) is not None:
+        try:
+            policies.follow_workspace_policy(client)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
             return redirect("dunning:client_policy", client_pk=client.pk)
-        own.delete()
         messages.success(request, _("The client follows the workspace's policy again."))
         return redirect("dunning:client_terms", client_pk=client.pk)
-    with transaction.atomic():
-        source = default_policy(request.workspace)
-        copy = DunningPolicy.objects.create(workspace=request.workspace, client=client,
-                                            enabled=source.enabled)
-        for level in source.levels.all():
-            level.pk = None
-            level.policy = copy
-            level.save()
+    policies.give_own_levels(client)
     messages.success(request, _("The client now has its own levels; adjust them here."))
     return redirect("dunning:client_policy", client_pk=client.pk)
 
@@ -132,14 +118,7 @@ def run_now(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def level_add(request: HttpRequest) -> HttpResponse:
-    current = default_policy(request.workspace)
-    last = current.levels.order_by("-position").first()
-    current.levels.create(
-        position=(last.position + 1) if last else 1,
-        delay_days=(last.delay_days + 14) if last else 3,
-        title_de="Weitere Mahnung", title_en="Further notice",
-        body_de=last.body_de if last else "", body_en=last.body_en if last else "",
-    )
+    policies.add_level(request.workspace)
     return redirect("dunning:policy")
 
 
@@ -236,26 +215,11 @@ def reminder_mark_sent(request: HttpRequest, reminder_pk: int) -> HttpResponse:
 def fee_invoice(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     """A separate draft invoice for the fees and interest charged so far (no VAT on them)."""
     invoice = _get_invoice(request, invoice_pk)
-    charged = [r for r in invoice.reminders.filter(state=Reminder.State.SENT)
-               if r.charged_total > 0]
-    if not charged:
-        messages.error(request, _("No fees have been charged on this invoice."))
+    try:
+        draft = create_fee_invoice(invoice)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
         return redirect(invoice)
-    draft = billing.new_draft(request.workspace, invoice.client, project=invoice.project,
-                              currency=invoice.currency)
-    with translation.override(draft.language):
-        draft.intro_text = _("Late-payment charges for invoice %(number)s.") % {
-            "number": invoice.number}
-        draft.save()
-        for reminder in charged:
-            if reminder.fee_amount:
-                billing.add_line(draft, f"{reminder.title}: " + _("fee"), 1,
-                                 reminder.fee_amount, unit=InvoiceLine.Unit.FLAT,
-                                 vat_rate="0.00")
-        latest = max(charged, key=lambda r: r.due_on)
-        if latest.interest_amount:
-            billing.add_line(draft, _("Default interest until %(date)s") % {
-                "date": document_date(latest.due_on, draft.language)}, 1, latest.interest_amount,
-                unit=InvoiceLine.Unit.FLAT, vat_rate="0.00")
     messages.success(request, _("Draft fee invoice created."))
     return redirect(draft)

@@ -13,7 +13,5 @@ urlpatterns = [
     path("scripts/<int:script_pk>/delete/", views.script_delete, name="script_delete"),
     path("clients/<int:client_pk>/", views.client_health, name="client"),
     path("clients/<int:client_pk>/enjoyment/", views.enjoyment, name="enjoyment"),
-    path("clients/<int:client_pk>/signals/<int:signal_pk>/dismiss/", views.dismiss,
-         name="dismiss"),
     path("clients/<int:client_pk>/script/", views.script_for_client, name="script"),
 ]

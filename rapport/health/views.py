@@ -31,7 +31,6 @@ from rapport.health.models import Enjoyment, Script
 from rapport.health.overview import portfolio_rows
 from rapport.health.snapshots import last_assessed
 from rapport.health.snapshots import portfolio as health_portfolio
-from rapport.signals import services as signal_services
 from rapport.signals.models import Signal
 
 logger = logging.getLogger(__name__)
@@ -118,15 +117,6 @@ def enjoyment(request: HttpRequest, client_pk: int) -> HttpResponse:
         messages.success(request, _("Enjoyment rating saved."))
     else:
         messages.error(request, _("The rating must be between 1 and 5."))
-    return redirect("health:client", client_pk=client.pk)
-
-
-@require_POST
-def dismiss(request: HttpRequest, client_pk: int, signal_pk: int) -> HttpResponse:
-    client = _get_client(request, client_pk)
-    signal = get_object_or_404(Signal, workspace=request.workspace, client=client, pk=signal_pk)
-    signal_services.dismiss(signal)
-    messages.success(request, _("Signal dismissed: it no longer counts."))
     return redirect("health:client", client_pk=client.pk)
 
 

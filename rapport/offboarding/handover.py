@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from rapport.billing.services import image_data_uri
 from rapport.clients import outbound
 from rapport.clients.models import Client, Note, Project
 from rapport.core import clock
+from rapport.core.documents import html_to_pdf, render_document
 from rapport.offboarding import checklist
 from rapport.offboarding.markdown import to_html
 from rapport.offboarding.models import ChecklistItem, Procedure
@@ -62,22 +62,20 @@ def procedures(client: Client) -> list[tuple[Procedure, str, list[tuple[str, str
 
 
 def render_html(client: Client) -> str:
-    with translation.override(client.language):
-        return render_to_string("offboarding/pdf/handover.html", {
-            "client": client, "workspace": client.workspace, "today": clock.today(),
-            "projects": project_status(client),
-            "open_invoices": checklist.open_invoices(client),
-            "procedures": procedures(client),
-        })
+    return render_document("offboarding/pdf/handover.html", lambda: {
+        "client": client, "workspace": client.workspace, "today": clock.today(),
+        "projects": project_status(client),
+        "open_invoices": checklist.open_invoices(client),
+        "procedures": procedures(client),
+    }, client.language)
 
 
 def render_pdf(client: Client) -> bytes:
-    from weasyprint import HTML  # loads Pango; only when a PDF is really made
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # loads Pango; only when a PDF is really made
 
     # Nothing is fetched from outside: the screenshots are embedded as data URIs.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=render_html(client), url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(render_html(client), url_fetcher=fetcher)
 
 
 def document_name(client: Client) -> str:

@@ -2,6 +2,8 @@
 evidence, dismissing one signal, the status updating, and sending the suggested script
 through a real SMTP server."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -76,7 +78,8 @@ def test_from_the_dashboard_to_dismissing_evidence_and_sending_a_script(
 
     # Not a red flag: dismissed, it no longer counts and the status drops to "watch".
     evidence.get_by_role("button", name="Not a red flag").click()
-    expect(page.get_by_text("Signal dismissed")).to_be_visible()
+    expect(page.get_by_text("Marked as not a red flag")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/health/clients/{brandt.pk}/$"))  # back where it was
     sign = page.get_by_test_id("sign-slow_to_pay")
     expect(sign.get_by_test_id("sign-status")).to_have_text("watch")
     expect(sign.get_by_test_id("sign-count")).to_contain_text("2")

@@ -15,7 +15,6 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal
-from django.template.loader import render_to_string
 from django.utils import translation
 from drafthorse.pdf import attach_xml
 from pypdf import PdfReader, PdfWriter
@@ -39,6 +38,7 @@ from rapport.billing.texts import (
     title,
     unit_label,
 )
+from rapport.core.documents import html_to_pdf, render_document
 from rapport.core.money import babel_locale
 
 TEMPLATE = "billing/pdf/invoice.html"
@@ -168,18 +168,14 @@ def _keep_dates_together(text: str, invoice: Invoice) -> str:
 
 def render_html(invoice: Invoice) -> str:
     """The invoice as HTML in its own language (also handy for previews and tests)."""
-    with translation.override(invoice.language):
-        return render_to_string(TEMPLATE, invoice_context(invoice))
+    return render_document(TEMPLATE, lambda: invoice_context(invoice), invoice.language)
 
 
 def render_pdf(invoice: Invoice) -> bytes:
     """A PDF/A-3b invoice with the Factur-X EN 16931 XML attached as factur-x.xml."""
     if invoice.state == Invoice.State.DRAFT or not invoice.number:
         raise ValueError("Only issued invoices can be printed.")
-    from weasyprint import HTML  # imported here: it loads Pango, which XML-only callers skip
-
-    html = render_html(invoice)
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    pdf = html_to_pdf(render_html(invoice), pdf_variant="pdf/a-3b")
     xml = einvoice_xml(invoice, "factur-x")
     seller = invoice.seller.get("legal_name") or invoice.seller.get("name") or ""
     with translation.override(invoice.language):
