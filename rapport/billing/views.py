@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from rapport.billing import regime, services
+from rapport.billing import filters, regime, services
 from rapport.billing.forms import (
     BillingSettingsForm,
     DeliverableForm,
@@ -34,6 +34,7 @@ from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.billing.positions import save_draft_lines
 from rapport.clients.models import Project
 from rapport.core.navigation import return_to
+from rapport.core.paging import paginate
 from rapport.core.pipeline import follow_up
 
 
@@ -54,26 +55,13 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    invoices = list(
-        Invoice.objects.filter(workspace=request.workspace)
-        .select_related("client").prefetch_related("payments")
-        .order_by("-issue_date", "-pk")
-    )
-    status = request.GET.get("status", "")
-    if status in Invoice.PaymentStatus.values:
-        invoices = [inv for inv in invoices if inv.payment_status() == status]
-    summary: dict[str, dict[str, object]] = {}
-    for inv in invoices:
-        key = inv.payment_status()
-        if key in {"open", "overdue", "partially_paid"}:
-            row = summary.setdefault(f"{key}-{inv.currency}", {
-                "label": inv.get_payment_status_display(), "currency": inv.currency,
-                "amount": 0, "status": key,
-            })
-            row["amount"] += inv.balance()
+    form = filters.InvoiceFilterForm(request.workspace, request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    invoices = filters.matching(request.workspace, chosen)
+    paged = paginate(request, invoices.select_related("client").prefetch_related("payments"))
     return render(request, "billing/invoice_list.html", {
-        "invoices": invoices, "statuses": Invoice.PaymentStatus.choices, "status": status,
-        "summary": sorted(summary.values(), key=lambda r: r["status"]),
+        "form": form, "invoices": paged, "filtered": any(chosen.values()),
+        "totals": filters.totals(invoices), "summary": filters.open_by_status(invoices),
     })
 
 
