@@ -107,6 +107,13 @@ EVERY_OBJECT = {"clients:detail", "billing:invoice_detail", "agreements:proposal
                 "agreements:contract", "intake:interview", "dunning:letter",
                 "health:client", "signals:client", "comms:client_comms"}
 SKIP = {"accounts:logout", "accounts:password_reset_confirm"}
+# The long lists with their filters set (GET forms with ISO values) and on a later page.
+FILTERED = ("/clients/?status=active&q=a&per_page=50", "/clients/?page=2&per_page=25",
+            "/invoices/?status=paid&due=&balance=settled&page=2",
+            "/invoices/?due=overdue&balance=owed", "/invoices/?due=30days&q=20",
+            "/proposals/?status=accepted&q=a&contracts_page=2", "/prospects/?status=declined",
+            "/prospects/?q=a&status=vetting", "/signals/?status=all&page=2",
+            "/signals/?kind=haggling&status=dismissed", "/signals/?status=nonsense&kind=x")
 # PDF and XML files are written in the document's language, not the reader's: once is enough.
 DOCUMENTS = re.compile(r"(pdf|xml|export)$")
 
@@ -244,6 +251,7 @@ def _pick(model: type, workspace: Workspace, every: bool) -> list[object]:
 
 def urls(workspace: Workspace, documents: bool = True) -> Iterator[str]:
     """Every GET-able URL of the project, filled with the demo workspace's objects."""
+    yield from FILTERED
     for namespace, route, pattern in all_routes():
         name = f"{namespace}:{pattern.name}"
         if name in SKIP or (not documents and DOCUMENTS.search(pattern.name)):

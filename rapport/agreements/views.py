@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.agreements import mailing, services
+from rapport.agreements import filters, mailing, services
 from rapport.agreements.documents import render_pdf
 from rapport.agreements.forms import NewProposalForm, ProposalForm, WithdrawForm
 from rapport.agreements.models import (
@@ -22,6 +22,7 @@ from rapport.agreements.models import (
     Proposal,
     ProposalTemplate,
 )
+from rapport.core.paging import paginate
 from rapport.health.forms import SendScriptForm
 
 
@@ -43,12 +44,14 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponse:
     services.expire_offers(request.workspace)
+    form = filters.ProposalFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
     return render(request, "agreements/index.html", {
         "reminders": services.reminders(request.workspace),
-        "proposals": Proposal.objects.filter(workspace=request.workspace)
-        .select_related("client"),
-        "contracts": Contract.objects.filter(workspace=request.workspace)
-        .select_related("client", "proposal"),
+        "form": form, "filtered": any(chosen.values()),
+        "proposals": paginate(request, filters.proposals(request.workspace, chosen)),
+        "contracts": paginate(request, filters.contracts(request.workspace, chosen),
+                              param="contracts_page"),
     })
 
 

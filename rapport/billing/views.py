@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from rapport.billing import portal, regime, services
+from rapport.billing import filters, portal, regime, services
 from rapport.billing.forms import (
     BillingSettingsForm,
     DeliverableForm,
@@ -33,6 +33,7 @@ from rapport.billing.positions import save_draft_lines
 from rapport.billing.services import held_deliverables as held_deliverables  # dashboard
 from rapport.clients.models import Project
 from rapport.core.navigation import return_to
+from rapport.core.paging import paginate
 
 
 def _get_invoice(request: HttpRequest, pk: int) -> Invoice:
@@ -52,15 +53,13 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    invoices = Invoice.objects.filter(workspace=request.workspace)
-    status = request.GET.get("status", "")
-    if status in Invoice.PaymentStatus.values:
-        invoices = invoices.with_status(status)
+    form = filters.InvoiceFilterForm(request.workspace, request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    invoices = filters.matching(request.workspace, chosen)
+    paged = paginate(request, invoices.select_related("client").prefetch_related("payments"))
     return render(request, "billing/invoice_list.html", {
-        "invoices": invoices.select_related("client").prefetch_related("payments")
-        .order_by("-issue_date", "-pk"),
-        "statuses": Invoice.PaymentStatus.choices, "status": status,
-        "summary": invoices.outstanding(),
+        "form": form, "invoices": paged, "filtered": any(chosen.values()),
+        "totals": filters.totals(invoices), "summary": filters.open_by_status(invoices),
     })
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from rapport.clients import filters
 from rapport.clients.forms import ClientForm, ContactForm, NoteForm, ProjectForm, StatusChangeForm
 from rapport.clients.models import Client, ConfirmedRecipient, Contact, Note, Project, Tag
 from rapport.core.navigation import return_to
+from rapport.core.paging import paginate
 from rapport.core.pipeline import follow_up
 
 
@@ -27,25 +29,12 @@ def _get_owned(request: HttpRequest, model: type, client: Client, pk: int):  # n
 
 
 def client_list(request: HttpRequest) -> HttpResponse:
-    clients = (
-        Client.objects.filter(workspace=request.workspace)
-        .prefetch_related("tags")
-        .annotate(incident_count=Count("notes", filter=Q(notes__kind=Note.Kind.INCIDENT)))
-    )
     status = request.GET.get("status", "")
-    if status in Client.Status.values:
-        clients = clients.filter(status=status)
     tag = request.GET.get("tag", "")
-    if tag:
-        clients = clients.filter(tags__name=tag)
     query = request.GET.get("q", "").strip()
-    if query:
-        clients = clients.filter(
-            Q(name__icontains=query) | Q(contacts__name__icontains=query)
-            | Q(contacts__emails__address__icontains=query)
-        ).distinct()
+    clients = filters.matching(request.workspace, q=query, status=status, tag=tag)
     context = {
-        "clients": clients,
+        "clients": paginate(request, clients),
         "statuses": Client.Status.choices,
         "status": status,
         "tags": Tag.objects.filter(workspace=request.workspace),

@@ -19,8 +19,9 @@ from rapport.clients.models import Client
 from rapport.core.choices import Language
 from rapport.core.dates import short_date
 from rapport.core.money import format_money
+from rapport.core.paging import paginate
 from rapport.health.forms import SendScriptForm
-from rapport.intake import content, mailing, services
+from rapport.intake import content, filters, mailing, services
 from rapport.intake.fit import Verdict
 from rapport.intake.forms import (
     AnswersForm,
@@ -50,13 +51,12 @@ def _get_entry(request: HttpRequest, pk: int) -> WaitingListEntry:
 
 def index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
-    interviews = (Interview.objects.filter(workspace=workspace)
-                  .select_related("client").order_by("-created_at"))
+    form = filters.ProspectFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    prospects = paginate(request, filters.prospects(workspace, chosen))
+    filters.label(prospects.rows)
     return render(request, "intake/index.html", {
-        "open": [i for i in interviews if i.client.status == Client.Status.PROSPECT],
-        "decided": [i for i in interviews if i.client.status != Client.Status.PROSPECT][:20],
-        "uninterviewed": Client.objects.filter(
-            workspace=workspace, status=Client.Status.PROSPECT, interviews__isnull=True),
+        "form": form, "filtered": any(chosen.values()), "prospects": prospects,
         "due": services.due_entries(workspace),
         "waiting_count": services.waiting_list_count(workspace),
     })

@@ -6,25 +6,17 @@ Everything is fetched through `request.workspace`; user text is escaped, and onl
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
-from rapport.comms.models import Message
-from rapport.dunning.models import PaymentPromise
-from rapport.signals import services
+from rapport.core.paging import paginate
+from rapport.signals import evidence, filters, services
 from rapport.signals.models import MutedKind, Signal, SignalKind
-
-CONTEXT_CHARS = 120
 
 
 def _get_client(request: HttpRequest, client_pk: int) -> Client:
@@ -35,70 +27,25 @@ def _get_signal(request: HttpRequest, signal_pk: int) -> Signal:
     return get_object_or_404(Signal, workspace=request.workspace, pk=signal_pk)
 
 
-def highlight(text: str, start: int, end: int) -> SafeString:
-    """The span in its context, everything escaped, the span inside <mark>."""
-    if not (0 <= start < end <= len(text)):
-        return mark_safe(escape(text))  # noqa: S308 - escaped just now
-    left = max(0, start - CONTEXT_CHARS)
-    right = min(len(text), end + CONTEXT_CHARS)
-    before = ("…" if left else "") + text[left:start]
-    after = text[end:right] + ("…" if right < len(text) else "")
-    return mark_safe(  # noqa: S308 - every piece of user text is escaped
-        f"{escape(before)}<mark>{escape(text[start:end])}</mark>{escape(after)}")
-
-
-def _decorate(request: HttpRequest, signals: list[Signal]) -> None:
-    """Attach `.evidence_html` and `.source_url` to each signal (a fixed number of queries)."""
-    workspace = request.workspace
-    message_ids = {s.source_id for s in signals if s.source_type == "message"}
-    bodies = dict(Message.objects.filter(workspace=workspace, pk__in=message_ids)
-                  .values_list("pk", "body_text"))
-    promise_ids = {s.source_id for s in signals if s.source_type == "promise"}
-    invoices = dict(PaymentPromise.objects.filter(workspace=workspace, pk__in=promise_ids)
-                    .values_list("pk", "invoice_id"))
-    answers = set(Message.objects.filter(workspace=workspace, pk__in={
-        s.params.get("answer") for s in signals if isinstance(s.params, dict)
-        and isinstance(s.params.get("answer"), int)}).values_list("pk", flat=True))
-    for signal in signals:
-        answer = signal.params.get("answer") if isinstance(signal.params, dict) else None
-        signal.answer_url = (reverse("comms:message_detail", kwargs={"message_pk": answer})
-                             if answer in answers else "")
-        body = bodies.get(signal.source_id) if signal.source_type == "message" else None
-        if body is not None and signal.span_start >= 0:
-            signal.evidence_html = highlight(body, signal.span_start, signal.span_end)
-        else:
-            signal.evidence_html = escape(signal.evidence)
-        signal.source_url = _source_url(signal, invoices)
-
-
-def _source_url(signal: Signal, promise_invoices: dict[int, int]) -> str:
-    kind = signal.source_type
-    if kind == "message":
-        return reverse("comms:message_detail", kwargs={"message_pk": signal.source_id})
-    if kind == "invoice":
-        return reverse("billing:invoice_detail", kwargs={"invoice_pk": signal.source_id})
-    if kind == "promise" and signal.source_id in promise_invoices:
-        return reverse("billing:invoice_detail",
-                       kwargs={"invoice_pk": promise_invoices[signal.source_id]})
-    if kind == "note":
-        return reverse("clients:note_edit", kwargs={"client_pk": signal.client_id,
-                                                    "note_pk": signal.source_id})
-    return reverse("comms:client_comms", kwargs={"client_pk": signal.client_id})
-
-
 def index(request: HttpRequest) -> HttpResponse:
-    """Every client with active signals, counted by kind."""
+    """Every signal, one card per message (or other source), filtered by client, kind and
+    status, a page at a time."""
     workspace = request.workspace
-    counts: dict[int, Counter] = {}
-    for client_id, kind in Signal.objects.filter(workspace=workspace).active().values_list(
-            "client_id", "kind"):
-        counts.setdefault(client_id, Counter())[kind] += 1
-    clients = list(Client.objects.filter(workspace=workspace, pk__in=counts).order_by("name"))
-    labels = dict(SignalKind.choices)
-    rows = [{"client": c, "total": sum(counts[c.pk].values()),
-             "kinds": [(k, labels[k], n) for k, n in counts[c.pk].most_common()]}
-            for c in clients]
-    return render(request, "signals/index.html", {"rows": rows})
+    form = filters.SignalFilterForm(workspace, request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    signals = filters.matching(workspace, chosen)
+    kinds_of = dict(chosen, kind="")  # the kind links count every kind, whichever is chosen
+    groups = paginate(request, evidence.sources(signals))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("kind", None)
+    return render(request, "signals/index.html", {
+        "form": form, "groups": groups, "filtered": any(chosen.values()),
+        "cards": evidence.cards(workspace, signals, groups.rows),
+        "signal_count": signals.count(), "kind_query": query.urlencode(),
+        "kinds": filters.counts_by_kind(filters.matching(workspace, kinds_of)),
+        "kind": chosen.get("kind", ""),
+    })
 
 
 def client_signals(request: HttpRequest, client_pk: int) -> HttpResponse:
@@ -107,21 +54,18 @@ def client_signals(request: HttpRequest, client_pk: int) -> HttpResponse:
     if kind not in SignalKind.values:
         kind = ""
     show_dismissed = request.GET.get("dismissed") == "1"
-    queryset = Signal.objects.filter(workspace=request.workspace, client=client)
+    every = Signal.objects.filter(workspace=request.workspace, client=client)
     muted = set(MutedKind.objects.filter(workspace=request.workspace, client=client)
                 .values_list("kind", flat=True))
-    kinds = Counter(queryset.active().values_list("kind", flat=True))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if not show_dismissed:
-        queryset = queryset.active()
-    signals = list(queryset[:200])
-    _decorate(request, signals)
+    signals = filters.by_status(every.filter(kind=kind) if kind else every,
+                                filters.EVERY if show_dismissed else filters.ACTIVE)
+    groups = paginate(request, evidence.sources(signals))
     labels = dict(SignalKind.choices)
     return render(request, "signals/client.html", {
-        "client": client, "signals": signals, "kind": kind,
+        "client": client, "kind": kind, "groups": groups,
+        "cards": evidence.cards(request.workspace, signals, groups.rows),
         "kind_label": labels.get(kind, ""), "show_dismissed": show_dismissed,
-        "kinds": [(k, labels[k], n) for k, n in kinds.most_common()],
+        "kinds": filters.counts_by_kind(every.active()),
         "muted": [(k, labels[k]) for k in sorted(muted)],
     })
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rapport.signals import services
+from rapport.signals.evidence import highlight
 from rapport.signals.models import MutedKind, Signal
-from rapport.signals.views import highlight
 from tests.conftest import make_client
 from tests.signals.helpers import at, message
 

@@ -8,9 +8,9 @@ from django import template
 
 from rapport.comms.models import Direction
 from rapport.signals import teaching
+from rapport.signals.evidence import highlight
 from rapport.signals.models import Signal
 from rapport.signals.teaching_views import kind_choices
-from rapport.signals.views import highlight
 
 register = template.Library()
 
