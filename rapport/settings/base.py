@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rapport.backups",
     "rapport.webhooks",
     "rapport.onboarding",
+    "rapport.inbox",
     "ninja",  # its own Swagger UI files, served from here instead of a CDN
     "rapport.api",
 ]
