@@ -16,6 +16,7 @@ urlpatterns = [
     path("prospects/", include("rapport.intake.urls")),
     path("q/", include("rapport.intake.portal_urls")),
     path("inbox/", include("rapport.comms.urls")),
+    path("inbox/", include("rapport.inbox.urls")),
     path("signals/", include("rapport.signals.urls")),
     path("health/", include("rapport.health.urls")),
     path("proposals/", include("rapport.agreements.urls")),

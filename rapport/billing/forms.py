@@ -143,6 +143,25 @@ class SendForm(forms.Form):
         return addresses
 
 
+class InvoiceMailForm(SendForm):
+    """The preview: the email as it will leave, subject and text editable."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}),
+                           max_length=20000)
+    field_order = ["to", "subject", "body", "confirm"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["message"]  # it is part of the text now
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if "\r" in subject or "\n" in subject:
+            raise forms.ValidationError(_("The subject must be a single line."))
+        return subject.strip()
+
+
 class DeliverableForm(forms.ModelForm):
     class Meta:
         model = Deliverable

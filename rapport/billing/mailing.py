@@ -39,6 +39,7 @@ from rapport.billing.portal import PORTAL_LINK_DAYS as PORTAL_LINK_DAYS  # where
 from rapport.billing.portal import portal_link_for
 from rapport.billing.texts import title
 from rapport.clients import outbound
+from rapport.clients.models import Note
 from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class Delivery:
     message: str
     sender_name: str
     reply_to: tuple[str, ...] = ()
+    # The text the freelancer checked and perhaps changed in the preview, sent verbatim.
+    subject: str = ""
+    body: str = ""
+    note_pk: int | None = None
 
 
 def _clean_recipients(to: list[str]) -> list[str]:
@@ -155,10 +160,37 @@ def compose_body(invoice: Invoice, *, portal_url: str, link_expires_at: dt.datet
     return "\n\n".join(parts) + "\n"
 
 
+def default_subject(invoice: Invoice) -> str:
+    """"Invoice RE-2026-0001 from Studio Nord", in the invoice's language."""
+    seller = invoice.seller.get("name") or invoice.workspace.name
+    with translation.override(invoice.language):
+        return _("%(title)s %(number)s from %(seller)s") % {
+            "title": title(invoice), "number": invoice.number, "seller": _single_line(seller),
+        }
+
+
+def draft(invoice: Invoice, *, base_url: str, message: str = "",
+          sender_name: str = "") -> tuple[str, str]:
+    """Subject and text for the preview, with the client link the email will carry.
+
+    The link is the one `send_invoice` will use (a usable one is reused, see
+    `portal_link_for`), so the text the freelancer edits is the text the client gets.
+    Drafts and cancelled invoices are refused with a ValidationError.
+    """
+    _refuse_unless_sendable(invoice)
+    link = portal_link_for(invoice)
+    with translation.override(invoice.language):
+        body = compose_body(invoice, portal_url=_clean_base_url(base_url)
+                            + link.get_absolute_url(), link_expires_at=link.expires_at,
+                            message=message, sender_name=sender_name)
+    return default_subject(invoice), body
+
+
 def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
                         link_expires_at: dt.datetime, message: str = "",
                         sender_name: str = "", pdf: bytes | None = None,
-                        reply_to: list[str] | None = None) -> EmailMessage:
+                        reply_to: list[str] | None = None, subject: str = "",
+                        body: str = "") -> EmailMessage:
     """The complete email with the PDF attached, in the invoice's language.
 
     Public so a view can preview it; `pdf` saves a second rendering when the caller has it.
@@ -169,13 +201,12 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
         from rapport.billing.documents import render_pdf
 
         pdf = render_pdf(invoice)
-    seller = invoice.seller.get("name") or invoice.workspace.name
-    with translation.override(invoice.language):
-        subject = _("%(title)s %(number)s from %(seller)s") % {
-            "title": title(invoice), "number": invoice.number, "seller": _single_line(seller),
-        }
-        body = compose_body(invoice, portal_url=portal_url, link_expires_at=link_expires_at,
-                            message=message, sender_name=sender_name)
+    subject = _single_line(subject) or default_subject(invoice)
+    if not body.strip():
+        with translation.override(invoice.language):
+            body = compose_body(invoice, portal_url=portal_url,
+                                link_expires_at=link_expires_at, message=message,
+                                sender_name=sender_name)
     reply_to = reply_to or reply_to_for(invoice)
     email = EmailMessage(subject=subject, body=body,
                          from_email=outbound.from_address(invoice.workspace), to=list(to),
@@ -186,7 +217,7 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
 
 def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str = "",
                  sender_name: str = "", user: object = None,
-                 confirm: bool = False) -> InvoiceEvent:
+                 confirm: bool = False, subject: str = "", body: str = "") -> InvoiceEvent:
     """Email an issued invoice (or cancellation invoice) with its PDF and a portal link.
 
     Records the SENT event (detail "to a@x, b@y") and `sent_at` now and returns the
@@ -195,6 +226,8 @@ def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str
     the client reaches it, e.g. `request.build_absolute_uri("/")`. Refuses drafts and
     cancelled invoices, empty or malformed addresses with a ValidationError, and
     addresses that are not the client's unless `confirm` (see `rapport.clients.outbound`).
+    `subject` and `body` (from the preview, see `draft`) replace the composed text; what
+    was sent is noted on the client's timeline.
     """
     recipients = _clean_recipients(to)
     base_url = _clean_base_url(base_url)
@@ -211,12 +244,26 @@ def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str
             workspace=locked.workspace, invoice=locked, kind=InvoiceEvent.Kind.SENT, at=now,
             detail="to " + ", ".join(recipients),
         )
+        portal_url = base_url + link.get_absolute_url()
+        shown_subject = _single_line(subject) or default_subject(locked)
+        shown_body = body if body.strip() else ""
+        if not shown_body:
+            with translation.override(locked.language):
+                shown_body = compose_body(locked, portal_url=portal_url,
+                                          link_expires_at=link.expires_at, message=message,
+                                          sender_name=sender_name)
+        note = Note.objects.create(
+            workspace=locked.workspace, client=locked.client, kind=Note.Kind.NOTE,
+            created_by=user if getattr(user, "pk", None) else None,
+            text=f"{_('Invoice sent by email')} {locked.number} — {shown_subject}\n"
+                 f"{', '.join(recipients)}\n\n{shown_body}")
         delivery = Delivery(
             invoice_pk=locked.pk, event_pk=event.pk, sent_at=now,
             previous_sent_at=locked.sent_at, to=tuple(recipients),
-            portal_url=base_url + link.get_absolute_url(), link_expires_at=link.expires_at,
+            portal_url=portal_url, link_expires_at=link.expires_at,
             message=message, sender_name=sender_name,
             reply_to=tuple(outbound.reply_to_for(invoice.workspace, user)),
+            subject=shown_subject, body=shown_body, note_pk=note.pk,
         )
         locked.sent_at = now
         locked.save(update_fields=["sent_at"])
@@ -229,6 +276,8 @@ def _undo_record(delivery: Delivery) -> None:
     """Take back the SENT record of a mail that never left, unless a later send replaced it."""
     with transaction.atomic():
         InvoiceEvent.objects.filter(pk=delivery.event_pk).delete()
+        if delivery.note_pk:
+            Note.objects.filter(pk=delivery.note_pk).delete()
         Invoice.objects.filter(pk=delivery.invoice_pk, sent_at=delivery.sent_at).update(
             sent_at=delivery.previous_sent_at
         )
@@ -242,6 +291,7 @@ def deliver(delivery: Delivery) -> None:
             invoice, to=list(delivery.to), portal_url=delivery.portal_url,
             link_expires_at=delivery.link_expires_at, message=delivery.message,
             sender_name=delivery.sender_name, reply_to=list(delivery.reply_to),
+            subject=delivery.subject, body=delivery.body,
         )
         outbound.send(email, workspace=invoice.workspace, kind="invoice")
     except (smtplib.SMTPException, OSError) as exc:

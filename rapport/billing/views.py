@@ -22,6 +22,7 @@ from rapport.billing.forms import (
     DeliverableForm,
     ExportForm,
     InvoiceForm,
+    InvoiceMailForm,
     LineFormSet,
     NewInvoiceForm,
     PaymentForm,
@@ -252,22 +253,55 @@ def invoice_xml(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     return _xml_response(invoice, request.GET.get("flavour", "factur-x"))
 
 
-@require_POST
 def invoice_send(request: HttpRequest, invoice_pk: int) -> HttpResponse:
-    from rapport.billing.mailing import send_invoice
+    """The email preview (GET, from the invoice page) and the sending (POST).
+
+    The preview shows subject and text as they will leave, with the client link, and both
+    can be changed; what was sent is noted on the client's timeline.
+    """
+    from rapport.billing import mailing
 
     invoice = _get_invoice(request, invoice_pk)
+    base_url = request.build_absolute_uri("/")[:-1]
+    if request.method == "POST" and "body" in request.POST:
+        form = InvoiceMailForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mailing.send_invoice(invoice, to=data["to"], base_url=base_url,
+                                     subject=data["subject"], body=data["body"],
+                                     user=request.user, confirm=data["confirm"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Invoice sent to %(to)s.")
+                                 % {"to": ", ".join(data["to"])})
+                return redirect(invoice)
+        return render(request, "billing/invoice_mail.html",
+                      {"invoice": invoice, "form": form}, status=422)
+    if request.method != "POST":
+        try:
+            subject, body = mailing.draft(invoice, base_url=base_url,
+                                          message=request.GET.get("message", "")[:5000],
+                                          sender_name=request.user.get_full_name())
+        except ValidationError as exc:
+            _messages_from(request, exc)
+            return redirect(invoice)
+        addresses = request.GET.get("to") or ", ".join(
+            a for c in invoice.client.contacts.prefetch_related("emails")
+            for a in c.addresses())[:1000]
+        form = InvoiceMailForm(initial={"to": addresses, "subject": subject, "body": body})
+        return render(request, "billing/invoice_mail.html", {"invoice": invoice, "form": form})
     form = SendForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("to", []):
             messages.error(request, error)
         return redirect(invoice)
     try:
-        send_invoice(invoice, to=form.cleaned_data["to"],
-                     base_url=request.build_absolute_uri("/")[:-1],
-                     message=form.cleaned_data["message"],
-                     sender_name=request.user.get_full_name(), user=request.user,
-                     confirm=form.cleaned_data["confirm"])
+        mailing.send_invoice(invoice, to=form.cleaned_data["to"], base_url=base_url,
+                             message=form.cleaned_data["message"],
+                             sender_name=request.user.get_full_name(), user=request.user,
+                             confirm=form.cleaned_data["confirm"])
     except ValidationError as exc:
         _messages_from(request, exc)
     else:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients import services
 from rapport.clients.models import Client, Contact, Note, Project
-from rapport.core.models import time_zone_choices
+from rapport.core.timezones import TimeZoneField
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +21,7 @@ class DateInput(forms.DateInput):
 
 
 class ClientForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = TimeZoneField()
     tags_text = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separate with commas."),
     )
@@ -44,6 +44,7 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].keep(self.instance.time_zone)
         if self.instance.pk:  # only a new client is asked; later the status page decides
             del self.fields["working_together"]
             self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())

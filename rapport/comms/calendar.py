@@ -277,6 +277,7 @@ class CalendarImporter:
             "sequence": sequence,
             "organizer": (_addresses(event, "ORGANIZER") or [""])[0][:254],
             "attendees": ",".join(_addresses(event, "ATTENDEE")),
+            "private": str(event.get("CLASS", "")).upper() in {"PRIVATE", "CONFIDENTIAL"},
         }
         meeting = Meeting.objects.filter(workspace=self.workspace, uid=uid[:500],
                                          occurrence=key).first()

@@ -30,10 +30,14 @@ class Linker:
     own: set[str]
     by_address: dict[str, tuple[int, int]] = field(default_factory=dict)
     by_domain: dict[str, int] = field(default_factory=dict)
+    # Addresses and "@domains" the freelancer chose to ignore: never linked by domain.
+    ignored: set[str] = field(default_factory=set)
 
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> Linker:
-        linker = cls(own=own_addresses(workspace))
+        from rapport.inbox.services import ignored_patterns
+
+        linker = cls(own=own_addresses(workspace), ignored=ignored_patterns(workspace))
         for address, contact_id, client_id in ContactEmail.objects.filter(
             workspace=workspace
         ).values_list("address", "contact_id", "contact__client_id"):
@@ -52,6 +56,8 @@ class Linker:
         if address in self.by_address:
             return self.by_address[address]
         domain = address.rpartition("@")[2]
+        if self.ignored and (address in self.ignored or f"@{domain}" in self.ignored):
+            return None, None
         if domain and domain not in freemail_domains() and domain in self.by_domain:
             return self.by_domain[domain], None
         return None, None

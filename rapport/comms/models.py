@@ -370,6 +370,8 @@ class Meeting(WorkspaceOwned):
                                related_name="meetings", verbose_name=_("client"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # CLASS:PRIVATE or CONFIDENTIAL in the calendar: a personal entry, maybe not work at all.
+    private = models.BooleanField(_("marked private"), default=False)
 
     class Meta:
         verbose_name = _("meeting")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +24,7 @@ from rapport.comms.forms import (
 )
 from rapport.comms.imap import save_account
 from rapport.comms.linking import assign_sender as link_sender
-from rapport.comms.linking import relink_known, unknown_senders
+from rapport.comms.linking import own_addresses, relink_known
 from rapport.comms.models import (
     CalendarSubscription,
     ImportRun,
@@ -32,6 +34,7 @@ from rapport.comms.models import (
     Message,
 )
 from rapport.core.pipeline import follow_up
+from rapport.inbox import services as sorting
 
 FILTERS = ("messages", "meetings", "notes")
 
@@ -47,13 +50,13 @@ def inbox(request: HttpRequest, upload_form: UploadForm | None = None) -> HttpRe
     return render(request, "comms/inbox.html", {
         "upload_form": upload_form or UploadForm(),
         "runs": ImportRun.objects.filter(workspace=workspace)[:5],
-        "senders": unknown_senders(workspace),
+        "senders": sorting.unknown_senders(workspace),
         "clients": clients,
-        "loose_meetings": Meeting.objects.filter(workspace=workspace, client__isnull=True)
-        .order_by("-start")[:20],
+        "loose_meetings": sorting.loose_meetings(workspace),
         **_sync_context(workspace),
         "recent": Message.objects.filter(workspace=workspace).select_related("client")
         .defer("body_text")[:20],
+        "own": own_addresses(workspace),
     })
 
 
@@ -116,7 +119,8 @@ def assign_sender(request: HttpRequest) -> HttpResponse:
 
 def message_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = _get(request, Message, message_pk)
-    return render(request, "comms/message_detail.html", {"message": message})
+    return render(request, "comms/message_detail.html", {
+        "message": message, "own": own_addresses(request.workspace)})
 
 
 @require_POST
@@ -131,12 +135,23 @@ def assign_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     return redirect("comms:inbox")
 
 
+def _safe_next(request: HttpRequest, target: str) -> str:
+    """`target` if it is a page of this site (never another host), else ""."""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
 def _client_context(request: HttpRequest, client: Client,
-                    log_form: MeetingLogForm | None = None) -> dict[str, object]:
+                    log_form: MeetingLogForm | None = None,
+                    back: str = "") -> dict[str, object]:
     chosen = {k for k in request.GET.getlist("show") if k in FILTERS} or set(FILTERS)
     relink_known(request.workspace)
     return {
         "client": client,
+        # Where the call log returns to: the page the form was opened on.
+        "next": back or _safe_next(request, request.GET.get("next", "")),
         "counts": stats.counts_for(client),
         "items": stats.timeline(client, chosen),
         "filters": FILTERS,
@@ -155,7 +170,10 @@ def client_comms(request: HttpRequest, client_pk: int) -> HttpResponse:
 def client_comms_fragment(request: HttpRequest, client_pk: int) -> HttpResponse:
     """The communication section of the client page, loaded there with htmx."""
     client = _get(request, Client, client_pk)
-    return render(request, "comms/_client_comms.html", _client_context(request, client))
+    # Loaded into the client page: the call log returns there unless told otherwise.
+    back = _safe_next(request, request.GET.get("next", "")) or client.get_absolute_url()
+    return render(request, "comms/_client_comms.html",
+                  _client_context(request, client, back=back))
 
 
 @require_POST
@@ -163,12 +181,13 @@ def meeting_log(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get(request, Client, client_pk)
     log = MeetingLog(workspace=request.workspace, client=client)
     form = MeetingLogForm(request.POST, instance=log, client=client)
+    back = _safe_next(request, request.POST.get("next", ""))
     if not form.is_valid():
         return render(request, "comms/client_comms.html",
-                      _client_context(request, client, log_form=form), status=422)
+                      _client_context(request, client, log_form=form, back=back), status=422)
     services.log_meeting(form.save(commit=False), fee_amount=form.cleaned_data.get("fee"))
     messages.success(request, _("Meeting logged."))
-    return redirect("comms:client_comms", client_pk=client.pk)
+    return redirect(back or reverse("comms:client_comms", kwargs={"client_pk": client.pk}))
 
 
 def account_create(request: HttpRequest) -> HttpResponse:

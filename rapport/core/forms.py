@@ -12,8 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.choices import Channel, Weekday
-from rapport.core.models import Workspace, time_zone_choices
+from rapport.core.models import Workspace
 from rapport.core.office_hours import TimeRange, format_ranges, parse_ranges
+from rapport.core.timezones import TimeZoneField
 
 
 def holiday_country_choices() -> list[tuple[str, str]]:
@@ -42,9 +43,7 @@ class WorkspaceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line, e.g. “No work on Sundays”."),
     )
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=time_zone_choices, initial="Europe/Berlin"
-    )
+    time_zone = TimeZoneField(initial="Europe/Berlin")
     holiday_country = forms.ChoiceField(
         label=_("Public holidays: country"), required=False, choices=holiday_country_choices,
         initial="DE",
@@ -62,6 +61,7 @@ class WorkspaceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].keep(self.instance.time_zone)
         for day in Weekday:
             self.fields[f"hours_{day.value}"] = _day_field(day)
         if self.instance.pk:

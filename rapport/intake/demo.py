@@ -107,6 +107,7 @@ def _weekend_caller(workspace: Workspace, today: dt.date) -> Client:
                             happened_on=today - dt.timedelta(days=days))
     interview = services.start_interview(client, by=user)
     services.send(interview, now=_at(today, 3))
+    services.mark_sent(interview)
     interview.answers = {
         "business": "Eventagentur für Clubnächte und Open-Air-Festivals in Hamburg.",
         "task": "Website-Texte für sechs Events und laufende Anpassungen während der Saison.",

@@ -307,6 +307,16 @@ def check_budget(answers: Answers, profile: Profile, today: dt.date) -> Finding:
         return Finding("budget", Verdict.MATCH,
                        _("Budget %(budget)s; you have set no minimum.") % {"budget": budget})
     minimum = _money(profile.minimum_budget, profile.currency)
+    if currency != profile.currency:
+        # Another currency: compare at today's ECB reference rate, or leave it to the user.
+        from rapport.core.rates import Converter
+
+        converted = Converter(profile.currency, today).convert(top, currency)
+        if converted is None:
+            return Finding("budget", Verdict.OPEN,
+                           _("Budget %(budget)s; your smallest project is %(minimum)s.")
+                           % {"budget": budget, "minimum": minimum})
+        top = converted
     if top < profile.minimum_budget:
         return Finding("budget", Verdict.MISMATCH,
                        _("Budget %(budget)s; your smallest project is %(minimum)s.")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client
 from rapport.core.choices import Language
-from rapport.core.models import time_zone_choices
+from rapport.core.money import CURRENCY_CHOICES
+from rapport.core.timezones import TimeZoneField
 from rapport.intake import content
 from rapport.intake.models import (
     IdealClientProfile,
@@ -104,13 +105,15 @@ class AnswersForm(forms.Form):
 
     def __init__(self, questions: list[Question], language: str, *args: Any,
                  portal: bool = False, initial_answers: dict | None = None,
-                 default_tz: str = "Europe/Berlin", **kwargs: Any) -> None:
+                 default_tz: str = "Europe/Berlin", default_currency: str = "EUR",
+                 **kwargs: Any) -> None:
         kwargs.setdefault("initial", initial_answers or {})
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.language = language
         self.portal = portal
         self.sections: list[tuple[Question, list[str]]] = []
+        self.default_currency = default_currency
         for question in questions:
             required = portal and question.key in self.PORTAL_REQUIRED
             names = self._add_fields(question, required, default_tz)
@@ -142,13 +145,17 @@ class AnswersForm(forms.Form):
             fields["budget_max"] = forms.DecimalField(
                 label=label("budget_max"), required=False, min_value=0, max_digits=12,
                 decimal_places=2)
+            # The budget means little without its currency; the freelancer's is the default.
+            fields["currency"] = forms.ChoiceField(
+                label=label("currency"), required=False, initial=self.default_currency,
+                choices=CURRENCY_CHOICES)
         elif key == "day_start":
             fields["day_start"] = forms.TimeField(
                 label=label("day_start"), required=required,
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-            fields["time_zone"] = forms.ChoiceField(
-                label=label("time_zone"), required=required, initial=default_tz,
-                choices=[("", "—"), *time_zone_choices()])
+            fields["time_zone"] = TimeZoneField(
+                blank=True, label=label("time_zone"), required=required, initial=default_tz)
+            fields["time_zone"].keep(self.initial.get("time_zone") or default_tz)
         elif key == "deadline":
             fields["deadline"] = forms.DateField(label=text, required=False, widget=DateInput())
         else:

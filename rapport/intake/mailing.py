@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from rapport.clients import outbound
 from rapport.clients.models import Note
+from rapport.intake import services
 from rapport.intake.models import Interview
 
 
@@ -33,6 +34,7 @@ def send_invitation(interview: Interview, *, to: list[str], subject: str, body: 
         raise ValidationError(
             _("The email could not be sent (%(reason)s). Nothing was marked as sent; "
               "please try again later.") % {"reason": exc}) from exc
+    services.mark_sent(interview)
     return Note.objects.create(
         workspace=workspace, client=client, kind=Note.Kind.NOTE,
         created_by=user if getattr(user, "pk", None) else None,

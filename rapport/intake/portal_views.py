@@ -52,7 +52,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         if not interview.is_locked:
             form = AnswersForm(questions, language, request.POST or None, portal=True,
                                initial_answers=interview.answers,
-                               default_tz=interview.client.time_zone)
+                               default_tz=interview.client.time_zone,
+                               default_currency=interview.workspace.default_currency)
             if request.method == "POST":
                 if form.is_valid():
                     services.save_answers(interview, form.answers(), by_prospect=True)

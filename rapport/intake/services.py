@@ -108,16 +108,26 @@ def start_interview(client: Client, by: object = None) -> Interview:
 
 
 def send(interview: Interview, now: dt.datetime | None = None) -> Interview:
-    """Create (or renew) the questionnaire link; any older link stops working."""
+    """Create (or renew) the questionnaire link; any older link stops working.
+
+    Creating the link sends nothing, so the interview is not "sent" yet: only
+    `mark_sent` (after the email left, see `mailing.send_invitation`) says so.
+    """
     if interview.is_locked:
         raise ValidationError(_("The answers are locked."))
     now = now or timezone.now()
     interview.token = new_token()
     interview.expires_at = now + dt.timedelta(days=PORTAL_DAYS)
     interview.revoked_at = None
+    interview.save(update_fields=["token", "expires_at", "revoked_at"])
+    return interview
+
+
+def mark_sent(interview: Interview) -> Interview:
+    """The invitation left by email: an unanswered interview is now "sent"."""
     if interview.state == Interview.State.DRAFT:
         interview.state = Interview.State.SENT
-    interview.save(update_fields=["token", "expires_at", "revoked_at", "state"])
+        interview.save(update_fields=["state"])
     return interview
 
 
@@ -150,8 +160,9 @@ def lock(interview: Interview) -> None:
 
 
 def unlock(interview: Interview) -> None:
+    # Without answers it is "not answered yet": whether it was mailed is on the timeline.
     interview.state = (Interview.State.ANSWERED if interview.answers
-                       else Interview.State.SENT if interview.token else Interview.State.DRAFT)
+                       else Interview.State.DRAFT)
     interview.locked_at = None
     interview.save(update_fields=["state", "locked_at"])
 

@@ -166,7 +166,7 @@ def _answer_text(interview: Interview, question: Question) -> str:
         return ", ".join(content.choice_label(lang, "channels", c)
                          for c in answers.get("channels") or [])
     if key == "budget":
-        currency = interview.workspace.default_currency
+        currency = answers.get("currency") or interview.workspace.default_currency
         low, high = (format_money(answers.get(name) or None, currency,
                                   (get_language() or "en")[:2])
                      for name in ("budget_min", "budget_max"))
@@ -187,7 +187,8 @@ def interview_answer(request: HttpRequest, interview_pk: int) -> HttpResponse:
     questions = list(services.questions_for(request.workspace, interview.language))
     form = AnswersForm(questions, interview.language, request.POST or None,
                        initial_answers=interview.answers,
-                       default_tz=request.workspace.time_zone)
+                       default_tz=request.workspace.time_zone,
+                       default_currency=request.workspace.default_currency)
     if interview.is_locked:
         messages.error(request, _("The answers are locked; unlock them to edit."))
         return redirect(interview)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rapport.backups",
     "rapport.webhooks",
     "rapport.onboarding",
+    "rapport.inbox",
     "rapport.front",  # the composition roots, on top of every other app
     "ninja",  # its own Swagger UI files, served from here instead of a CDN
     "rapport.api",

@@ -140,7 +140,7 @@ def test_bad_input_gets_field_errors_and_changes_nothing(client, sent):
     assert 'id="id_calls_per_week_error"' in page
     sent.refresh_from_db()
     assert sent.answers == {}
-    assert sent.state == Interview.State.SENT
+    assert sent.state == Interview.State.DRAFT
 
 
 def test_the_portal_shows_questions_the_user_reworded_or_added(client, sent):

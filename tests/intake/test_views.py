@@ -120,7 +120,9 @@ def test_sending_shows_a_link_to_copy_and_an_email_to_send(owner_http, interview
     page = owner_http.get(interview.get_absolute_url()).content.decode()
     assert f"/q/{interview.token}/" in page
     assert "mailto:merve@radwerk.example?subject=A%20few%20questions" in page
-    assert interview.state == Interview.State.SENT
+    # A link alone reached nobody yet: "sent" waits for the email.
+    assert interview.state == Interview.State.DRAFT
+    assert "Sent to the prospect" not in page
     owner_http.post(f"/prospects/{interview.pk}/revoke/")
     page = owner_http.get(interview.get_absolute_url()).content.decode()
     assert f"/q/{interview.token}/" not in page
@@ -296,6 +298,7 @@ def test_the_questionnaire_is_mailed_from_rapport_after_a_preview_and_noted(
 
     owner_http.post(f"/prospects/{interview.pk}/send/")
     interview.refresh_from_db()
+    assert interview.state == Interview.State.DRAFT
     form = owner_http.get(f"/prospects/{interview.pk}/invite/").context["form"]
     assert form.initial["to"] == "merve@radwerk.example"
     assert f"/q/{interview.token}/" in form.initial["body"]
@@ -310,6 +313,8 @@ def test_the_questionnaire_is_mailed_from_rapport_after_a_preview_and_noted(
     assert "See you Tuesday." in delivery.message.get_content()
     assert Note.objects.filter(client=interview.client,
                                text__startswith="Questionnaire sent by email").exists()
+    interview.refresh_from_db()
+    assert interview.state == Interview.State.SENT
 
 
 def test_a_revoked_questionnaire_link_is_not_mailed(smtp_server, owner_http, interview):  # noqa: F811
@@ -318,3 +323,5 @@ def test_a_revoked_questionnaire_link_is_not_mailed(smtp_server, owner_http, int
     response = owner_http.post(f"/prospects/{interview.pk}/invite/", {
         "to": "merve@radwerk.example", "subject": "Questions", "body": "Hello"})
     assert response.status_code == 302 and smtp_server.messages == []
+    interview.refresh_from_db()
+    assert interview.state == Interview.State.DRAFT
