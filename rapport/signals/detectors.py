@@ -25,6 +25,9 @@ NIGHT_START = dt.time(22, 0)
 MODEL_NEGATIONS = {language: lexicon(language).negations - {"without", "ohne"}
                    for language in ("de", "en")}
 NIGHT_END = dt.time(6, 0)
+# A hit only the learned model found is weaker evidence than a lexicon hit (whose strength
+# runs from THRESHOLD to 1): its strength is its probability, but at most this.
+MODEL_MAX_STRENGTH = 0.6
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,8 @@ def _model_hits(body: str, text: str, lex: Lexicon, found: set[str]) -> list[Hit
         if any(_negated(text, position, MODEL_NEGATIONS[lex.language])
                for position in _positions(text, start, end, words)):
             continue
-        hits.append(Hit(kind, Decimal(str(round(probability, 2))), start, end,
-                        body[start:end], tuple(words)))
+        strength = Decimal(str(round(min(probability, MODEL_MAX_STRENGTH), 2)))
+        hits.append(Hit(kind, strength, start, end, body[start:end], tuple(words)))
     return hits
 
 
