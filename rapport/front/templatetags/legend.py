@@ -1,6 +1,7 @@
 """`{% status_legend "client" %}` / `{% status_legend "payment" %}`: what the colours mean.
 
-One shared partial (`core/_status_legend.html`) for every page with coloured status
+It lives in `front` because it reads two domain apps' choices. One shared partial
+(`core/_status_legend.html`) for every page with coloured status
 badges, built from the models' own choices so a new status cannot be forgotten.
 """
 
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+
+from rapport.billing.models import Invoice
+from rapport.clients.models import Client
 
 register = template.Library()
 
@@ -32,13 +36,9 @@ PAYMENT_MEANINGS = {
 @register.inclusion_tag("core/_status_legend.html")
 def status_legend(kind: str) -> dict[str, object]:
     if kind == "payment":
-        from rapport.billing.models import Invoice
-
         choices, prefix, meanings = Invoice.PaymentStatus.choices, "pay", PAYMENT_MEANINGS
         title = _("Payment status colours")
     else:
-        from rapport.clients.models import Client
-
         choices, prefix, meanings = Client.Status.choices, "status", CLIENT_MEANINGS
         title = _("Client status colours")
     return {"kind": kind, "title": title,
