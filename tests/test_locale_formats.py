@@ -15,8 +15,8 @@ from rapport.agreements import services as agreements
 from rapport.agreements.forms import ProposalForm
 from rapport.billing import services as billing
 from rapport.billing.bank import clean_iban
-from rapport.billing.models import InvoiceEvent
-from rapport.comms.models import MeetingLog, PendingFee
+from rapport.billing.models import InvoiceEvent, PendingFee
+from rapport.comms.models import MeetingLog
 from rapport.comms.services import log_meeting
 from rapport.core.dates import document_date, short_date
 from rapport.core.locales import regional

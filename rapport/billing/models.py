@@ -555,3 +555,33 @@ class Deliverable(WorkspaceOwned):
             return []
         invoices = self.project.invoices.payable().prefetch_related("payments")
         return [inv for inv in invoices if inv.balance() > 0]
+
+
+class PendingFee(WorkspaceOwned):
+    """A fee line waiting for the client's next invoice (e.g. a billable late cancellation
+    logged with a meeting). The invoice that took it up is kept; a deleted draft gives it
+    back (`services.delete_draft`)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="pending_fees",
+                               verbose_name=_("client"))
+    meeting_log = models.OneToOneField("comms.MeetingLog", on_delete=models.SET_NULL,
+                                       null=True, blank=True, related_name="fee")
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES,
+                                default="EUR")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invoiced_at = models.DateTimeField(_("invoiced"), null=True, blank=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="pending_fees", verbose_name=_("invoice"))
+
+    class Meta:
+        verbose_name = _("pending fee")
+        verbose_name_plural = _("pending fees")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["workspace", "client"], name="pendingfee_open",
+                                condition=models.Q(invoiced_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.description} {self.amount}"

@@ -26,6 +26,7 @@ from rapport.billing.models import (
     InvoiceLine,
     NumberCounter,
     Payment,
+    PendingFee,
     TaxRegime,
     TaxTreatment,
 )
@@ -83,14 +84,29 @@ def new_draft(workspace: Workspace, client: Client, *, kind: str = Invoice.Kind.
     return invoice
 
 
-def add_pending_fees(invoice: Invoice) -> int:
-    """Fees waiting for this client's next invoice (e.g. a billable late cancellation)."""
-    from rapport.comms.services import mark_fees_invoiced, open_fees
+def open_fees(client: Client) -> list[PendingFee]:
+    """Fee lines waiting for the client's next invoice."""
+    return list(PendingFee.objects.filter(workspace_id=client.workspace_id, client=client,
+                                          invoiced_at__isnull=True))
 
-    fees = [fee for fee in open_fees(invoice.client) if fee.currency == invoice.currency]
-    for fee in fees:
-        add_line(invoice, fee.description, 1, fee.amount, unit=InvoiceLine.Unit.FLAT)
-    return mark_fees_invoiced(fees, invoice.pk) if fees else 0
+
+def add_pending_fees(invoice: Invoice) -> int:
+    """Fees waiting for this client's next invoice (e.g. a billable late cancellation)
+    become lines of `invoice`, each taken up once; returns how many."""
+    taken = 0
+    for fee in open_fees(invoice.client):
+        claimed = fee.currency == invoice.currency and PendingFee.objects.filter(
+            pk=fee.pk, invoiced_at__isnull=True).update(invoiced_at=timezone.now(),
+                                                        invoice=invoice)
+        if claimed:  # a fee another draft took up meanwhile is not billed twice
+            add_line(invoice, fee.description, 1, fee.amount, unit=InvoiceLine.Unit.FLAT)
+            taken += 1
+    return taken
+
+
+def release_fees(invoice: Invoice) -> int:
+    """Give the fees `invoice` took up back, so the client's next invoice picks them up."""
+    return PendingFee.objects.filter(invoice=invoice).update(invoiced_at=None, invoice=None)
 
 
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,
@@ -401,9 +417,7 @@ def delete_draft(invoice: Invoice) -> None:
     An issued invoice is never deleted (ValidationError)."""
     if not invoice.is_draft:
         raise ValidationError(Invoice.IMMUTABLE_MESSAGE)
-    from rapport.comms.services import release_fees
-
-    release_fees(invoice.pk)
+    release_fees(invoice)
     invoice.delete()
 
 

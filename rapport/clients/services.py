@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client, ClientDomain, Contact, ContactEmail, Tag
+from rapport.core.pipeline import follow_up
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -66,6 +67,8 @@ def set_client_domains(client: Client, domains: list[str]) -> None:
         ClientDomain(workspace=client.workspace, client=client, domain=d)
         for d in sorted(wanted - existing)
     )
+    if wanted - existing:
+        _mail_may_link(client)
 
 
 def clean_addresses(contact: Contact, values: list[str]) -> list[str]:
@@ -100,6 +103,14 @@ def set_contact_emails(contact: Contact, addresses: list[str]) -> None:
         for a in sorted(wanted - existing)
     )
     learn_domains(contact.client, wanted)
+    if wanted - existing:
+        _mail_may_link(contact.client)
+
+
+def _mail_may_link(client: Client) -> None:
+    """A new address or domain is known: once committed, the follow-up links the mail
+    already imported from it to the client and reads it for signals."""
+    follow_up(client.workspace_id, [client.pk])
 
 
 def learn_domains(client: Client, addresses: set[str]) -> None:

@@ -70,8 +70,7 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            form.save()
-            follow_up(client.workspace_id, [client.pk])  # a new domain links its mail
+            form.save()  # a new domain links its mail to the client (clients.services)
         messages.success(request, _("Client saved."))
         return redirect(return_to(request) or client.get_absolute_url())
     return render(request, "clients/client_form.html",
@@ -184,9 +183,7 @@ def contact_form(request: HttpRequest, client_pk: int,
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            form.save()
-            # Mail from a new address is linked to the client and read for signals now.
-            follow_up(client.workspace_id, [client.pk])
+            form.save()  # a new address links its mail to the client (clients.services)
         messages.success(request, _("Contact saved."))
         return redirect("clients:detail", client_pk=client.pk)
     return render(request, "clients/contact_form.html", {"client": client, "form": form,

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from rapport.billing.models import PendingFee
 from rapport.clients.models import Client
 from rapport.comms.models import (
     Direction,
@@ -23,7 +24,6 @@ from rapport.comms.models import (
     MeetingChange,
     MeetingLog,
     Message,
-    PendingFee,
     Source,
 )
 from rapport.core import clock

@@ -74,22 +74,6 @@ class Linker:
         return Direction.INBOUND, client_id, contact_id
 
 
-def relink_messages(workspace: Workspace) -> int:
-    """Link every unlinked message again (after contacts or domains changed)."""
-    linker = Linker.for_workspace(workspace)
-    changed = 0
-    unlinked = Message.objects.filter(workspace=workspace, client__isnull=True)
-    for message in unlinked.only("pk", "from_address", "to_addresses", "cc_addresses"):
-        recipients = message.recipients + [a for a in message.cc_addresses.split(",") if a]
-        direction, client_id, contact_id = linker.classify(message.from_address, recipients)
-        if client_id:
-            Message.objects.filter(pk=message.pk).update(
-                client_id=client_id, contact_id=contact_id, direction=direction
-            )
-            changed += 1
-    return changed
-
-
 def relink_matching(workspace: Workspace, pattern: str) -> int:
     """Link unlinked messages from or to an address (or `@domain`) that is now known."""
     from django.db.models import Q
@@ -153,19 +137,3 @@ def assign_sender(workspace: Workspace, address: str, client: Client, name: str 
     )
     follow_up(workspace.pk, [client.pk])
     return linked + relink_matching(workspace, address)
-
-
-def unknown_senders(workspace: Workspace, limit: int = 50) -> list[dict[str, object]]:
-    """Inbound senders that belong to no client, most frequent first."""
-    from django.db.models import Count, Max
-
-    own = own_addresses(workspace)
-    rows = (
-        Message.objects.filter(workspace=workspace, client__isnull=True,
-                               direction=Direction.INBOUND)
-        .exclude(from_address="").exclude(from_address__in=own)
-        .values("from_address").annotate(count=Count("pk"), last=Max("date"),
-                                         name=Max("from_name"))
-        .order_by("-count", "from_address")[:limit]
-    )
-    return list(rows)

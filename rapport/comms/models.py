@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client, Contact
 from rapport.core.models import WorkspaceOwned
-from rapport.core.money import CURRENCY_CHOICES
 
 
 class Direction(models.TextChoices):
@@ -454,29 +451,3 @@ class MeetingLog(WorkspaceOwned):
     def __str__(self) -> str:
         return f"{self.held_on} {self.client}"
 
-
-class PendingFee(WorkspaceOwned):
-    """A fee line waiting for the client's next invoice (e.g. a billable late cancellation)."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="pending_fees",
-                               verbose_name=_("client"))
-    meeting_log = models.OneToOneField(MeetingLog, on_delete=models.SET_NULL, null=True,
-                                       blank=True, related_name="fee")
-    description = models.CharField(_("description"), max_length=300)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES,
-                                default="EUR")
-    created_at = models.DateTimeField(auto_now_add=True)
-    invoiced_at = models.DateTimeField(_("invoiced"), null=True, blank=True)
-    invoice_id = models.PositiveIntegerField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("pending fee")
-        verbose_name_plural = _("pending fees")
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["workspace", "client"], name="pendingfee_open",
-                                condition=models.Q(invoiced_at__isnull=True))]
-
-    def __str__(self) -> str:
-        return f"{self.client}: {self.description} {self.amount}"

@@ -13,11 +13,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rapport.clients.models import Client
+from rapport.billing.models import PendingFee
 from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import import_mail_file
-from rapport.comms.models import ImportRun, MeetingLog, PendingFee
+from rapport.comms.models import ImportRun, MeetingLog
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
@@ -54,24 +54,6 @@ def log_meeting(log: MeetingLog, fee_amount: Decimal | None = None) -> MeetingLo
         PendingFee.objects.filter(meeting_log=log, invoiced_at__isnull=True).delete()
     follow_up(log.workspace_id, [log.client_id])
     return log
-
-
-def open_fees(client: Client) -> list[PendingFee]:
-    """Fee lines waiting for the client's next invoice (billing picks these up)."""
-    return list(PendingFee.objects.filter(workspace_id=client.workspace_id, client=client,
-                                          invoiced_at__isnull=True))
-
-
-def mark_fees_invoiced(fees: list[PendingFee], invoice_id: int) -> int:
-    return PendingFee.objects.filter(pk__in=[f.pk for f in fees],
-                                     invoiced_at__isnull=True).update(
-        invoiced_at=timezone.now(), invoice_id=invoice_id)
-
-
-def release_fees(invoice_id: int) -> int:
-    """A deleted draft gives its fee lines back, so the next invoice picks them up."""
-    return PendingFee.objects.filter(invoice_id=invoice_id).update(invoiced_at=None,
-                                                                   invoice_id=None)
 
 
 def kind_of(filename: str) -> str:

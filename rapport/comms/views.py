@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from rapport.billing.services import open_fees
 from rapport.clients.models import Client
 from rapport.comms import jobs, services, stats
 from rapport.comms.forms import (
@@ -24,7 +25,7 @@ from rapport.comms.forms import (
 )
 from rapport.comms.imap import save_account
 from rapport.comms.linking import assign_sender as link_sender
-from rapport.comms.linking import own_addresses, relink_known
+from rapport.comms.linking import own_addresses
 from rapport.comms.models import (
     CalendarSubscription,
     ImportRun,
@@ -45,7 +46,6 @@ def _get(request: HttpRequest, model: type, pk: int):  # noqa: ANN202
 
 def inbox(request: HttpRequest, upload_form: UploadForm | None = None) -> HttpResponse:
     workspace = request.workspace
-    relink_known(workspace)
     clients = Client.objects.filter(workspace=workspace)
     return render(request, "comms/inbox.html", {
         "upload_form": upload_form or UploadForm(),
@@ -147,7 +147,6 @@ def _client_context(request: HttpRequest, client: Client,
                     log_form: MeetingLogForm | None = None,
                     back: str = "") -> dict[str, object]:
     chosen = {k for k in request.GET.getlist("show") if k in FILTERS} or set(FILTERS)
-    relink_known(request.workspace)
     return {
         "client": client,
         # Where the call log returns to: the page the form was opened on.
@@ -158,7 +157,7 @@ def _client_context(request: HttpRequest, client: Client,
         "chosen": chosen,
         "log_form": log_form or MeetingLogForm(initial={"held_on": timezone.localdate()},
                                                client=client),
-        "fees": services.open_fees(client),
+        "fees": open_fees(client),
     }
 
 

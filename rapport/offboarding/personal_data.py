@@ -39,6 +39,7 @@ from rapport.billing.models import (
     InvoiceEvent,
     InvoiceLine,
     Payment,
+    PendingFee,
     PortalLink,
 )
 from rapport.clients.models import (
@@ -51,7 +52,7 @@ from rapport.clients.models import (
     Project,
     StatusChange,
 )
-from rapport.comms.models import Meeting, MeetingLog, Message, PendingFee
+from rapport.comms.models import Meeting, MeetingLog, Message
 from rapport.core import clock
 from rapport.dunning.models import ClientTerms, PaymentPromise, Reminder
 from rapport.extras.models import ExtraRequest

@@ -253,7 +253,7 @@ def test_the_admin_shows_issued_invoices_read_only(ws, kunde, admin_client):
 
 
 def test_a_billable_late_cancellation_waits_for_the_next_invoice(ws, kunde):
-    from rapport.comms.models import PendingFee
+    from rapport.billing.models import PendingFee
 
     fee = PendingFee.objects.create(workspace=ws, client=kunde, amount="90.00",
                                     description="Late cancellation of the call on 3 March")

@@ -185,7 +185,7 @@ def test_the_invoice_list_filters_by_status(owner_http, kunde):
 
 
 def test_deleting_a_draft_gives_its_pending_fees_back(owner_http, kunde):
-    from rapport.comms.models import PendingFee
+    from rapport.billing.models import PendingFee
 
     fee = PendingFee.objects.create(workspace=kunde.workspace, client=kunde, amount="90.00",
                                     description="No-show on 3 March")

@@ -142,15 +142,18 @@ def test_the_command_imports_files_and_prints_a_summary(workspace, capsys):
     assert "msgs" in err and "/s" in err  # the progress bar with its rate
 
 
-def test_earlier_mail_follows_a_contact_address_added_later(workspace, owner_http):
+def test_earlier_mail_follows_a_contact_address_added_later(
+        workspace, django_capture_on_commit_callbacks):
     from rapport.clients.models import Contact
     from rapport.clients.services import set_contact_emails
+    from tests.health.test_pipeline import run_queued
 
     client = kranich(workspace)
     import_mail_file(workspace, DATA / "gmail.eml")
     assert Message.objects.get().client is None
     jana = Contact.objects.create(workspace=workspace, client=client, name="Jana Kraus")
-    set_contact_emails(jana, ["jana.kraus@gmail.com"])
-    owner_http.get(f"/inbox/clients/{client.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        set_contact_emails(jana, ["jana.kraus@gmail.com"])
+    run_queued()  # the follow-up the new address queued
     message = Message.objects.get()
     assert (message.client, message.contact) == (client, jana)

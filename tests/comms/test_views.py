@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from rapport.billing.models import PendingFee
 from rapport.comms.calendar import import_ics
 from rapport.comms.crypto import decrypt
 from rapport.comms.mailimport import import_mail_file
-from rapport.comms.models import ImportRun, MailAccount, Meeting, Message, PendingFee
+from rapport.comms.models import ImportRun, MailAccount, Meeting, Message
 from rapport.core.models import Workspace
 from tests.comms import isolation
 from tests.comms.helpers import DATA, kranich
@@ -197,16 +198,21 @@ def test_a_log_can_only_name_a_meeting_of_this_client(owner_http, workspace, out
 def test_billing_picks_up_open_fees_once(workspace):
     from decimal import Decimal
 
+    from rapport.billing import services as billing
     from rapport.comms.models import MeetingLog
-    from rapport.comms.services import log_meeting, mark_fees_invoiced, open_fees
+    from rapport.comms.services import log_meeting
 
     client = kranich(workspace)
     log = MeetingLog(workspace=workspace, client=client, held_on=dt.date(2026, 11, 20),
                      late_cancellation=True, billable=True)
     log_meeting(log, fee_amount=Decimal("45.00"))
-    fees = open_fees(client)
+    fees = billing.open_fees(client)
     assert [f.amount for f in fees] == [Decimal("45.00")]
     assert fees[0].description == "Termin am 20.11.2026 kurzfristig abgesagt"
-    assert mark_fees_invoiced(fees, invoice_id=99) == 1
-    assert mark_fees_invoiced(fees, invoice_id=100) == 0
-    assert open_fees(client) == []
+    first = billing.new_draft(workspace, client)
+    assert [line.description for line in first.lines.all()] == [fees[0].description]
+    assert PendingFee.objects.get().invoice == first
+    assert billing.open_fees(client) == []
+    assert not billing.new_draft(workspace, client).lines.exists()  # billed once
+    billing.delete_draft(first)
+    assert billing.open_fees(client) == fees  # back for the next invoice

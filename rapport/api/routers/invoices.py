@@ -57,7 +57,7 @@ def list_invoices(request: HttpRequest, state: State | None = None,
     if issued_until:
         invoices = invoices.filter(issue_date__lte=issued_until)
     if payment_status:  # computed from payments and today's date, as on the invoice list
-        return [inv for inv in invoices if inv.payment_status() == payment_status]
+        invoices = invoices.with_status(payment_status)
     return invoices
 
 
