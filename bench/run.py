@@ -23,6 +23,7 @@ from bank_matching import bench_bank_matching
 from detectors import bench_analyze, bench_detectors
 from health import bench_health
 from pipeline import bench_pipeline
+from web import bench_web
 
 # bench/health.py imports `_django` from here: run as a script, this module is `__main__`,
 # so register it as `run` too, or that import would load a second copy (a second database).
@@ -156,6 +157,7 @@ BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
     "pipeline": bench_pipeline,
     "bank_matching": bench_bank_matching,
     "detectors": lambda: bench_detectors() + bench_analyze(),
+    "web": bench_web,
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from rapport.clients.models import Client, Contact, ContactEmail, Note
 from rapport.core.models import Workspace
@@ -32,7 +33,11 @@ def matching(workspace: Workspace, *, q: str = "", status: str = "",
     if tag:
         clients = clients.filter(tags__name=tag)
     clients = search(clients, q)
+    # A subquery, not a join with GROUP BY: the count of all matching clients leaves it out,
+    # and it runs for the rows of the page shown only.
+    incidents = (Note.objects.filter(client=OuterRef("pk"), kind=Note.Kind.INCIDENT)
+                 .order_by().values("client").annotate(n=Count("pk")).values("n"))
     return (clients.prefetch_related("tags")
-            .annotate(incident_count=Count("notes", filter=Q(notes__kind=Note.Kind.INCIDENT)))
+            .annotate(incident_count=Coalesce(Subquery(incidents), 0))
             .order_by("name", "pk"))
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client, Project
+from rapport.core.paging import paginate
 from rapport.timetracking import entries as entry_list
 from rapport.timetracking import hours, imports, invoicing, timer
 from rapport.timetracking.durations import as_clock
@@ -83,9 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = FilterForm(workspace, request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = entry_list.filtered(workspace, filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, entries, PAGE_SIZE)
     client = filters.get("client")
     unbilled = (invoicing.unbilled(workspace, client) if client else None)
     automatic = None
@@ -94,7 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
         until = (filters.get("until") or timezone.localdate()) + dt.timedelta(days=1)
         automatic = hours.automatic_minutes(workspace, client.pk, since, until)
     return render(request, "timetracking/index.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page,
         "totals": entry_list.totals_by_category(entries),
         "summary": entry_list.billable_summary(entries),
         "automatic": automatic, "client": client,
