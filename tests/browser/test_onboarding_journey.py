@@ -1,11 +1,12 @@
-"""A new user goes from sign-up to the first issued invoice by following only the first
-steps on the dashboard."""
+"""A new user goes from sign-up to the first invoice sent by email by following only the
+first steps on the dashboard; the test SMTP server receives it."""
 
 import pytest
 from playwright.sync_api import expect
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
+from tests.billing.smtp import smtp_server  # noqa: F401
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +16,8 @@ def step(page, key):
     return page.get_by_test_id(f"onboarding-{key}")
 
 
-def test_a_new_user_reaches_the_first_invoice_following_only_the_checklist(page):
+def test_a_new_user_sends_the_first_invoice_following_only_the_checklist(
+        page, smtp_server):  # noqa: F811
     base = page.base_url
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Name").fill("Mara Berg")
@@ -91,15 +93,42 @@ def test_a_new_user_reaches_the_first_invoice_following_only_the_checklist(page)
     assert invoice.state == Invoice.State.ISSUED and invoice.tax_treatment == "small_business"
     screenshot(page, "onboarding-4-first-invoice")
 
+    # 5. Send it: the email is shown first and can be changed; the PDF goes along.
+    page.get_by_label("To").fill("ida@kranich.example")
+    thanks = "Thank you for working with me on the autumn list!"
+    page.get_by_label("Personal message").fill(thanks)
+    page.get_by_role("button", name="Preview the email").click()
+    subject = page.get_by_label("Subject")
+    expect(subject).to_have_value(f"Invoice {invoice.number} from Mara Berg Text")
+    body = page.get_by_label("Text")
+    expect(body).to_contain_text(thanks)
+    expect(body).to_contain_text(f"{base}/p/")  # the client link, as it will leave
+    screenshot(page, "onboarding-5-email-preview")
+    changed = f"Your invoice {invoice.number} – copy editing, autumn list"
+    subject.fill(changed)
+    page.get_by_label("Send to new addresses too").check()  # Ida is not a contact yet
+    page.get_by_role("button", name="Send invoice").click()
+    expect(page.get_by_text("Invoice sent to ida@kranich.example.")).to_be_visible()
+    [sent] = [d for d in smtp_server.deliveries if d.rcpt_tos == ["ida@kranich.example"]]
+    assert sent.message["Subject"].strip() == changed
+    content = sent.message.get_body(preferencelist=("plain",)).get_content()
+    assert thanks in content
+    [pdf] = list(sent.message.iter_attachments())
+    assert pdf.get_filename() == f"{invoice.number}.pdf"
+    assert pdf.get_content().startswith(b"%PDF")
+    invoice.refresh_from_db()
+    assert invoice.sent_at is not None
+    screenshot(page, "onboarding-6-invoice-sent")
+
     # Only the mail step is left; the checklist is still there to finish or hide.
     page.get_by_role("link", name="Dashboard").first.click()
     expect(checklist).to_contain_text("4 of 5 done")
     expect(step(page, "mail").get_by_role("link")).to_have_attribute("href",
                                                                      "/inbox/accounts/new/")
-    screenshot(page, "onboarding-5-mail-left")
+    screenshot(page, "onboarding-7-mail-left")
     page.get_by_role("button", name="DE", exact=True).click()
     expect(page.get_by_test_id("onboarding")).to_contain_text("Erste Schritte")
     expect(page.get_by_test_id("onboarding")).to_contain_text("4 von 5 erledigt")
-    screenshot(page, "onboarding-6-german")
+    screenshot(page, "onboarding-8-german")
     page.get_by_test_id("onboarding-hide").click()
     expect(page.get_by_test_id("onboarding")).to_have_count(0)
