@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('comms', '0005_meeting_marked_private'),
+        ('comms', '0006_meeting_marked_private'),
         ('core', '0004_heartbeat'),
     ]
 

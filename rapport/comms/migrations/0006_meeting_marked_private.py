@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comms', '0004_sync_attempts_limit'),
+        ('comms', '0005_pendingfee_moves_to_billing'),
     ]
 
     operations = [
