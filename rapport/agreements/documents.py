@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from rapport.agreements.models import Acceptance, Contract, ProposalVersion
+from rapport.core.pdf import html_to_pdf
 
 
 def render_pdf(version: ProposalVersion, contract: Contract | None = None) -> bytes:
@@ -16,4 +16,4 @@ def render_pdf(version: ProposalVersion, contract: Contract | None = None) -> by
             "version": version, "proposal": version.proposal, "contract": contract,
             "acceptance": acceptance, "workspace": version.workspace,
         })
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

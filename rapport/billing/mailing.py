@@ -33,10 +33,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.billing.bank import format_iban
+from rapport.billing.documents import render_pdf
 from rapport.billing.export import document_name
 from rapport.billing.models import Invoice, InvoiceEvent, PortalLink
 from rapport.billing.texts import title
 from rapport.clients import outbound
+from rapport.clients.models import OutboundMail
+from rapport.core import clock
 from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
@@ -102,7 +105,7 @@ def portal_link_for(invoice: Invoice, now: dt.datetime | None = None) -> PortalL
     Reusing keeps one link per invoice in the client's inbox instead of a new one per
     reminder; a link about to expire is not reused, so the email is not dead on arrival.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     link = (
         invoice.portal_links.filter(revoked_at__isnull=True,
                                     expires_at__gt=now + PORTAL_LINK_MIN_REMAINING)
@@ -121,8 +124,6 @@ def _single_line(value: str) -> str:
 
 def reply_to_for(invoice: Invoice) -> list[str]:
     """The seller's own address, so a client's answer reaches the freelancer, not the app."""
-    from django.core.validators import validate_email
-
     for candidate in (invoice.seller.get("email", ""), invoice.workspace.email):
         address = _single_line(candidate or "")
         try:
@@ -186,8 +187,6 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
     `reply_to`, else to the seller's address.
     """
     if pdf is None:
-        from rapport.billing.documents import render_pdf
-
         pdf = render_pdf(invoice)
     seller = invoice.seller.get("name") or invoice.workspace.name
     with translation.override(invoice.language):
@@ -225,7 +224,7 @@ def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _refuse_unless_sendable(locked)  # it may have been cancelled meanwhile
-        now = timezone.now()
+        now = clock.now()
         link = portal_link_for(locked, now)
         event = InvoiceEvent.objects.create(
             workspace=locked.workspace, invoice=locked, kind=InvoiceEvent.Kind.SENT, at=now,
@@ -263,7 +262,7 @@ def deliver(delivery: Delivery) -> None:
             link_expires_at=delivery.link_expires_at, message=delivery.message,
             sender_name=delivery.sender_name, reply_to=list(delivery.reply_to),
         )
-        outbound.send(email, workspace=invoice.workspace, kind="invoice")
+        outbound.send(email, workspace=invoice.workspace, kind=OutboundMail.Kind.INVOICE)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("Sending invoice %s to %s failed: %s", invoice.number,
                        ", ".join(delivery.to), exc)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,8 +28,11 @@ from rapport.billing.models import (
     TaxRegime,
     TaxTreatment,
 )
+from rapport.billing.positions import next_position
 from rapport.billing.totals import compute, split_gross
 from rapport.clients.models import Client, Project
+from rapport.comms.services import mark_fees_invoiced, open_fees
+from rapport.core import clock
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
@@ -83,8 +87,6 @@ def new_draft(workspace: Workspace, client: Client, *, kind: str = Invoice.Kind.
 
 def add_pending_fees(invoice: Invoice) -> int:
     """Fees waiting for this client's next invoice (e.g. a billable late cancellation)."""
-    from rapport.comms.services import mark_fees_invoiced, open_fees
-
     fees = [fee for fee in open_fees(invoice.client) if fee.currency == invoice.currency]
     for fee in fees:
         add_line(invoice, fee.description, 1, fee.amount, unit=InvoiceLine.Unit.FLAT)
@@ -94,8 +96,6 @@ def add_pending_fees(invoice: Invoice) -> int:
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,
              unit_price: Decimal | int | str, *, unit: str = InvoiceLine.Unit.PIECE,
              vat_rate: Decimal | str = "19.00") -> InvoiceLine:
-    from rapport.billing.positions import next_position
-
     return InvoiceLine.objects.create(
         invoice=invoice, position=next_position(invoice), description=description,
         quantity=Decimal(quantity), unit=unit, unit_price=Decimal(unit_price),
@@ -295,7 +295,7 @@ def issue(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     if locked.state != Invoice.State.DRAFT:
         raise ValidationError(_("This invoice has been issued already."))
     check_issuable(locked)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = totals(locked)
     locked.deductions = deductions_for(locked)
     locked.deducted_total = sum((Decimal(d["gross"]) for d in locked.deductions), ZERO)
@@ -319,7 +319,7 @@ def moment_of(day: dt.date, workspace: Workspace) -> dt.datetime:
     """When something dated `day` happened, for the invoice's history: now if it is today,
     else noon of that day in the workspace's time zone (an invoice issued with an earlier
     date must not read as issued today)."""
-    now = timezone.now()
+    now = clock.now()
     if timezone.localdate(now, workspace.tz) == day:
         return now
     return dt.datetime.combine(day, dt.time(12), tzinfo=workspace.tz)
@@ -374,7 +374,7 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
         raise ValidationError(_("The amount must be greater than zero."))
     payment = Payment.objects.create(
         workspace=invoice.workspace, invoice=invoice, amount=amount,
-        paid_on=paid_on or timezone.localdate(), note=note,
+        paid_on=paid_on or clock.today(), note=note,
     )
     InvoiceEvent.objects.create(workspace=invoice.workspace, invoice=invoice,
                                 kind=InvoiceEvent.Kind.PAYMENT,
@@ -391,8 +391,6 @@ def purge_workspace_billing(workspace: Workspace) -> None:
     Only for closing a whole workspace (and the demo reset): issued invoices are otherwise
     immutable and must be kept for eight years (§ 147 AO), which is the owner's duty then.
     """
-    from django.db.models import QuerySet
-
     invoices = Invoice.objects.filter(workspace=workspace)
     Payment.objects.filter(workspace=workspace).delete()
     QuerySet.delete(invoices.filter(cancels__isnull=False))

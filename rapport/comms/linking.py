@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Max, Q
 
 from rapport.clients.models import Client, ClientDomain, Contact, ContactEmail
 from rapport.clients.services import freemail_domains
@@ -68,26 +69,8 @@ class Linker:
         return Direction.INBOUND, client_id, contact_id
 
 
-def relink_messages(workspace: Workspace) -> int:
-    """Link every unlinked message again (after contacts or domains changed)."""
-    linker = Linker.for_workspace(workspace)
-    changed = 0
-    unlinked = Message.objects.filter(workspace=workspace, client__isnull=True)
-    for message in unlinked.only("pk", "from_address", "to_addresses", "cc_addresses"):
-        recipients = message.recipients + [a for a in message.cc_addresses.split(",") if a]
-        direction, client_id, contact_id = linker.classify(message.from_address, recipients)
-        if client_id:
-            Message.objects.filter(pk=message.pk).update(
-                client_id=client_id, contact_id=contact_id, direction=direction
-            )
-            changed += 1
-    return changed
-
-
 def relink_matching(workspace: Workspace, pattern: str) -> int:
     """Link unlinked messages from or to an address (or `@domain`) that is now known."""
-    from django.db.models import Q
-
     pattern = pattern.lower()
     if pattern.startswith("@"):
         sender = Q(from_address__endswith=pattern)
@@ -151,8 +134,6 @@ def assign_sender(workspace: Workspace, address: str, client: Client, name: str 
 
 def unknown_senders(workspace: Workspace, limit: int = 50) -> list[dict[str, object]]:
     """Inbound senders that belong to no client, most frequent first."""
-    from django.db.models import Count, Max
-
     own = own_addresses(workspace)
     rows = (
         Message.objects.filter(workspace=workspace, client__isnull=True,

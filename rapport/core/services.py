@@ -44,7 +44,3 @@ def office_time_rules(workspace: Workspace) -> tuple:
         "weekday", "start", "end"))  # from the table: the cached property may be stale
     return (hours, workspace.time_zone, workspace.holiday_country,
             workspace.holiday_subdivision)
-
-
-def is_member(user: User, workspace: Workspace) -> bool:
-    return Membership.objects.filter(user=user, workspace=workspace).exists()

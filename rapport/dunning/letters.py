@@ -6,16 +6,15 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from rapport.core import clock
+from rapport.core.pdf import html_to_pdf
+from rapport.dunning.interest import MissingBaseRate
 from rapport.dunning.models import Reminder
+from rapport.dunning.position import charges_interest, default_statement, open_position
 
 
 def letter_context(reminder: Reminder) -> dict[str, object]:
-    from rapport.dunning.interest import MissingBaseRate
-    from rapport.dunning.services import charges_interest, default_statement, open_position
-
     invoice = reminder.invoice
     try:
         statement = default_statement(invoice, reminder.due_on)
@@ -38,4 +37,4 @@ def letter_context(reminder: Reminder) -> dict[str, object]:
 def render_letter(reminder: Reminder) -> bytes:
     with translation.override(reminder.invoice.language):
         html = render_to_string("dunning/pdf/letter.html", letter_context(reminder))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -19,7 +19,7 @@ from rapport.comms.models import Meeting, Message
 from rapport.extras import panel, services
 from rapport.extras.forms import ExtraRequestForm
 from rapport.extras.models import ExtraRequest
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalKind, SignalSource
 
 
 def _get_client(request: HttpRequest, pk: int) -> Client:
@@ -85,8 +85,8 @@ def log_for_message(request: HttpRequest, message_pk: int) -> HttpResponse:
                                   "sender to a client in the inbox first."))
         return redirect("comms:message_detail", message_pk=message.pk)
     # What the client asked, in their words when the scope-creep detector found them.
-    asked = (Signal.objects.filter(workspace=request.workspace, source_type="message",
-                                   source_id=message.pk, kind="scope_creep")
+    asked = (Signal.objects.filter(workspace=request.workspace, source_type=SignalSource.MESSAGE,
+                                   source_id=message.pk, kind=SignalKind.SCOPE_CREEP)
              .values_list("evidence", flat=True).first())
     description = (asked or message.subject or "").strip()[:300]
     return _log(request, message.client,

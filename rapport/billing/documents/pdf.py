@@ -40,6 +40,7 @@ from rapport.billing.texts import (
     unit_label,
 )
 from rapport.core.money import babel_locale
+from rapport.core.pdf import html_to_pdf
 
 TEMPLATE = "billing/pdf/invoice.html"
 
@@ -176,10 +177,8 @@ def render_pdf(invoice: Invoice) -> bytes:
     """A PDF/A-3b invoice with the Factur-X EN 16931 XML attached as factur-x.xml."""
     if invoice.state == Invoice.State.DRAFT or not invoice.number:
         raise ValueError("Only issued invoices can be printed.")
-    from weasyprint import HTML  # imported here: it loads Pango, which XML-only callers skip
-
     html = render_html(invoice)
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    pdf = html_to_pdf(html, pdf_variant="pdf/a-3b")
     xml = einvoice_xml(invoice, "factur-x")
     seller = invoice.seller.get("legal_name") or invoice.seller.get("name") or ""
     with translation.override(invoice.language):
