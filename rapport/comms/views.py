@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,6 +30,7 @@ from rapport.comms.models import (
     MeetingLog,
     Message,
 )
+from rapport.core import clock
 from rapport.core.pipeline import follow_up
 
 FILTERS = ("messages", "meetings", "notes")
@@ -141,7 +141,7 @@ def _client_context(request: HttpRequest, client: Client,
         "items": stats.timeline(client, chosen),
         "filters": FILTERS,
         "chosen": chosen,
-        "log_form": log_form or MeetingLogForm(initial={"held_on": timezone.localdate()},
+        "log_form": log_form or MeetingLogForm(initial={"held_on": clock.today()},
                                                client=client),
         "fees": services.open_fees(client),
     }
