@@ -9,12 +9,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.accounts import throttle
 from rapport.accounts.models import Invitation, User
 from rapport.clients import outbound
+from rapport.clients.models import OutboundMail
+from rapport.core import clock
 from rapport.core.models import Membership, Workspace
 
 VALID_DAYS = 14
@@ -40,7 +42,7 @@ def invite(workspace: Workspace, email: str, *, invited_by: User, base_url: str,
         raise ValidationError(_("Too many invitation emails in the last hour; please try "
                                 "again later."))
     outbound.check_quota(workspace, 1)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         invitation = Invitation.objects.create(
             workspace=workspace, email=email, invited_by=invited_by,
@@ -55,7 +57,7 @@ def invite(workspace: Workspace, email: str, *, invited_by: User, base_url: str,
     message = EmailMessage(subject=subject, body=body, to=[email],
                            from_email=outbound.from_address(workspace),
                            reply_to=outbound.reply_to_for(workspace, invited_by) or None)
-    outbound.send(message, workspace=workspace, kind="invitation")
+    outbound.send(message, workspace=workspace, kind=OutboundMail.Kind.INVITATION)
     return invitation
 
 
@@ -78,11 +80,11 @@ def accept(invitation: Invitation, user: User) -> Membership:
         membership, _created = Membership.objects.get_or_create(
             workspace=locked.workspace, user=user,
             defaults={"role": Membership.Role.MEMBER})
-        locked.accepted_at = timezone.now()
+        locked.accepted_at = clock.now()
         locked.save(update_fields=["accepted_at"])
     return membership
 
 
 def revoke(invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        revoked_at=timezone.now())
+        revoked_at=clock.now())

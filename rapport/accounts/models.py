@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rapport.core import clock
 
 
 class UserManager(BaseUserManager["User"]):
@@ -60,8 +64,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 def _invitation_token() -> str:
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 
@@ -91,7 +93,7 @@ class Invitation(models.Model):
 
     def is_usable(self, now: object = None) -> bool:
         return (self.accepted_at is None and self.revoked_at is None
-                and self.expires_at > (now or timezone.now()))
+                and self.expires_at > (now or clock.now()))
 
 
 class Throttle(models.Model):

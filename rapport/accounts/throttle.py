@@ -9,9 +9,9 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from rapport.accounts.models import Throttle
+from rapport.core import clock
 
 WINDOW = dt.timedelta(hours=1)
 
@@ -33,7 +33,7 @@ def allow(kind: str, limits: dict[str, int], now: dt.datetime | None = None) -> 
 
     `limits` maps a key (an address, an IP) to its hourly limit; empty keys are ignored.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     hashed = {_hashed(key): limit for key, limit in limits.items() if key}
     with transaction.atomic():
         Throttle.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -65,7 +66,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     can read the account's mail may log in again at once."""
 
     def form_valid(self, form):  # noqa: ANN001, ANN201
-        from axes.models import AccessAttempt
 
         response = super().form_valid(form)
         AccessAttempt.objects.filter(username__iexact=form.user.email).delete()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from rapport.agreements import services
 from rapport.agreements.models import AgreementLink, ChangeOrder, Proposal
 from rapport.clients import outbound
-from rapport.clients.models import Client, Note
+from rapport.clients.models import Client, Note, OutboundMail
 from rapport.core.money import babel_locale
 
 
@@ -126,7 +126,7 @@ def send_proposal(proposal: Proposal, *, to: list[str], subject: str, body: str,
     try:
         return _send(proposal.client, make_link=lambda: services.send(proposal),
                      language=proposal.language, link_label="",
-                     note_title=_("Proposal sent by email"), kind="proposal", to=to,
+                     note_title=_("Proposal sent by email"), kind=OutboundMail.Kind.PROPOSAL, to=to,
                      subject=subject, body=body, base_url=base_url, user=user,
                      confirm=confirm)
     finally:
@@ -143,7 +143,8 @@ def send_change_order(change: ChangeOrder, *, to: list[str], subject: str, body:
     try:
         return _send(change.contract.client, make_link=lambda: services.send_change_order(change),
                      language=language, link_label=label,
-                     note_title=_("Change order sent by email"), kind="change_order", to=to,
+                     note_title=_("Change order sent by email"),
+                     kind=OutboundMail.Kind.CHANGE_ORDER, to=to,
                      subject=subject, body=body, base_url=base_url, user=user,
                      confirm=confirm)
     finally:

@@ -24,16 +24,22 @@ from rapport.agreements.models import (
     ChangeOrder,
     Comment,
     Contract,
+    InputReceipt,
     Proposal,
     ProposalTemplate,
     ProposalVersion,
     sha256_of,
 )
+from rapport.audit.record import record
+from rapport.billing.models import Invoice, InvoiceLine
+from rapport.billing.services import add_line, create_deposit_invoice, new_draft
 from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.choices import Channel, Weekday
 from rapport.core.dates import document_date, short_date
 from rapport.core.models import Workspace
+from rapport.dunning.models import LateFeesSource
+from rapport.dunning.services import terms_for
 
 logger = logging.getLogger(__name__)
 
@@ -214,16 +220,16 @@ def send(proposal: Proposal) -> AgreementLink:
         proposal.status = Proposal.Status.SENT
         proposal.save(update_fields=["status"])
     link = proposal.links.filter(revoked_at__isnull=True,
-                                 expires_at__gt=timezone.now()).first()
+                                 expires_at__gt=clock.now()).first()
     return link or AgreementLink.objects.create(
         workspace=proposal.workspace, proposal=proposal,
-        expires_at=timezone.now() + dt.timedelta(
+        expires_at=clock.now() + dt.timedelta(
             days=max(1, (proposal.valid_until - clock.today()).days) + LINK_DAYS_AFTER_VALIDITY))
 
 
 def revoke(link: AgreementLink) -> None:
     AgreementLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+        revoked_at=clock.now())
 
 
 def request_changes(proposal: Proposal, version: ProposalVersion, name: str, text: str) -> Comment:
@@ -263,8 +269,6 @@ def expire_offers(workspace: Workspace | None = None, today: dt.date | None = No
 
 def _expire(offers: QuerySet[Proposal]) -> int:
     """Mark these offers expired (inside a transaction) and record each in the audit log."""
-    from rapport.audit.record import record
-
     rows = list(offers.select_for_update().values_list("pk", "workspace_id", "title", "status"))
     changed = Proposal.objects.filter(pk__in=[row[0] for row in rows]).update(
         status=Proposal.Status.EXPIRED)
@@ -366,9 +370,6 @@ _RATE_TYPES = {"fixed": Project.RateType.FIXED, "daily": Project.RateType.DAILY,
 
 def apply_acceptance(proposal: Proposal, version: ProposalVersion) -> Contract:
     """The project with its dates, the deposit draft, late-fee date, communication terms."""
-    from rapport.billing.services import create_deposit_invoice
-    from rapport.dunning.services import terms_for
-
     content, client, workspace = version.content, proposal.client, proposal.workspace
     accepted_on = timezone.localdate(version.acceptance.accepted_at)
     cost, when, term = content.get("cost", {}), content.get("when", {}), content.get("term", {})
@@ -404,13 +405,14 @@ def apply_acceptance(proposal: Proposal, version: ProposalVersion) -> Contract:
         max_calls_per_week=when.get("max_calls_per_week"),
         response_time=when.get("response_time", ""))
     deposit = decimal_or_none(cost.get("deposit_percent"))
-    has_deposit = project.invoices.filter(kind="deposit").exclude(state="cancelled").exists()
+    has_deposit = project.invoices.filter(kind=Invoice.Kind.DEPOSIT).exclude(
+        state=Invoice.State.CANCELLED).exists()
     if deposit and deposit > 0 and project.amount > 0 and not has_deposit:
         create_deposit_invoice(project, deposit)
     if cost.get("late_fees"):
         terms = terms_for(client)
-        if not terms.late_fees_since or terms.late_fees_source != "agreed":
-            terms.late_fees_since, terms.late_fees_source = accepted_on, "agreed"
+        if not terms.late_fees_since or terms.late_fees_source != LateFeesSource.AGREED:
+            terms.late_fees_since, terms.late_fees_source = accepted_on, LateFeesSource.AGREED
             terms.save(update_fields=["late_fees_since", "late_fees_source"])
     channels = [c for c in contract.channels if c in Channel.values]
     if channels and client.preferred_channel != channels[0]:
@@ -438,8 +440,6 @@ def contract_schedule(contract: Contract,
 
 
 def record_input(contract: Contract, label: str, received_on: dt.date) -> None:
-    from rapport.agreements.models import InputReceipt
-
     labels = {m.label for m in milestones_of(contract.version.content)
               if m.party == deadlines.CLIENT}
     if label not in labels:
@@ -474,17 +474,14 @@ def send_change_order(change: ChangeOrder) -> AgreementLink:
         change.sha256 = sha256_of(change.html)
         change.status = ChangeOrder.Status.SENT
         change.save(update_fields=["html", "sha256", "status"])
-    link = change.links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
+    link = change.links.filter(revoked_at__isnull=True, expires_at__gt=clock.now()).first()
     return link or AgreementLink.objects.create(
         workspace=change.workspace, change_order=change,
-        expires_at=timezone.now() + dt.timedelta(days=30))
+        expires_at=clock.now() + dt.timedelta(days=30))
 
 
 @transaction.atomic
 def accept_change_order(change: ChangeOrder, sha256: str, evidence: Evidence) -> ChangeOrder:
-    from rapport.billing.models import Invoice, InvoiceLine
-    from rapport.billing.services import add_line, new_draft
-
     change = ChangeOrder.objects.select_for_update().get(pk=change.pk)
     if change.status != ChangeOrder.Status.SENT:
         raise AcceptanceRefused(_("This change order cannot be accepted (any more)."))

@@ -104,7 +104,7 @@ def proposal_detail(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     version = proposal.current_version
     return render(request, "agreements/proposal_detail.html", {
         "proposal": proposal, "version": version,
-        "preview": version.html if version and proposal.status != "draft"
+        "preview": version.html if version and proposal.status != proposal.Status.DRAFT
         else services.render_html(proposal),
         "versions": proposal.versions.all().select_related("acceptance"),
         "comments": proposal.comments.select_related("version"),

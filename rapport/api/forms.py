@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.api.models import ApiToken
 from rapport.clients.forms import DateInput
+from rapport.core import clock
 
 
 class TokenForm(forms.Form):
@@ -20,7 +20,7 @@ class TokenForm(forms.Form):
 
     def clean_expires_on(self) -> dt.date | None:
         day = self.cleaned_data.get("expires_on")
-        if day is not None and day < timezone.localdate():
+        if day is not None and day < clock.today():
             raise forms.ValidationError(_("Choose today or a later day."))
         return day
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core import clock
 from rapport.core.models import WorkspaceOwned
 
 
@@ -47,7 +48,7 @@ class ApiToken(WorkspaceOwned):
         return self.scope == self.Scope.WRITE
 
     def is_expired(self, now: dt.datetime | None = None) -> bool:
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+        return self.expires_at is not None and self.expires_at <= (now or clock.now())
 
     @property
     def last_day(self) -> dt.date | None:

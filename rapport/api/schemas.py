@@ -12,6 +12,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
+from rapport.billing.services import totals
 from rapport.core.money import precise, quantize
 
 
@@ -45,8 +46,6 @@ def invoice_totals(invoice) -> tuple[Decimal, Decimal, Decimal]:
         return invoice.net_total, invoice.tax_total, invoice.gross_total
     cached = getattr(invoice, "_api_totals", None)
     if cached is None:
-        from rapport.billing.services import totals
-
         result = totals(invoice)
         cached = invoice._api_totals = (result.net, result.tax, result.gross)
     return cached

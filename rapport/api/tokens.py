@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.api.models import ApiToken, TokenHit
+from rapport.core import clock
 from rapport.core.models import Membership, Workspace
 
 PREFIX = "rap_"  # recognisable in logs and by secret scanners
@@ -42,7 +42,7 @@ def create_token(user: User, workspace: Workspace, *, name: str, scope: str,
 
 def revoke(token: ApiToken) -> None:
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
 
 
@@ -62,7 +62,7 @@ def find_usable(raw: str, now: dt.datetime | None = None) -> ApiToken | None:
 
 def mark_used(token: ApiToken, now: dt.datetime | None = None) -> None:
     """Record the last use, at most once a minute per token (one write, not one per call)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -77,7 +77,7 @@ def rate_limit() -> tuple[int, int]:
 def count_request(token: ApiToken, now: dt.datetime | None = None) -> int | None:
     """Count one request in the token's sliding window. None if it is allowed; else the
     seconds until the oldest request in the window leaves it (for Retry-After)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     limit, seconds = rate_limit()
     # One token's requests are counted one after another (a row lock on PostgreSQL; SQLite
     # writes one transaction at a time anyway), so parallel requests cannot overshoot.

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
+from django_tasks.signals import task_finished, task_started
+
+from rapport.accounts.client_ip import client_ip
 
 SYSTEM = "system"
 WORKER = "worker"
@@ -64,8 +67,6 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from rapport.accounts.client_ip import client_ip
-
         request_id = (request.headers.get("X-Request-ID") or "")[:64] or uuid.uuid4().hex
         token = _current.set(Actor(label=VISITOR, user=getattr(request, "user", None),
                                    ip_address=client_ip(request) or None,
@@ -104,7 +105,5 @@ def _task_finished(sender: object, task_result: object, **kwargs: object) -> Non
 
 def connect_task_signals() -> None:
     """Everything a background task changes is recorded as done by the worker."""
-    from django_tasks.signals import task_finished, task_started
-
     task_started.connect(_task_started, dispatch_uid="audit-task-started")
     task_finished.connect(_task_finished, dispatch_uid="audit-task-finished")

@@ -13,6 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from rapport.audit.models import AuditEntry
+from rapport.billing.models import Invoice
 
 ACTIONS = {
     "invoice.created": _("Invoice draft created"),
@@ -108,8 +109,6 @@ def value_text(model: type[models.Model] | None, name: str, value: object) -> st
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if name == "payment_status":
-        from rapport.billing.models import Invoice
-
         return str(dict(Invoice.PaymentStatus.choices).get(value, value))
     if isinstance(model_field, models.DecimalField):
         try:

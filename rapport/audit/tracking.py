@@ -114,7 +114,7 @@ def _created(action: str) -> Callable[[models.Model], list[tuple[str, dict, None
 def _event_created(event: models.Model) -> list[tuple[str, dict | None, models.Model | None]]:
     """The client's first look at an invoice in the portal (the link records it with an
     update; the invoice's timeline event is the one row saved)."""
-    return [("invoice.viewed", None, event.invoice)] if event.kind == "viewed" else []
+    return [("invoice.viewed", None, event.invoice)] if event.kind == event.Kind.VIEWED else []
 
 
 TRACKED: dict[str, Spec] = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from rapport.audit import export
 from rapport.audit.forms import AuditFilterForm
 from rapport.audit.texts import as_row
+from rapport.core import clock
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,7 +33,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     criteria = form.cleaned_data if form.is_bound else {}
     entries = export.filtered(request.workspace.pk, criteria.get("date_from"),
                               criteria.get("date_to"), criteria.get("object_type") or "")
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     if fmt == "json":
         body, content_type = export.as_json(entries), "application/json"
     else:

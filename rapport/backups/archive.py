@@ -31,7 +31,9 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from rapport.accounts.models import User
 from rapport.backups import postgres
+from rapport.core.models import Workspace
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -200,9 +202,6 @@ def backup(path: Path | str) -> Summary:
 
 def existing_data() -> dict[str, int]:
     """What makes this installation not empty: users, workspaces, uploaded files."""
-    from rapport.accounts.models import User
-    from rapport.core.models import Workspace
-
     found = {}
     tables = set(table_names())
     for label, model in (("users", User), ("workspaces", Workspace)):

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.banking.engine import Candidate
@@ -22,6 +21,7 @@ from rapport.banking.models import BankTransaction
 from rapport.banking.references import iban_key, name_key
 from rapport.billing import services as billing
 from rapport.billing.models import Invoice, InvoiceEvent, Payment
+from rapport.core import clock
 from rapport.core.money import quantize
 from rapport.core.pipeline import follow_up
 
@@ -89,7 +89,7 @@ def _learn(row: BankTransaction, matches: list[TransactionMatch]) -> None:
 
 def _book_rows(row: BankTransaction, matches: list[TransactionMatch], *, automatic: bool,
                user: User | None) -> None:
-    now = timezone.now()
+    now = clock.now()
     for match in matches:
         match.payment = _record(match, row)
         match.state, match.automatic = State.BOOKED, automatic
@@ -129,7 +129,7 @@ def reject(row: BankTransaction, user: User | None) -> None:
     """The suggestion is wrong: the transaction waits to be assigned by hand."""
     row = _locked(row)
     row.matches.filter(state=State.SUGGESTED).update(state=State.REJECTED, decided_by=user,
-                                                     decided_at=timezone.now())
+                                                     decided_at=clock.now())
     if row.status == Status.SUGGESTED:
         row.status = Status.UNMATCHED
         row.save(update_fields=["status"])
@@ -143,7 +143,7 @@ def undo(row: BankTransaction, user: User | None) -> None:
     booked = list(row.matches.select_related("payment__invoice").filter(state=State.BOOKED))
     if not booked:
         raise ValidationError(_("This transaction has no booking to undo."))
-    now = timezone.now()
+    now = clock.now()
     for match in booked:
         payment, match.payment = match.payment, None
         match.state, match.decided_by, match.decided_at = State.UNDONE, user, now
@@ -185,7 +185,7 @@ def assign(row: BankTransaction, shares: list[tuple[Invoice, Decimal]],
         if amount == 0 or (amount > 0) != (row.amount > 0):
             raise ValidationError(_("Each share must have the sign of the transaction."))
     row.matches.filter(state=State.SUGGESTED).update(state=State.REJECTED, decided_by=user,
-                                                     decided_at=timezone.now())
+                                                     decided_at=clock.now())
     matches = [TransactionMatch.objects.create(
         workspace_id=row.workspace_id, transaction=row, invoice=invoice, amount=amount,
         confidence=Decimal("1.00"), reasons=[{"code": "assigned_by_hand", "params": {}}],
@@ -201,7 +201,7 @@ def ignore(row: BankTransaction, user: User | None) -> None:
     if row.status == Status.MATCHED:
         raise ValidationError(_("This transaction is booked; undo that first."))
     row.matches.filter(state=State.SUGGESTED).update(state=State.REJECTED, decided_by=user,
-                                                     decided_at=timezone.now())
+                                                     decided_at=clock.now())
     row.status = Status.IGNORED
     row.save(update_fields=["status"])
 

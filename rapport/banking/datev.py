@@ -20,11 +20,11 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.utils import timezone
-
 from rapport.banking.models import Chart, DatevSettings
 from rapport.billing import services as billing
+from rapport.billing.export import invoices_in_period
 from rapport.billing.models import Invoice, Payment, TaxTreatment
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 # The usual accounts of each chart; an empty settings field means this one.
@@ -153,8 +153,6 @@ def payment_booking(settings: DatevSettings, payment: Payment) -> Booking:
 
 def bookings(workspace: Workspace, settings: DatevSettings, date_from: dt.date,
              date_to: dt.date) -> Iterator[Booking]:
-    from rapport.billing.export import invoices_in_period
-
     for invoice in invoices_in_period(workspace, date_from, date_to).prefetch_related("lines"):
         yield from invoice_bookings(settings, invoice)
     payments = (Payment.objects.filter(workspace=workspace, paid_on__gte=date_from,
@@ -167,7 +165,7 @@ def bookings(workspace: Workspace, settings: DatevSettings, date_from: dt.date,
 
 def header(settings: DatevSettings, date_from: dt.date, date_to: dt.date,
            created: dt.datetime | None = None) -> list[str]:
-    created = created or timezone.now()
+    created = created or clock.now()
     start = fiscal_year_start(date_from, settings.fiscal_year_start_month)
     fields = [
         "EXTF", "700", "21", "Buchungsstapel", "13",

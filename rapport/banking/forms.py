@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from rapport.banking.datev import DEFAULT_ACCOUNTS, fiscal_year_start
 from rapport.banking.models import BankTransaction, CsvMapping, DatevSettings
 from rapport.banking.parsers.presets import PRESETS
 from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
@@ -121,8 +122,6 @@ class DatevSettingsForm(forms.ModelForm):
                   "debtor_account"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from rapport.banking.datev import DEFAULT_ACCOUNTS
-
         super().__init__(*args, **kwargs)
         for name, number in DEFAULT_ACCOUNTS[self.instance.chart].items():
             self.fields[name].widget.attrs["placeholder"] = number  # what empty means
@@ -137,8 +136,6 @@ class DatevExportForm(forms.Form):
         self.start_month = start_month
 
     def clean(self) -> dict[str, Any]:
-        from rapport.banking.datev import fiscal_year_start
-
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:

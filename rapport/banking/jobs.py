@@ -16,13 +16,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.banking.importing import choose_layout, layouts_of, save_statement
 from rapport.banking.models import BankImport, CsvMapping
 from rapport.banking.parsers import ParseError, auto
 from rapport.comms.jobs import MAX_ATTEMPTS, lease, worker_id
+from rapport.core import clock
 
 log = logging.getLogger(__name__)
 State = BankImport.State
@@ -59,12 +60,12 @@ def queue(run: BankImport) -> None:
 def is_stuck(run: BankImport) -> bool:
     """Running, but its worker stopped reporting: it can be started again."""
     return (run.state == State.RUNNING and run.heartbeat_at is not None
-            and timezone.now() - run.heartbeat_at > lease())
+            and clock.now() - run.heartbeat_at > lease())
 
 
 def retry(run: BankImport) -> bool:
     """Queue a refused or stuck run again (e.g. after saving a column mapping)."""
-    stale = Q(state=State.RUNNING, heartbeat_at__lt=timezone.now() - lease())
+    stale = Q(state=State.RUNNING, heartbeat_at__lt=clock.now() - lease())
     again = BankImport.objects.filter(Q(state=State.FAILED) | stale, pk=run.pk).update(
         state=State.QUEUED, problem="", worker="", percent=0, finished_at=None)
     if again:
@@ -87,12 +88,12 @@ def requeue_stale_imports() -> int:
 
 
 def _requeue_stale_imports() -> int:
-    stale = Q(state=State.RUNNING, heartbeat_at__lt=timezone.now() - lease())
+    stale = Q(state=State.RUNNING, heartbeat_at__lt=clock.now() - lease())
     count = 0
     for pk, attempts in BankImport.objects.filter(stale).values_list("pk", "attempts"):
         if attempts >= MAX_ATTEMPTS:
             BankImport.objects.filter(stale, pk=pk).update(
-                state=State.FAILED, finished_at=timezone.now(),
+                state=State.FAILED, finished_at=clock.now(),
                 problem=_("The import stopped the background worker %(count)s times and was "
                           "given up. Check the file, then try again.") % {"count": attempts})
         elif BankImport.objects.filter(stale, pk=pk).update(state=State.QUEUED, worker="",
@@ -103,10 +104,10 @@ def _requeue_stale_imports() -> int:
 
 
 def claim(run: BankImport) -> bool:
-    stale = Q(state=State.RUNNING, heartbeat_at__lt=timezone.now() - lease())
+    stale = Q(state=State.RUNNING, heartbeat_at__lt=clock.now() - lease())
     me = worker_id()
     taken = BankImport.objects.filter(Q(state=State.QUEUED) | stale, pk=run.pk).update(
-        state=State.RUNNING, worker=me, heartbeat_at=timezone.now(), percent=10,
+        state=State.RUNNING, worker=me, heartbeat_at=clock.now(), percent=10,
         attempts=F("attempts") + 1)
     run.worker = me
     return bool(taken)
@@ -127,10 +128,10 @@ def run_import(run: BankImport) -> BankImport:
         try:
             _import(run)
         except ParseError as error:
-            _mine(run).update(state=State.FAILED, problem=str(error), finished_at=timezone.now())
+            _mine(run).update(state=State.FAILED, problem=str(error), finished_at=clock.now())
         except Exception:
             log.exception("bank import %s failed", run.pk)
-            _mine(run).update(state=State.FAILED, finished_at=timezone.now(),
+            _mine(run).update(state=State.FAILED, finished_at=clock.now(),
                               problem=_("An unexpected error stopped the import."))
     run.refresh_from_db()
     if run.is_finished:
@@ -149,9 +150,9 @@ def _import(run: BankImport) -> None:
     elif run.preset:
         layout = choose_layout(run.workspace, run.preset)
     parsed = auto.read(data, run.file_name, layout=layout, layouts=layouts_of(run.workspace))
-    _mine(run).update(percent=60, heartbeat_at=timezone.now())
+    _mine(run).update(percent=60, heartbeat_at=clock.now())
     with transaction.atomic():
         result = save_statement(run.workspace, parsed, run.file_name, user=run.requested_by)
         if not _mine(run).update(state=State.DONE, percent=100, statement=result.statement,
-                                 finished_at=timezone.now(), heartbeat_at=timezone.now()):
+                                 finished_at=clock.now(), heartbeat_at=clock.now()):
             raise transaction.TransactionManagementError("taken over")  # roll back

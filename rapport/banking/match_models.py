@@ -10,9 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.banking.models import BankTransaction
+from rapport.core import clock
 from rapport.core.models import Workspace, WorkspaceOwned
 
 DEFAULT_THRESHOLD = Decimal("0.90")
@@ -105,14 +106,12 @@ class KnownPayer(WorkspaceOwned):
 def _payment_removed(sender: type, instance: models.Model, **kwargs: object) -> None:
     """A payment removed on the invoice page un-books the transaction it came from, so the
     transaction is back on the review list instead of claiming to be matched."""
-    from rapport.banking.models import BankTransaction
-
     matches = list(TransactionMatch.objects.filter(payment_id=instance.pk,
                                                    state=TransactionMatch.State.BOOKED))
     if not matches:
         return
     TransactionMatch.objects.filter(pk__in=[m.pk for m in matches]).update(
-        state=TransactionMatch.State.UNDONE, decided_at=timezone.now())
+        state=TransactionMatch.State.UNDONE, decided_at=clock.now())
     for transaction_id in {m.transaction_id for m in matches}:
         if not TransactionMatch.objects.filter(transaction_id=transaction_id,
                                                state=TransactionMatch.State.BOOKED).exists():

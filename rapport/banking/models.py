@@ -98,9 +98,6 @@ class BankTransaction(WorkspaceOwned):
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.currency} {self.counterparty_name}"
 
-    @property
-    def is_incoming(self) -> bool:
-        return self.amount > 0
 
 
 class CsvMapping(WorkspaceOwned):

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rapport.billing.documents import einvoice_xml, render_pdf
 from rapport.billing.models import Invoice
 from rapport.core.models import Workspace
 from rapport.core.money import quantize
@@ -142,8 +143,6 @@ def export_invoices(workspace: Workspace, date_from: dt.date, date_to: dt.date,
     in `language` (default: the workspace's language). `progress` is called after each
     invoice is written, for a command line or a log.
     """
-    from rapport.billing.documents import einvoice_xml, render_pdf
-
     if date_from > date_to:
         raise ValidationError(_("The start date lies after the end date."))
     if csv_style not in CSV_STYLES:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_email
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -127,8 +128,6 @@ class SendForm(forms.Form):
                     "it is remembered for this client."))
 
     def clean_to(self) -> list[str]:
-        from django.core.validators import validate_email
-
         addresses = [a.strip() for a in self.cleaned_data["to"].replace(";", ",").split(",")
                      if a.strip()]
         if not addresses:

@@ -33,13 +33,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.billing.bank import format_iban
+from rapport.billing.documents import render_pdf
 from rapport.billing.export import document_name
 from rapport.billing.models import Invoice, InvoiceEvent
 from rapport.billing.portal import PORTAL_LINK_DAYS as PORTAL_LINK_DAYS  # where it was
 from rapport.billing.portal import portal_link_for
 from rapport.billing.texts import title
 from rapport.clients import outbound
-from rapport.clients.models import Note
+from rapport.clients.models import Note, OutboundMail
+from rapport.core import clock
 from rapport.core.money import babel_locale, format_money
 
 logger = logging.getLogger(__name__)
@@ -106,8 +108,6 @@ def _single_line(value: str) -> str:
 
 def reply_to_for(invoice: Invoice) -> list[str]:
     """The seller's own address, so a client's answer reaches the freelancer, not the app."""
-    from django.core.validators import validate_email
-
     for candidate in (invoice.seller.get("email", ""), invoice.workspace.email):
         address = _single_line(candidate or "")
         try:
@@ -198,8 +198,6 @@ def build_invoice_email(invoice: Invoice, *, to: list[str], portal_url: str,
     `reply_to`, else to the seller's address.
     """
     if pdf is None:
-        from rapport.billing.documents import render_pdf
-
         pdf = render_pdf(invoice)
     subject = _single_line(subject) or default_subject(invoice)
     if not body.strip():
@@ -238,7 +236,7 @@ def send_invoice(invoice: Invoice, *, to: list[str], base_url: str, message: str
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _refuse_unless_sendable(locked)  # it may have been cancelled meanwhile
-        now = timezone.now()
+        now = clock.now()
         link = portal_link_for(locked, now)
         event = InvoiceEvent.objects.create(
             workspace=locked.workspace, invoice=locked, kind=InvoiceEvent.Kind.SENT, at=now,
@@ -293,7 +291,7 @@ def deliver(delivery: Delivery) -> None:
             sender_name=delivery.sender_name, reply_to=list(delivery.reply_to),
             subject=delivery.subject, body=delivery.body,
         )
-        outbound.send(email, workspace=invoice.workspace, kind="invoice")
+        outbound.send(email, workspace=invoice.workspace, kind=OutboundMail.Kind.INVOICE)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("Sending invoice %s to %s failed: %s", invoice.number,
                        ", ".join(delivery.to), exc)

@@ -20,10 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rapport.billing.bank import clean_bic, clean_iban
+from rapport.billing.totals import line_net
 from rapport.clients.models import Client, Project
-from rapport.core import placeholders
+from rapport.core import clock, placeholders
+from rapport.core.dates import short_date
 from rapport.core.models import Workspace, WorkspaceOwned
-from rapport.core.money import CURRENCY_CHOICES
+from rapport.core.money import CURRENCY_CHOICES, format_money
 from rapport.core.tokens import TokenLink, new_token
 
 ZERO = Decimal("0.00")
@@ -91,8 +94,6 @@ class BillingSettings(models.Model):
         return f"{self.workspace}"
 
     def clean(self) -> None:
-        from rapport.billing.bank import clean_bic, clean_iban
-
         errors = {}
         for name, cleaner in (("iban", clean_iban), ("bic", clean_bic)):
             value = getattr(self, name)
@@ -361,12 +362,8 @@ class Invoice(WorkspaceOwned):
         """What the client still owes (negative when they paid too much)."""
         return self.amount_due - self.paid_total()
 
-    def last_payment_date(self) -> dt.date | None:
-        dates = [p.paid_on for p in self.payments.all()]
-        return max(dates) if dates else None
-
     def payment_status(self, today: dt.date | None = None) -> str:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if self.state == self.State.DRAFT:
             return self.PaymentStatus.DRAFT
         if self.state == self.State.CANCELLED or self.kind == self.Kind.CANCELLATION:
@@ -396,7 +393,7 @@ class Invoice(WorkspaceOwned):
         """Days past the due date until full payment (or until today while unpaid)."""
         if not self.due_date or self.state != self.State.ISSUED:
             return 0
-        end = self.paid_on() or (today or timezone.localdate())
+        end = self.paid_on() or (today or clock.today())
         return max(0, (end - self.due_date).days)
 
 
@@ -443,8 +440,6 @@ class InvoiceLine(models.Model):
 
     @property
     def net_amount(self) -> Decimal:
-        from rapport.billing.totals import line_net
-
         return line_net(self.quantity, self.unit_price, self.invoice.currency)
 
 
@@ -513,9 +508,6 @@ class InvoiceEvent(WorkspaceOwned):
 
         The stored detail stays machine-readable ("to a@b", "1400.00 USD (2026-05-13)").
         """
-        from rapport.core.dates import short_date
-        from rapport.core.money import format_money
-
         if self.kind == self.Kind.SENT:
             return _("to %(recipients)s") % {"recipients": self.detail.removeprefix("to ")}
         payment = PAYMENT_DETAIL.fullmatch(self.detail)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from rapport.accounts.middleware import for_reader
 from rapport.billing import services
 from rapport.billing.models import InvoiceEvent, PortalLink
 from rapport.billing.views import _pdf_response, _xml_response
+from rapport.core import clock
 from rapport.core.middleware import workspace_optional
 from rapport.notifications.services import on_invoice_viewed
 
@@ -26,7 +27,7 @@ def _usable_link(token: str) -> PortalLink:
 
 def _record_first_view(link: PortalLink) -> bool:
     """The first view is a fact the freelancer cares about ("viewed on …")."""
-    now = timezone.now()
+    now = clock.now()
     if PortalLink.objects.filter(pk=link.pk, first_viewed_at__isnull=True).update(
         first_viewed_at=now
     ):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,8 +31,10 @@ from rapport.billing.models import (
     TaxRegime,
     TaxTreatment,
 )
+from rapport.billing.positions import next_position
 from rapport.billing.totals import compute, split_gross
 from rapport.clients.models import Client, Project
+from rapport.core import clock
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.money import format_money, quantize
@@ -96,7 +99,7 @@ def add_pending_fees(invoice: Invoice) -> int:
     taken = 0
     for fee in open_fees(invoice.client):
         claimed = fee.currency == invoice.currency and PendingFee.objects.filter(
-            pk=fee.pk, invoiced_at__isnull=True).update(invoiced_at=timezone.now(),
+            pk=fee.pk, invoiced_at__isnull=True).update(invoiced_at=clock.now(),
                                                         invoice=invoice)
         if claimed:  # a fee another draft took up meanwhile is not billed twice
             add_line(invoice, fee.description, 1, fee.amount, unit=InvoiceLine.Unit.FLAT)
@@ -112,8 +115,6 @@ def release_fees(invoice: Invoice) -> int:
 def add_line(invoice: Invoice, description: str, quantity: Decimal | int | str,
              unit_price: Decimal | int | str, *, unit: str = InvoiceLine.Unit.PIECE,
              vat_rate: Decimal | str = "19.00") -> InvoiceLine:
-    from rapport.billing.positions import next_position
-
     return InvoiceLine.objects.create(
         invoice=invoice, position=next_position(invoice), description=description,
         quantity=Decimal(quantity), unit=unit, unit_price=Decimal(unit_price),
@@ -313,7 +314,7 @@ def issue(invoice: Invoice, today: dt.date | None = None) -> Invoice:
     if locked.state != Invoice.State.DRAFT:
         raise ValidationError(_("This invoice has been issued already."))
     check_issuable(locked)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = totals(locked)
     locked.deductions = deductions_for(locked)
     locked.deducted_total = sum((Decimal(d["gross"]) for d in locked.deductions), ZERO)
@@ -337,7 +338,7 @@ def moment_of(day: dt.date, workspace: Workspace) -> dt.datetime:
     """When something dated `day` happened, for the invoice's history: now if it is today,
     else noon of that day in the workspace's time zone (an invoice issued with an earlier
     date must not read as issued today)."""
-    now = timezone.now()
+    now = clock.now()
     if timezone.localdate(now, workspace.tz) == day:
         return now
     return dt.datetime.combine(day, dt.time(12), tzinfo=workspace.tz)
@@ -392,7 +393,7 @@ def record_payment(invoice: Invoice, amount: Decimal | str, paid_on: dt.date | N
         raise ValidationError(_("The amount must be greater than zero."))
     payment = Payment.objects.create(
         workspace=invoice.workspace, invoice=invoice, amount=amount,
-        paid_on=paid_on or timezone.localdate(), note=note,
+        paid_on=paid_on or clock.today(), note=note,
     )
     InvoiceEvent.objects.create(workspace=invoice.workspace, invoice=invoice,
                                 kind=InvoiceEvent.Kind.PAYMENT,
@@ -458,8 +459,6 @@ def purge_workspace_billing(workspace: Workspace) -> None:
     Only for closing a whole workspace (and the demo reset): issued invoices are otherwise
     immutable and must be kept for eight years (§ 147 AO), which is the owner's duty then.
     """
-    from django.db.models import QuerySet
-
     invoices = Invoice.objects.filter(workspace=workspace)
     Payment.objects.filter(workspace=workspace).delete()
     QuerySet.delete(invoices.filter(cancels__isnull=False))

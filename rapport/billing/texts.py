@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
@@ -28,11 +29,6 @@ def tax_note(invoice: Invoice) -> str:
         }.get(invoice.tax_treatment, "")
 
 
-def deposit_note(invoice: Invoice) -> str:
-    with translation.override(invoice.language):
-        return _("I have everything I need and will start work as soon as the deposit arrives.")
-
-
 def advance_payment_note(invoice: Invoice) -> str:
     """§ 14 UStG on a deposit invoice: the service is still to come, so no date of service.
 
@@ -40,7 +36,6 @@ def advance_payment_note(invoice: Invoice) -> str:
     """
     if invoice.kind != Invoice.Kind.DEPOSIT:
         return ""
-    from django.utils.formats import date_format
 
     start, end = invoice.service_start, invoice.service_end
     with translation.override(invoice.language):

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rapport.core import clock
 from rapport.core.choices import Channel, Language
+from rapport.core.dates import short_date
 from rapport.core.models import Workspace, WorkspaceOwned, validate_time_zone
 from rapport.core.money import CURRENCY_CHOICES
 
@@ -112,7 +114,7 @@ class Client(WorkspaceOwned):
             )
         change = StatusChange.objects.create(
             workspace=self.workspace, client=self, from_status=self.status,
-            to_status=new_status, changed_on=on or timezone.localdate(), reason=reason.strip(),
+            to_status=new_status, changed_on=on or clock.today(), reason=reason.strip(),
             changed_by=by,
         )
         self.status = new_status
@@ -265,8 +267,6 @@ class Note(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "kind"], name="note_ws_kind")]
 
     def __str__(self) -> str:
-        from rapport.core.dates import short_date
-
         return f"{short_date(self.happened_on)} {self.get_kind_display()}: {self.text[:40]}"
 
     def clean(self) -> None:
@@ -369,7 +369,17 @@ class ConfirmedRecipient(WorkspaceOwned):
 class OutboundMail(WorkspaceOwned):
     """One email the app sent for a workspace: what the hourly sending limit counts."""
 
-    kind = models.CharField(max_length=20)
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        REMINDER = "reminder", _("reminder")
+        PROPOSAL = "proposal", _("proposal")
+        CHANGE_ORDER = "change_order", _("change order")
+        QUESTIONNAIRE = "questionnaire", _("questionnaire")
+        SCRIPT = "script", _("script")
+        HANDOVER = "handover", _("handover document")
+        INVITATION = "invitation", _("invitation")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     recipients = models.PositiveIntegerField(default=1)
     sent_at = models.DateTimeField(default=timezone.now, db_index=True)
 

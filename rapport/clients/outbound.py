@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.clients.models import Client, ConfirmedRecipient, ContactEmail, OutboundMail
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 
@@ -75,7 +76,7 @@ def limit_per_hour() -> int:
 
 def check_quota(workspace: Workspace, recipients: int, now: dt.datetime | None = None) -> None:
     """Refuse when this mail would exceed the workspace's hourly sending limit."""
-    now = now or timezone.now()
+    now = now or clock.now()
     since = now - dt.timedelta(hours=1)
     sent = OutboundMail.objects.filter(workspace=workspace, sent_at__gt=since)
     used = sent.aggregate(total=Sum("recipients"))["total"] or 0

@@ -16,13 +16,14 @@ from collections import defaultdict
 import icalendar
 import recurring_ical_events
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.comms.linking import Linker
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import Meeting, MeetingChange, Source
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
 
@@ -130,7 +131,7 @@ class CalendarImporter:
                  ) -> None:
         self.workspace = workspace
         self.source = source
-        self.now = now or timezone.now()
+        self.now = now or clock.now()
         self.tz = workspace.tz
         self.linker = Linker.for_workspace(workspace)
         self.result = ImportResult()

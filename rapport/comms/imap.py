@@ -17,16 +17,16 @@ import time
 from collections.abc import Callable
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.comms import jobs
-from rapport.comms.crypto import decrypt
+from rapport.comms.crypto import decrypt, encrypt
 from rapport.comms.mailimport import ImportResult, MessageStore, _add_raw
 from rapport.comms.mailparse import MAX_RAW_BYTES
 from rapport.comms.models import MailAccount, MailFolderState, Source
-from rapport.core import netguard
+from rapport.core import clock, netguard
 
 BATCH = 50
 MAX_SYNC_SECONDS = 600  # one account's sync; the rest follows at the next one
@@ -112,7 +112,7 @@ def sync_account(account: MailAccount, batch: int = BATCH,
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()
-    MailAccount.objects.filter(pk=account.pk).update(last_sync_at=timezone.now(),
+    MailAccount.objects.filter(pk=account.pk).update(last_sync_at=clock.now(),
                                                       last_error=_skipped_note(account, total))
     return total
 
@@ -217,8 +217,6 @@ def sync_all() -> dict[str, int]:
 
 @transaction.atomic
 def save_account(account: MailAccount, password: str | None) -> MailAccount:
-    from rapport.comms.crypto import encrypt
-
     if password:
         account.password_encrypted = encrypt(password)
     account.save()

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DatabaseError, models
+from django.db import DatabaseError, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from rapport.comms.models import CalendarSubscription, ImportRun, MailAccount, SyncStatus
+from rapport.core import clock
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,12 @@ def worker_id() -> str:
 
 
 def waiting_too_long(since: dt.datetime | None) -> bool:
-    return since is not None and timezone.now() - since > WAITING_AFTER
+    return since is not None and clock.now() - since > WAITING_AFTER
 
 
 def worker_busy() -> bool:
     """A worker is alive but still on other work (it reported within the lease)."""
-    fresh = timezone.now() - lease()
+    fresh = clock.now() - lease()
     return (ImportRun.objects.filter(state=State.RUNNING, heartbeat_at__gte=fresh).exists()
             or any(model.objects.filter(sync_state=SyncState.RUNNING,
                                         sync_heartbeat_at__gte=fresh).exists()
@@ -73,14 +73,14 @@ def worker_busy() -> bool:
 
 
 def _expired(field: str) -> Q:
-    return Q(**{f"{field}__lt": timezone.now() - lease()}) | Q(**{f"{field}__isnull": True})
+    return Q(**{f"{field}__lt": clock.now() - lease()}) | Q(**{f"{field}__isnull": True})
 
 
 # Imports ---------------------------------------------------------------------------------
 
 def claim(run: ImportRun) -> bool:
     """Take a queued import, or one whose worker stopped reporting; True if it is ours."""
-    now = timezone.now()
+    now = clock.now()
     me = worker_id()
     taken = ImportRun.objects.filter(
         Q(state=State.QUEUED) | Q(state=State.RUNNING) & _expired("heartbeat_at"), pk=run.pk,
@@ -100,7 +100,7 @@ def checkpoint(run: ImportRun, **fields: Any) -> None:
     rows = ImportRun.objects.filter(pk=run.pk)
     if run.worker:
         rows = rows.filter(worker=run.worker, state=State.RUNNING)
-    if not rows.update(heartbeat_at=timezone.now(), **fields) and run.worker:
+    if not rows.update(heartbeat_at=clock.now(), **fields) and run.worker:
         raise LeaseLost(run.pk)
 
 
@@ -108,13 +108,11 @@ def finish(run: ImportRun, **fields: Any) -> bool:
     """Mark our run done (or failed, with `state=` in fields); False if it is not ours."""
     fields.setdefault("state", State.DONE)
     return bool(ImportRun.objects.filter(pk=run.pk, worker=run.worker).update(
-        finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields))
+        finished_at=clock.now(), heartbeat_at=clock.now(), **fields))
 
 
 def queue(run: ImportRun) -> None:
     """Enqueue the import once the surrounding transaction has committed."""
-    from django.db import transaction
-
     from rapport.comms import tasks
 
     transaction.on_commit(lambda: tasks.import_upload.enqueue(run.pk))
@@ -124,7 +122,7 @@ def retry(run: ImportRun) -> bool:
     """Queue a failed import again; it continues at its checkpoint."""
     again = ImportRun.objects.filter(pk=run.pk, state=State.FAILED).update(
         state=State.QUEUED, failure="", attempts=0, worker="", finished_at=None,
-        queued_at=timezone.now())
+        queued_at=clock.now())
     if again:
         queue(run)
     return bool(again)
@@ -148,7 +146,7 @@ def requeue_stale_runs() -> int:
 def _requeue_stale_runs() -> int:
     from rapport.comms import tasks
 
-    now = timezone.now()
+    now = clock.now()
     count = 0
     stale = Q(state=State.RUNNING) & _expired("heartbeat_at")
     for pk, attempts in ImportRun.objects.filter(stale).values_list("pk", "attempts"):
@@ -205,12 +203,10 @@ def _close_dead_tasks(task: Any, pk: int) -> None:
 def queue_sync(target: MailAccount | CalendarSubscription) -> None:
     """Show the sync as queued and enqueue it after the commit (a first or manual sync,
     which also gives a sync that ended "interrupted" its full number of attempts again)."""
-    from django.db import transaction
-
     from rapport.comms import tasks
 
     type(target).objects.filter(pk=target.pk).update(sync_state=SyncState.QUEUED,
-                                                     sync_queued_at=timezone.now(),
+                                                     sync_queued_at=clock.now(),
                                                      sync_attempts=0)
     task = tasks.sync_one_account if isinstance(target, MailAccount) \
         else tasks.refresh_one_calendar
@@ -244,13 +240,13 @@ def tracked_sync(func: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(func)
     def wrapper(target: Any, *args: Any, **kwargs: Any) -> T:
         _set_sync(target, sync_state=SyncState.RUNNING, sync_failure="",
-                  sync_started_at=timezone.now(), sync_heartbeat_at=timezone.now(),
+                  sync_started_at=clock.now(), sync_heartbeat_at=clock.now(),
                   sync_attempts=F("sync_attempts") + 1)
         if isinstance(target, MailAccount):
             after = kwargs.get("after_batch")
 
             def beat(uid: int) -> None:
-                _set_sync(target, sync_heartbeat_at=timezone.now())
+                _set_sync(target, sync_heartbeat_at=clock.now())
                 if after:
                     after(uid)
 

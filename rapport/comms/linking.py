@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from rapport.clients.models import Client, ClientDomain, Contact, ContactEmail
 from rapport.clients.services import freemail_domains
@@ -76,8 +77,6 @@ class Linker:
 
 def relink_matching(workspace: Workspace, pattern: str) -> int:
     """Link unlinked messages from or to an address (or `@domain`) that is now known."""
-    from django.db.models import Q
-
     pattern = pattern.lower()
     if pattern.startswith("@"):
         sender = Q(from_address__endswith=pattern)

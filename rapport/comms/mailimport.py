@@ -7,10 +7,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from rapport.comms import jobs
 from rapport.comms.linking import Linker
@@ -24,6 +24,7 @@ from rapport.comms.mailparse import (
 )
 from rapport.comms.mbox import iter_mbox
 from rapport.comms.models import ImportRun, Message, Source
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
 
@@ -57,8 +58,6 @@ class ImportResult:
 
 def _separator_date(separator: bytes) -> dt.datetime | None:
     """The date on an mbox `From ` line, when the message itself has none."""
-    from email.utils import parsedate_to_datetime
-
     parts = separator.decode("latin-1").split(None, 2)
     if len(parts) < 3:
         return None
@@ -85,7 +84,7 @@ class MessageStore:
     def add(self, parsed: ParsedMessage, position: str) -> None:
         if parsed.date is None:
             parsed.warnings.append("no date; the import time is used")
-            parsed.date = timezone.now()
+            parsed.date = clock.now()
         for warning in parsed.warnings:
             self.result.report(position, warning, level="warning")
         self.pending.append((position, parsed))

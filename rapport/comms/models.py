@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client, Contact
+from rapport.core import clock
+from rapport.core.dates import short_date
 from rapport.core.models import WorkspaceOwned
 
 
@@ -209,7 +211,7 @@ class SyncStatus(models.Model):
         if (self.sync_state == self.SyncState.FAILED
                 and self.sync_failure in {self.SyncFailure.CONNECT, self.SyncFailure.NO_ANSWER}
                 and self.sync_started_at is not None
-                and timezone.now() < self.sync_started_at
+                and clock.now() < self.sync_started_at
                 + dt.timedelta(seconds=UNIFORM_FAILURE_SECONDS)):
             return self.SyncState.RUNNING
         return self.sync_state
@@ -381,8 +383,6 @@ class Meeting(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "client", "start"], name="meeting_ws_client")]
 
     def __str__(self) -> str:
-        from rapport.core.dates import short_date
-
         start = timezone.localtime(self.start)
         return f"{short_date(start.date())} {start:%H:%M} {self.summary}"
 
@@ -391,10 +391,6 @@ class Meeting(WorkspaceOwned):
         if self.cancelled_at is None:
             return None
         return self.start - self.cancelled_at
-
-    @property
-    def duration_minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
 
 
 class MeetingChange(WorkspaceOwned):

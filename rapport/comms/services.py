@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.billing.models import PendingFee
@@ -18,6 +18,7 @@ from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import import_mail_file
 from rapport.comms.models import ImportRun, MeetingLog
+from rapport.core import clock
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
 from rapport.core.pipeline import follow_up
@@ -72,7 +73,7 @@ def save_upload(workspace: Workspace, upload: UploadedFile) -> ImportRun:
             size += len(chunk)
     return ImportRun.objects.create(workspace=workspace, kind=kind_of(name), filename=name,
                                     path=str(target), total_bytes=size,
-                                    queued_at=timezone.now())
+                                    queued_at=clock.now())
 
 
 def run_import(run: ImportRun) -> ImportRun:

@@ -7,11 +7,12 @@ import statistics
 from dataclasses import dataclass
 from itertools import chain
 
-from django.utils import timezone
+from django.utils.translation import ngettext
 
 from rapport.clients.models import Client
 from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+from rapport.core import clock
 
 WEEKS = 12
 
@@ -30,7 +31,7 @@ class CommsCounts:
 
 
 def counts_for(client: Client, now: dt.datetime | None = None) -> CommsCounts:
-    now = now or timezone.now()
+    now = now or clock.now()
     since = now - dt.timedelta(weeks=WEEKS)
     messages = list(
         Message.objects.filter(workspace_id=client.workspace_id, client=client)
@@ -111,8 +112,6 @@ def organized_by(meeting: Meeting, addresses: set[str]) -> bool:
 
 def describe_lead(lead: dt.timedelta | None) -> str:
     """'45 min', '2 h', '3 days' — how much notice a change gave."""
-    from django.utils.translation import ngettext
-
     if lead is None:
         return ""
     minutes = abs(int(lead.total_seconds() // 60))

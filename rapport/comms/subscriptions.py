@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.comms import jobs
 from rapport.comms.calendar import import_ics
 from rapport.comms.mailimport import ImportResult
 from rapport.comms.models import CalendarSubscription, Source
-from rapport.core import netguard
+from rapport.core import clock, netguard
 
 MAX_BYTES = 5 * 1024 * 1024
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def refresh(subscription: CalendarSubscription, timeout: float = 20) -> ImportRe
 
 def _done(subscription: CalendarSubscription, etag: str, error: str) -> None:
     CalendarSubscription.objects.filter(pk=subscription.pk).update(
-        etag=etag, last_fetched_at=timezone.now(), last_error=error)
+        etag=etag, last_fetched_at=clock.now(), last_error=error)
 
 
 def refresh_all() -> int:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +33,7 @@ from rapport.comms.models import (
     MeetingLog,
     Message,
 )
+from rapport.core import clock
 from rapport.core.pipeline import follow_up
 from rapport.inbox import services as sorting
 
@@ -155,7 +155,7 @@ def _client_context(request: HttpRequest, client: Client,
         "items": stats.timeline(client, chosen),
         "filters": FILTERS,
         "chosen": chosen,
-        "log_form": log_form or MeetingLogForm(initial={"held_on": timezone.localdate()},
+        "log_form": log_form or MeetingLogForm(initial={"held_on": clock.today()},
                                                client=client),
         "fees": open_fees(client),
     }

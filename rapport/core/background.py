@@ -14,9 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Min
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from rapport.core import clock
 from rapport.core.models import Heartbeat
 
 BEAT_SECONDS = 10
@@ -27,14 +27,14 @@ _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 def beat(name: str = "worker", now: dt.datetime | None = None) -> None:
     """Record that a background process is alive."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not Heartbeat.objects.filter(name=name).update(at=now):
         Heartbeat.objects.get_or_create(name=name, defaults={"at": now})
 
 
 def claim_tick(every: dt.timedelta, now: dt.datetime | None = None) -> bool:
     """True for exactly one caller per interval: that caller runs the tick."""
-    now = now or timezone.now()
+    now = now or clock.now()
     Heartbeat.objects.get_or_create(name="tick", defaults={"at": _EPOCH})
     return bool(Heartbeat.objects.filter(name="tick", at__lte=now - every).update(at=now))
 
@@ -54,7 +54,7 @@ class Status:
 
 def status(now: dt.datetime | None = None) -> Status:
     """The state of the background work of this installation, in two small queries."""
-    now = now or timezone.now()
+    now = now or clock.now()
     beats = dict(Heartbeat.objects.filter(name__in=["worker", "job"]).values_list("name", "at"))
     waiting = DBTaskResult.objects.ready().aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
     last_beat = beats.get("worker")

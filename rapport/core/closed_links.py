@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 
+from rapport.core import clock
 from rapport.core.locales import for_reader
 from rapport.core.models import Workspace
 
@@ -35,7 +36,7 @@ def reason_for(revoked_at: dt.datetime | None, expires_at: dt.datetime | None) -
     """Why a link stopped working, from its own dates."""
     if revoked_at is not None:
         return "withdrawn"
-    if expires_at is not None and expires_at <= timezone.now():
+    if expires_at is not None and expires_at <= clock.now():
         return "expired"
     return "withdrawn"
 

@@ -76,9 +76,6 @@ class WorkspaceForm(forms.ModelForm):
     def day_fields(self) -> list[forms.BoundField]:
         return [self[f"hours_{day.value}"] for day in Weekday]
 
-    def main_fields(self) -> list[forms.BoundField]:
-        return [field for field in self if not field.name.startswith("hours_")]
-
     def clean_non_negotiables(self) -> list[str]:
         text = self.cleaned_data.get("non_negotiables") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]

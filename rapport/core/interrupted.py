@@ -29,10 +29,10 @@ from traceback import format_exception
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from rapport.core import clock
 from rapport.core.models import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def beat_every(default: float) -> float:
 def beat(worker_id: str) -> None:
     """Record that this worker is alive (and still holds the tasks it runs)."""
     name = PREFIX + worker_id
-    now = timezone.now()
+    now = clock.now()
     if not Heartbeat.objects.filter(name=name).update(at=now):
         Heartbeat.objects.get_or_create(name=name, defaults={"at": now})
 
@@ -93,7 +93,7 @@ def requeue_interrupted_tasks(me: str = "") -> int:
 
 
 def _requeue(me: str) -> int:
-    cutoff = timezone.now() - lease()
+    cutoff = clock.now() - lease()
     alive = {name.removeprefix(PREFIX) for name in Heartbeat.objects.filter(
         name__startswith=PREFIX, at__gte=cutoff).values_list("name", flat=True)}
     count = 0
@@ -114,7 +114,7 @@ def _take_over(entry: DBTaskResult, holder: str) -> int:
     with transaction.atomic():
         # Conditional: with several workers looking, one of them takes the entry over.
         if not DBTaskResult.objects.filter(pk=entry.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.FAILED, finished_at=timezone.now()):
+                status=TaskResultStatus.FAILED, finished_at=clock.now()):
             return 0
         retries = _retries_before(entry)
         if entry.task_path in _handled_elsewhere:

@@ -136,18 +136,6 @@ def check_saved_host(host: str) -> None:
         raise NotAllowed("address not allowed")
 
 
-def check_host(host: str, port: int) -> None:
-    """Validation when an address is saved: refuse what resolves to a non-public address.
-
-    A name that does not resolve right now passes (DNS may be down for a moment); the
-    check at connect time refuses it then if it still points somewhere it must not.
-    """
-    try:
-        resolve(host, port)
-    except Unreachable:
-        return
-
-
 def connect(host: str, port: int, timeout: float) -> socket.socket:
     """A TCP connection to the first checked address of host that answers."""
     infos = resolve(host, port)

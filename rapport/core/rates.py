@@ -24,7 +24,9 @@ from functools import cache
 from pathlib import Path
 
 from babel.numbers import format_decimal
+from django.db import transaction
 
+from rapport.core.models import ExchangeRate
 from rapport.core.money import CURRENCIES, babel_locale, quantize
 
 SHIPPED = Path(__file__).parent / "data" / "ecb_rates.csv"
@@ -130,7 +132,6 @@ def rate_on(currency: str, day: dt.date) -> Rate | None:
     """The newest ECB reference rate of `currency` on or before `day`; None if there is none."""
     if currency == EURO:
         return Rate(EURO, day, Decimal(1))
-    from rapport.core.models import ExchangeRate
 
     best = None
     dates, values = _shipped().get(currency, ([], []))
@@ -197,10 +198,6 @@ def format_rate(rate: Rate, language: str) -> str:
 def save_rates(rates: list[Rate]) -> tuple[int, int]:
     """Store imported rates of Rapport's currencies (one transaction); returns (new,
     changed). Re-importing the same file changes nothing."""
-    from django.db import transaction
-
-    from rapport.core.models import ExchangeRate
-
     rates = [r for r in rates if r.currency in CURRENCIES and r.currency != EURO]
     with transaction.atomic():
         existing = {}

@@ -6,8 +6,9 @@ import datetime as dt
 import secrets
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rapport.core import clock
 
 
 def new_token() -> str:
@@ -27,4 +28,4 @@ class TokenLink(models.Model):
         ordering = ["-created_at"]
 
     def is_usable(self, now: dt.datetime | None = None) -> bool:
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+        return self.revoked_at is None and self.expires_at > (now or clock.now())

@@ -9,7 +9,7 @@ from rapport.clients.models import Client
 from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.dunning import services
-from rapport.dunning.models import PaymentPromise, Reminder
+from rapport.dunning.models import LateFeesSource, PaymentPromise, Reminder
 
 
 def _send_quietly(reminder: Reminder, day: dt.date) -> None:
@@ -22,7 +22,7 @@ def add_demo_data(workspace: Workspace, today: dt.date) -> None:
     slow = Client.objects.get(workspace=workspace, name="Möbelmanufaktur Brandt KG")
     terms = services.terms_for(slow)
     terms.late_fees_since = today - dt.timedelta(days=400)
-    terms.late_fees_source = "agreed"
+    terms.late_fees_source = LateFeesSource.AGREED
     terms.save()
     for client in Client.objects.filter(workspace=workspace, kind=Client.Kind.PERSON):
         services.terms_for(client)  # consumers: + 5 points, no flat fee

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from rapport.core import clock
 from rapport.core.documents import render_pdf
+from rapport.dunning.interest import MissingBaseRate
 from rapport.dunning.models import Reminder
+from rapport.dunning.position import charges_interest, default_statement, open_position
 
 
 def letter_context(reminder: Reminder) -> dict[str, object]:
-    from rapport.dunning.interest import MissingBaseRate
-    from rapport.dunning.services import charges_interest, default_statement, open_position
-
     invoice = reminder.invoice
     try:
         statement = default_statement(invoice, reminder.due_on)

@@ -46,6 +46,13 @@ class FeeKind(models.TextChoices):
     STATUTORY = "statutory", _("Statutory default interest (§ 288 BGB) and flat fee")
 
 
+class LateFeesSource(models.TextChoices):
+    """Why late fees may be charged: agreed in the terms, or announced by letter."""
+
+    AGREED = "agreed", _("agreed terms")
+    ANNOUNCED = "announced", _("policy-update letter")
+
+
 class DunningLevel(models.Model):
     policy = models.ForeignKey(DunningPolicy, on_delete=models.CASCADE, related_name="levels")
     position = models.PositiveSmallIntegerField(_("position"))
@@ -112,7 +119,7 @@ class ClientTerms(WorkspaceOwned):
     )
     late_fees_source = models.CharField(
         _("late fees based on"), max_length=10, blank=True,
-        choices=[("agreed", _("agreed terms")), ("announced", _("policy-update letter"))],
+        choices=LateFeesSource.choices,
     )
     paused_until = models.DateField(_("reminders paused until"), null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=200, blank=True)

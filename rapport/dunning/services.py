@@ -18,12 +18,17 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from rapport.audit.record import record
+from rapport.billing.documents import render_pdf
+from rapport.billing.mailing import reply_to_for
 from rapport.billing.models import Invoice
-from rapport.clients.models import Client
+from rapport.billing.portal import portal_link_for
+from rapport.clients import outbound
+from rapport.clients.models import OutboundMail
 from rapport.core import clock, placeholders
 from rapport.core.dates import document_date
 from rapport.core.models import Workspace
@@ -31,20 +36,22 @@ from rapport.core.money import format_money, quantize
 from rapport.core.office_hours import is_working_day, next_working_day
 from rapport.core.pipeline import follow_up
 from rapport.dunning.defaults import default_policy
-from rapport.dunning.interest import (
-    BaseRate,
-    MissingBaseRate,
-    compute_default,
-    load_shipped_rates,
-)
+from rapport.dunning.interest import MissingBaseRate
+from rapport.dunning.letters import render_letter
 from rapport.dunning.models import (
-    BaseRateEntry,
-    ClientTerms,
     DunningLevel,
     DunningPolicy,
     FeeKind,
     PaymentPromise,
     Reminder,
+)
+from rapport.dunning.position import (
+    base_rates,  # noqa: F401 - the screens read them through this module
+    charges_interest,
+    default_statement,
+    earlier_fees,
+    open_position,
+    terms_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -54,25 +61,9 @@ STALE_CLAIM = dt.timedelta(minutes=15)
 MAX_ATTEMPTS = 6
 
 
-def terms_for(client: Client) -> ClientTerms:
-    terms, _created = ClientTerms.objects.get_or_create(
-        client=client, defaults={"workspace": client.workspace,
-                                 "is_business": client.kind == Client.Kind.COMPANY},
-    )
-    return terms
-
-
 def policy_for(invoice: Invoice) -> DunningPolicy:
     override = DunningPolicy.objects.filter(client=invoice.client).first()
     return override or default_policy(invoice.workspace)
-
-
-def base_rates(workspace: Workspace) -> list[BaseRate]:
-    """The shipped table, with the user's own entries winning on the same date."""
-    rates = {rate.valid_from: rate for rate in load_shipped_rates()}
-    for entry in BaseRateEntry.objects.filter(workspace=workspace):
-        rates[entry.valid_from] = BaseRate(entry.valid_from, entry.rate)
-    return [rates[key] for key in sorted(rates)]
 
 
 def needs_reminding(invoice: Invoice) -> bool:
@@ -230,71 +221,6 @@ def missing_base_rate(invoice: Invoice, on: dt.date,
     return None
 
 
-def _earlier_fees(invoice: Invoice) -> list[tuple[dt.date, Decimal, str]]:
-    return [(r.sent_at.date() if r.sent_at else r.due_on, r.fee_amount, r.title)
-            for r in invoice.reminders.exclude(state=Reminder.State.SKIPPED)
-            if r.fee_amount > 0]
-
-
-def default_statement(invoice: Invoice, until: dt.date):  # noqa: ANN201 - DefaultStatement
-    """Interest, fees and § 367 allocation as they stood on `until`."""
-    terms = terms_for(invoice.client)
-    return compute_default(
-        principal=invoice.amount_due, due_date=invoice.due_date, until=until,
-        payments=[(p.paid_on, p.amount) for p in invoice.payments.all() if p.paid_on <= until],
-        fees=[fee for fee in _earlier_fees(invoice) if fee[0] <= until],
-        business=terms.is_business,
-        rates=base_rates(invoice.workspace), currency=invoice.currency,
-    )
-
-
-@dataclass(frozen=True)
-class OpenPosition:
-    """What is still owed on `on`, after § 367: payments cover costs, interest, principal."""
-
-    principal: Decimal
-    fees: Decimal
-    interest: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.principal + self.fees + self.interest
-
-
-def open_position(invoice: Invoice, on: dt.date, new_fee: Decimal = Decimal("0.00"),
-                  with_interest: bool = False) -> OpenPosition:
-    fees = [fee for fee in _earlier_fees(invoice) if fee[0] <= on]
-    if new_fee:
-        fees.append((on, new_fee, ""))
-    payments = [(p.paid_on, p.amount) for p in invoice.payments.all() if p.paid_on <= on]
-    if with_interest:
-        try:
-            statement = compute_default(
-                principal=invoice.amount_due, due_date=invoice.due_date, until=on,
-                payments=payments, fees=fees, business=terms_for(invoice.client).is_business,
-                rates=base_rates(invoice.workspace), currency=invoice.currency)
-        except MissingBaseRate:
-            pass
-        else:
-            return OpenPosition(statement.open_principal, statement.open_fees,
-                                statement.open_interest)
-    paid = sum((amount for _d, amount in payments), Decimal("0.00"))
-    fees_total = sum((fee for _d, fee, _t in fees), Decimal("0.00"))
-    to_fees = min(paid, fees_total)
-    return OpenPosition(invoice.amount_due - (paid - to_fees), fees_total - to_fees,
-                        Decimal("0.00"))
-
-
-def charges_interest(invoice: Invoice, level: DunningLevel | None = None) -> bool:
-    """Interest runs once a statutory level applied to an invoice that allows fees."""
-    if not terms_for(invoice.client).fees_allowed_for(invoice):
-        return False
-    if level is not None and level.fee_kind == FeeKind.STATUTORY:
-        return True
-    return invoice.reminders.filter(level__fee_kind=FeeKind.STATUTORY).exclude(
-        state=Reminder.State.SKIPPED).exists()
-
-
 def recipients_for(invoice: Invoice) -> list[str]:
     addresses = [a for c in invoice.client.contacts.prefetch_related("emails")
                  for a in c.addresses()]
@@ -316,8 +242,6 @@ def text_problems(level: DunningLevel, language: str) -> list[str]:
 def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
             interest: Decimal, lines: list[str]) -> tuple[str, str, dt.date | None]:
     """The exact subject and text of the email, in the client's language."""
-    from rapport.billing.portal import portal_link_for
-
     language, currency = invoice.language, invoice.currency
     deadline = on + dt.timedelta(days=level.deadline_days) if level.deadline_days else None
     link = portal_link_for(invoice)
@@ -330,7 +254,7 @@ def compose(invoice: Invoice, level: DunningLevel, on: dt.date, fee: Decimal,
             issue_date=date(invoice.issue_date), due_date=date(invoice.due_date),
             amount=format_money(invoice.amount_due, currency, language),
             open_amount=format_money(open_amount, currency, language),
-            charges=_charges_summary(invoice, on, fee + _open_earlier_fees(invoice), interest),
+            charges=_charges_summary(invoice, on, fee + _openearlier_fees(invoice), interest),
             total=format_money(position.total, currency, language),
             new_deadline=date(deadline) if deadline else "",
             portal_link=f"{settings.BASE_URL}{link.get_absolute_url()}",
@@ -357,8 +281,8 @@ def _charges_summary(invoice: Invoice, on: dt.date, fee: Decimal, interest: Deci
     return "; ".join(parts) + " " + _("(calculation in the attached letter)")
 
 
-def _open_earlier_fees(invoice: Invoice) -> Decimal:
-    return sum((fee for _d, fee, _t in _earlier_fees(invoice)), Decimal("0.00"))
+def _openearlier_fees(invoice: Invoice) -> Decimal:
+    return sum((fee for _d, fee, _t in earlier_fees(invoice)), Decimal("0.00"))
 
 
 def plan(today: dt.date | None = None, workspace: Workspace | None = None,
@@ -494,8 +418,6 @@ def deliver(reminder_id: int, now: dt.datetime | None = None) -> str:
 
 def _record_sent(reminder: Reminder, invoice: Invoice, when: dt.datetime) -> None:
     """The audit entry of a reminder marked sent (an update, which sends no model signal)."""
-    from rapport.audit.record import record
-
     record(reminder.workspace_id, reminder, "reminder.sent",
            before={"state": Reminder.State.SENDING},
            after={"state": Reminder.State.SENT, "sent_at": when},
@@ -503,17 +425,10 @@ def _record_sent(reminder: Reminder, invoice: Invoice, when: dt.datetime) -> Non
 
 
 def timezone_date(now: dt.datetime) -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate(now)
 
 
 def _send(reminder: Reminder, invoice: Invoice) -> None:
-    from rapport.billing.documents import render_pdf
-    from rapport.billing.mailing import reply_to_for
-    from rapport.clients import outbound
-    from rapport.dunning.letters import render_letter
-
     # Reminders go only to the client's own addresses (see recipients_for), under the
     # workspace's name; they are counted, not held, by the hourly limit.
     message = EmailMessage(subject=reminder.subject, body=reminder.body,
@@ -523,7 +438,7 @@ def _send(reminder: Reminder, invoice: Invoice) -> None:
     if reminder.charged_total > 0:
         message.attach(f"{invoice.number}-{reminder.level.position}.pdf",
                        render_letter(reminder), "application/pdf")
-    outbound.send(message, workspace=invoice.workspace, kind="reminder")
+    outbound.send(message, workspace=invoice.workspace, kind=OutboundMail.Kind.REMINDER)
 
 
 def uncertain(workspace: Workspace, now: dt.datetime | None = None):  # noqa: ANN201

@@ -10,16 +10,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
 from rapport.comms.models import Meeting, Message
+from rapport.core import clock
 from rapport.extras import panel, services
 from rapport.extras.forms import ExtraRequestForm
 from rapport.extras.models import ExtraRequest
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalKind, SignalSource
 
 
 def _get_client(request: HttpRequest, pk: int) -> Client:
@@ -50,7 +50,7 @@ def _labels(client: Client) -> list[str]:
 def _log(request: HttpRequest, client: Client, initial: dict, source: dict) -> HttpResponse:
     workspace = request.workspace
     project = client.projects.filter(status="active").order_by("-start_date", "-pk").first()
-    initial = {"requested_on": timezone.localdate(), "kind": ExtraRequest.Kind.SCOPE_CREEP,
+    initial = {"requested_on": clock.today(), "kind": ExtraRequest.Kind.SCOPE_CREEP,
                "currency": project.currency if project else workspace.default_currency,
                "project": project, **initial}
     instance = ExtraRequest(workspace=workspace, client=client, created_by=request.user,
@@ -85,8 +85,8 @@ def log_for_message(request: HttpRequest, message_pk: int) -> HttpResponse:
                                   "sender to a client in the inbox first."))
         return redirect("comms:message_detail", message_pk=message.pk)
     # What the client asked, in their words when the scope-creep detector found them.
-    asked = (Signal.objects.filter(workspace=request.workspace, source_type="message",
-                                   source_id=message.pk, kind="scope_creep")
+    asked = (Signal.objects.filter(workspace=request.workspace, source_type=SignalSource.MESSAGE,
+                                   source_id=message.pk, kind=SignalKind.SCOPE_CREEP)
              .values_list("evidence", flat=True).first())
     description = (asked or message.subject or "").strip()[:300]
     return _log(request, message.client,
@@ -111,7 +111,7 @@ def log_for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 def client_extras(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
     return render(request, "extras/client.html", {
-        "client": client, **panel.context(client, timezone.localdate(), everything=True)})
+        "client": client, **panel.context(client, clock.today(), everything=True)})
 
 
 @require_POST
@@ -144,7 +144,7 @@ def to_change_order(request: HttpRequest, extra_pk: int) -> HttpResponse:
 def propose(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _get_client(request, client_pk)
     key = request.POST.get("label_key", "")
-    found = [r for r in panel.current_recurrences(client, timezone.localdate())
+    found = [r for r in panel.current_recurrences(client, clock.today())
              if r.label_key == key]
     if not found:
         messages.error(request, _("Nothing recurs under this name any more."))

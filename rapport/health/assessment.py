@@ -30,14 +30,13 @@ from rapport.core.rates import Rate
 from rapport.extras.models import ExtraRequest
 from rapport.extras.recurrence import in_patterns
 from rapport.health import defaults
-from rapport.health.models import Enjoyment, HealthSettings
-from rapport.signals.models import MutedKind, Signal, SignalKind
+from rapport.health.models import Enjoyment, HealthSettings, SignStatus
+from rapport.signals.models import MutedKind, Signal, SignalKind, SignalSource
 from rapport.timetracking.hours import hours_by_client
 
-NONE, WATCH, PRESENT = "none", "watch", "present"
+NONE, WATCH, PRESENT = SignStatus.NONE, SignStatus.WATCH, SignStatus.PRESENT
 STATUS_ORDER = {NONE: 0, WATCH: 1, PRESENT: 2}
-STATUS_LABELS = {NONE: gettext_lazy("none"), WATCH: gettext_lazy("watch"),
-                 PRESENT: gettext_lazy("present")}
+STATUS_LABELS = dict(SignStatus.choices)
 TREND_LABELS = {"rising": gettext_lazy("rising"), "falling": gettext_lazy("falling"),
                 "steady": gettext_lazy("steady")}
 
@@ -225,14 +224,15 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
         columns.append("category")
     rows = [row for row in signals.values_list(*columns)
             if (row[1], row[2]) not in muted_pairs]
-    note_ids = [row[6] for row in rows if row[2] == SignalKind.INCIDENT and row[5] == "note"]
+    note_ids = [row[6] for row in rows
+                if row[2] == SignalKind.INCIDENT and row[5] == SignalSource.NOTE]
     notes = {pk: (cat, sev) for pk, cat, sev in Note.objects.filter(
         workspace=workspace, pk__in=note_ids).values_list("pk", "incident_category",
                                                           "severity")} if note_ids else {}
     for row in rows:
         pk, client_id, kind, occurred_at, strength, source_type, source_id = row[:7]
         category, severity = (row[7] if len(row) > 7 else "") or "", 2
-        if kind == SignalKind.INCIDENT and source_type == "note" and source_id in notes:
+        if kind == SignalKind.INCIDENT and source_type == SignalSource.NOTE and source_id in notes:
             category = category or notes[source_id][0]
             severity = notes[source_id][1] or 2
         facts.signals.setdefault(client_id, []).append(
@@ -288,7 +288,7 @@ _NIGHT = re.compile(r"abend|nacht|night|evening|nach\s*(\d{1,2})\s*uhr|after\s*(
 _DAYS = {6: re.compile(r"sonntag|sunday", re.I), 5: re.compile(r"samstag|saturday", re.I)}
 _WEEKEND = re.compile(r"wochenende|weekend", re.I)
 _CALLS = re.compile(r"anruf|telefon|call|phone", re.I)
-_CALL_SOURCES = {"meeting", "meetinglog", "call"}
+_CALL_SOURCES = {SignalSource.MEETING, SignalSource.MEETING_LOG}
 _TIME_KINDS = {SignalKind.AFTER_HOURS, SignalKind.LATE_NIGHT, SignalKind.URGENCY}
 
 

@@ -13,6 +13,14 @@ from rapport.core.models import Workspace, WorkspaceOwned
 from rapport.health import defaults
 
 
+class SignStatus(models.TextChoices):
+    """How clearly a client shows a warning sign (see `defaults.THRESHOLDS`)."""
+
+    NONE = "none", _("none")
+    WATCH = "watch", _("watch")
+    PRESENT = "present", _("present")
+
+
 class HealthSettings(models.Model):
     """Per-workspace overrides of `defaults.py`; empty means "use the defaults"."""
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from rapport.core.choices import Language
 from rapport.core.models import Workspace
+from rapport.intake.models import Question
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILT_IN_KEYS = ("business", "task", "working_style", "calls_per_week", "channels",
-                 "response_time", "weekends", "budget", "day_start", "deadline", "decider")
+
 
 
 @cache
@@ -44,8 +44,6 @@ def ensure_questions(workspace: Workspace, language: str) -> None:
 
     Questions shipped later are appended after the user's own order.
     """
-    from rapport.intake.models import Question
-
     existing = Question.objects.filter(workspace=workspace, language=language)
     have = set(existing.exclude(key="").values_list("key", flat=True))
     missing = [item for item in shipped(language)["questions"] if item["key"] not in have]

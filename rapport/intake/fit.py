@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from rapport.core.choices import Channel
+from rapport.core.choices import Channel, Weekday
 from rapport.core.money import format_money
 from rapport.core.office_hours import TimeRange
+from rapport.intake.models import Decider, Interview, ResponseTime, Weekends, WorkingStyle
 
 Answers = Mapping[str, Any]
 WORKING_DAY = dt.timedelta(hours=8)
@@ -70,7 +71,7 @@ class Profile:
     wont_do: list[str] = field(default_factory=list)
     cant_yet: list[str] = field(default_factory=list)
     working_styles: list[str] = field(default_factory=list)
-    response_time: str = "next_day"
+    response_time: str = ResponseTime.NEXT_DAY
     minimum_budget: Decimal | None = None
     currency: str = "EUR"
     min_lead_days: int = 14
@@ -201,8 +202,6 @@ def say_openly(answers: Answers, profile: Profile) -> list[str]:
 
 
 def check_working_style(answers: Answers, profile: Profile, today: dt.date) -> Finding:
-    from rapport.intake.models import WorkingStyle
-
     style = answers.get("working_style")
     if not style:
         return _open("working_style")
@@ -249,8 +248,6 @@ def check_channels(answers: Answers, profile: Profile, today: dt.date) -> Findin
 
 
 def check_response_time(answers: Answers, profile: Profile, today: dt.date) -> Finding:
-    from rapport.intake.models import ResponseTime
-
     expected = answers.get("response_time")
     if expected not in ResponseTime.values:
         return _open("response_time")
@@ -265,8 +262,6 @@ def check_response_time(answers: Answers, profile: Profile, today: dt.date) -> F
 
 
 def check_weekends(answers: Answers, profile: Profile, today: dt.date) -> Finding:
-    from rapport.intake.models import Weekends
-
     value = answers.get("weekends")
     if value not in Weekends.values:
         return _open("weekends")
@@ -385,7 +380,6 @@ def check_day_start(answers: Answers, profile: Profile, today: dt.date) -> Findi
     else:
         where = _("Their day starts at %(start)s in %(zone)s, which is %(local)s your time") % {
             "start": f"{start:%H:%M}", "zone": their_tz, "local": f"{mine:%H:%M}"}
-    from rapport.core.choices import Weekday
 
     if len(set(overlaps.values())) == 1:
         days = _("%(hours)s on every weekday") % {"hours": _hours(typical)}
@@ -432,11 +426,11 @@ def check_decider(answers: Answers, profile: Profile, today: dt.date) -> Finding
     value = answers.get("decider")
     if not value:
         return _open("decider")
-    if value == "committee":
+    if value == Decider.COMMITTEE:
         return Finding("decider", Verdict.MISMATCH, _(
             "A committee decides: ask for one contact who collects the feedback, and plan "
             "time for approvals."))
-    if value == "with_team":
+    if value == Decider.WITH_TEAM:
         return Finding("decider", Verdict.MATCH, _(
             "One person decides after asking the team; agree that they send the feedback "
             "collected."))
@@ -474,22 +468,22 @@ def recommend(report: FitReport, gut_rating: int | None, need_money: str) -> Rec
     reasons: list[str] = []
     if dealbreakers:
         reasons = [_("A dealbreaker: %(reason)s") % {"reason": r} for r in dealbreakers]
-        if need_money == "yes":
+        if need_money == Interview.NeedMoney.YES:
             reasons.append(_("You said you need the money — that is not a reason to accept "
                              "a dealbreaker."))
         return Recommendation(Advice.DECLINE, reasons)
-    if bad_gut and (mismatches or need_money == "yes"):
+    if bad_gut and (mismatches or need_money == Interview.NeedMoney.YES):
         reasons.append(_("Your gut feeling is bad, and there is more against it."))
         if mismatches:
             reasons.append(ngettext("%(n)s mismatch.", "%(n)s mismatches.", mismatches)
                            % {"n": mismatches})
-        if need_money == "yes":
+        if need_money == Interview.NeedMoney.YES:
             reasons.append(_("You would mainly say yes for the money."))
         return Recommendation(Advice.DECLINE, reasons)
     if bad_gut:
         reasons.append(_("Your gut feeling is bad: walk away, or start with a small pilot "
                          "project first."))
-    if need_money == "yes":
+    if need_money == Interview.NeedMoney.YES:
         reasons.append(_("You would mainly say yes for the money: start small, so a bad fit "
                          "cannot trap you."))
     if mismatches >= 2:
@@ -505,7 +499,7 @@ def recommend(report: FitReport, gut_rating: int | None, need_money: str) -> Rec
         reasons.append(_("One mismatch: talk about it before you agree."))
     else:
         reasons.append(_("No dealbreakers and no mismatches."))
-    if need_money == "partly":
+    if need_money == Interview.NeedMoney.PARTLY:
         reasons.append(_("Money plays a part; make sure the fit would hold without it."))
     if gut_rating is None:
         reasons.append(_("Record your gut feeling before you decide."))

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.core.choices import Language
 from rapport.core.money import CURRENCY_CHOICES
 from rapport.core.timezones import TimeZoneField
@@ -170,7 +170,7 @@ class AnswersForm(forms.Form):
 
     def clean_deadline(self) -> dt.date | None:
         value = self.cleaned_data.get("deadline")
-        if value and value < timezone.localdate():
+        if value and value < clock.today():
             raise forms.ValidationError(_("The deadline lies in the past."))
         return value
 

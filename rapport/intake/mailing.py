@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
 from rapport.clients import outbound
-from rapport.clients.models import Note
+from rapport.clients.models import Note, OutboundMail
 from rapport.intake import services
 from rapport.intake.models import Interview
 
@@ -29,7 +29,7 @@ def send_invitation(interview: Interview, *, to: list[str], subject: str, body: 
                            from_email=outbound.from_address(workspace),
                            reply_to=outbound.reply_to_for(workspace, user) or None)
     try:
-        outbound.send(message, workspace=workspace, kind="questionnaire")
+        outbound.send(message, workspace=workspace, kind=OutboundMail.Kind.QUESTIONNAIRE)
     except OSError as exc:  # smtplib.SMTPException is an OSError
         raise ValidationError(
             _("The email could not be sent (%(reason)s). Nothing was marked as sent; "

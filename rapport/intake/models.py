@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.core.choices import Language
 from rapport.core.models import WorkspaceOwned
 
@@ -183,7 +183,7 @@ class Interview(WorkspaceOwned):
         return self.state == self.State.LOCKED
 
     def link_is_usable(self, now: dt.datetime | None = None) -> bool:
-        now = now or timezone.now()
+        now = now or clock.now()
         return bool(self.token) and self.revoked_at is None and bool(
             self.expires_at and self.expires_at > now)
 
@@ -219,5 +219,5 @@ class WaitingListEntry(WorkspaceOwned):
         return self.name
 
     def is_due(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.contact_again_on is not None and self.contact_again_on <= today

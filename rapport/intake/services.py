@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client, Contact, StatusChange
 from rapport.clients.services import set_contact_emails
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.tokens import new_token
 from rapport.intake import content
@@ -65,7 +65,7 @@ def assess(interview: Interview, today: dt.date | None = None) -> Assessment:
     workspace = interview.workspace
     keys = [q.key for q in questions_for(workspace, interview.language) if q.key]
     report = fit_report(interview.answers, fit_profile(workspace),
-                        today or timezone.localdate(), keys)
+                        today or clock.today(), keys)
     return Assessment(report, recommend(report, interview.gut_rating, interview.need_money))
 
 
@@ -115,7 +115,7 @@ def send(interview: Interview, now: dt.datetime | None = None) -> Interview:
     """
     if interview.is_locked:
         raise ValidationError(_("The answers are locked."))
-    now = now or timezone.now()
+    now = now or clock.now()
     interview.token = new_token()
     interview.expires_at = now + dt.timedelta(days=PORTAL_DAYS)
     interview.revoked_at = None
@@ -133,7 +133,7 @@ def mark_sent(interview: Interview) -> Interview:
 
 def revoke(interview: Interview) -> None:
     if interview.revoked_at is None:
-        interview.revoked_at = timezone.now()
+        interview.revoked_at = clock.now()
         interview.save(update_fields=["revoked_at"])
 
 
@@ -147,7 +147,7 @@ def save_answers(interview: Interview, answers: dict, *, by_prospect: bool) -> I
         interview.state = Interview.State.ANSWERED
         interview.answered_by_prospect = by_prospect
         if interview.submitted_at is None:
-            interview.submitted_at = timezone.now()
+            interview.submitted_at = clock.now()
         interview.save(update_fields=["answers", "state", "answered_by_prospect",
                                       "submitted_at"])
     return interview
@@ -155,7 +155,7 @@ def save_answers(interview: Interview, answers: dict, *, by_prospect: bool) -> I
 
 def lock(interview: Interview) -> None:
     interview.state = Interview.State.LOCKED
-    interview.locked_at = timezone.now()
+    interview.locked_at = clock.now()
     interview.save(update_fields=["state", "locked_at"])
 
 
@@ -205,7 +205,7 @@ def decline(interview: Interview, reason: str, *, by: object = None,
             workspace=client.workspace, client=client, name=client.name,
             email=next(iter(_emails(client)), ""),
             source=WaitingListEntry.Source.NOT_TAKEN, note=reason,
-            last_contact=timezone.localdate(),
+            last_contact=clock.today(),
         )
     return client
 
@@ -224,7 +224,7 @@ def declined_before(client: Client, before: dt.datetime | None = None) -> list[S
     return list(
         StatusChange.objects.filter(workspace=client.workspace,
                                     to_status=Client.Status.DECLINED)
-        .filter(same, created_at__lt=before or timezone.now())
+        .filter(same, created_at__lt=before or clock.now())
         .select_related("client").distinct().order_by("-changed_on", "-pk")
     )
 
@@ -240,7 +240,7 @@ def find_declined(workspace: Workspace, *, name: str, email: str = "") -> list[S
 
 def due_entries(workspace: Workspace, today: dt.date | None = None,
                 ) -> models.QuerySet[WaitingListEntry]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return WaitingListEntry.objects.filter(workspace=workspace, contact_again_on__lte=today)
 
 
@@ -251,7 +251,7 @@ def waiting_list_count(workspace: Workspace) -> int:
 
 def mark_contacted(entry: WaitingListEntry, *, again_on: dt.date | None = None,
                    today: dt.date | None = None) -> None:
-    entry.last_contact = today or timezone.localdate()
+    entry.last_contact = today or clock.today()
     entry.contact_again_on = again_on
     entry.save(update_fields=["last_contact", "contact_again_on"])
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.agreements.mailing import client_addresses as mailing_addresses
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.core.choices import Language
 from rapport.core.dates import short_date
 from rapport.core.money import format_money
@@ -375,7 +376,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 def waiting_list(request: HttpRequest) -> HttpResponse:
     entries = WaitingListEntry.objects.filter(workspace=request.workspace)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "intake/waiting_list.html", {
         "due": [e for e in entries if e.is_due(today)],
         "entries": [e for e in entries if not e.is_due(today)],

@@ -33,7 +33,14 @@ from rapport.comms.models import MeetingLog
 from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.money import quantize
-from rapport.health.assessment import NONE, STATUS_ORDER, assess_signs, load_facts
+from rapport.health.assessment import (
+    NONE,
+    PRESENT,
+    STATUS_ORDER,
+    WATCH,
+    assess_signs,
+    load_facts,
+)
 from rapport.health.models import Enjoyment
 from rapport.journal.models import JournalEntry, Lesson, Occasion
 from rapport.timetracking.hours import hours_by_client
@@ -56,11 +63,11 @@ class ClientYear:
 
     @property
     def present_months(self) -> int:
-        return self.months.count("present")
+        return self.months.count(PRESENT)
 
     @property
     def watch_months(self) -> int:
-        return self.months.count("watch")
+        return self.months.count(WATCH)
 
     @property
     def verdict(self) -> str:

@@ -12,11 +12,12 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rapport.agreements.models import ChangeOrder, Proposal
 from rapport.billing.models import Invoice
+from rapport.core import clock
 from rapport.core.models import Membership, Workspace
 from rapport.intake.models import Interview
 from rapport.notifications.models import Notification, Preference
@@ -138,4 +139,4 @@ def mark_read(workspace: Workspace, pk: int | None = None) -> int:
     rows = unread(workspace)
     if pk is not None:
         rows = rows.filter(pk=pk)
-    return rows.update(read_at=timezone.now())
+    return rows.update(read_at=clock.now())

@@ -27,6 +27,7 @@ from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.dates import short_date
 from rapport.core.money import format_money
+from rapport.health.assessment import NONE, assess_client
 from rapport.intake.models import Interview
 from rapport.offboarding.models import ChecklistItem, Offboarding
 
@@ -92,8 +93,6 @@ def usable_links(client: Client, now: dt.datetime | None = None) -> Links:
 
 def relationship_was_good(client: Client) -> bool:
     """No warning sign to watch or present in the client's health: ask for a testimonial."""
-    from rapport.health.assessment import NONE, assess_client
-
     return assess_client(client, clock.today()).status == NONE
 
 

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from rapport.billing.models import Deliverable
 from rapport.billing.services import image_data_uri
 from rapport.clients import outbound
-from rapport.clients.models import Client, Note, Project
+from rapport.clients.models import Client, Note, OutboundMail, Project
 from rapport.core import clock
 from rapport.core.documents import html_to_pdf, render_document
+from rapport.core.money import format_money
+from rapport.health.scripts import context_for, fill, get_script
 from rapport.offboarding import checklist
 from rapport.offboarding.markdown import to_html
 from rapport.offboarding.models import ChecklistItem, Procedure
@@ -87,8 +89,6 @@ def letter(client: Client, sender: str = "") -> tuple[str, str]:
     """Subject and body of the handover letter in the client's language (the workspace's
     own version of the script if it has one). In the shipped text, the points "finished",
     "in progress" and "still open" are filled in from the project status."""
-    from rapport.health.scripts import context_for, fill, get_script
-
     script = get_script(client.workspace, "handover", client.language)
     context = context_for(client, sender)
     body = fill(script.body, context)
@@ -101,8 +101,6 @@ def letter(client: Client, sender: str = "") -> tuple[str, str]:
 def status_points(client: Client) -> list[str]:
     """What is finished, what is in progress (and where it stopped), what is still open:
     three short lines in the client's language."""
-    from rapport.core.money import format_money
-
     rows = project_status(client)
     with translation.override(client.language):
         finished = [item.name for row in rows for item in row.done]
@@ -137,7 +135,7 @@ def send_letter(client: Client, *, subject: str, body: str, to: list[str],
                            from_email=outbound.from_address(workspace),
                            reply_to=outbound.reply_to_for(workspace, user) or None)
     message.attach(document_name(client), render_pdf(client), "application/pdf")
-    outbound.send(message, workspace=workspace, kind="handover")
+    outbound.send(message, workspace=workspace, kind=OutboundMail.Kind.HANDOVER)
     return Note.objects.create(
         workspace=workspace, client=client, kind=Note.Kind.NOTE,
         created_by=user if getattr(user, "pk", None) else None,

@@ -33,6 +33,8 @@ from rapport.agreements.models import (
     Proposal,
     ProposalVersion,
 )
+from rapport.billing.documents import einvoice_xml, render_pdf
+from rapport.billing.export import document_name
 from rapport.billing.models import (
     Deliverable,
     Invoice,
@@ -153,9 +155,6 @@ def export_data(client: Client) -> dict[str, list[dict]]:
 def export_zip(client: Client, out: IO[bytes]) -> list[str]:
     """Write the ZIP for an access request: data.json plus the invoices (PDF with the
     embedded e-invoice, and the XML) and the uploaded screenshots. Returns the names."""
-    from rapport.billing.documents import einvoice_xml, render_pdf
-    from rapport.billing.export import document_name
-
     names = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         payload = {"exported_at": clock.now(), "client_id": client.pk, **export_data(client)}

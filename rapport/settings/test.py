@@ -25,7 +25,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # The suite runs `rapport worker --once` inside the test process; a memory ceiling there
-# would also bind the browsers the journeys start. tests/test_task_limits.py checks the
+# would also bind the browsers the journeys start. tests/core/test_task_limits.py checks the
 # ceiling in worker processes of their own.
 RAPPORT_TASK_MEMORY_MB = env.get_int("RAPPORT_TASK_MEMORY_MB", 0)
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.utils import timezone
 
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.signals.services import refresh_workspace
 
 
 def add_demo_data(workspace: Workspace, today: dt.date) -> None:
     """Run every detector over the demo workspace's messages, invoices, meetings and notes."""
-    now = dt.datetime.combine(today, timezone.localtime().time(), tzinfo=workspace.tz)
+    now = dt.datetime.combine(today, timezone.localtime(clock.now()).time(), tzinfo=workspace.tz)
     refresh_workspace(workspace, now=now)

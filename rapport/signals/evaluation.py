@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rapport.signals.detectors import detect_text
 from rapport.signals.lexicon import DATA, TEXT_KINDS
+from rapport.signals.training import split
 
 CORPUS = DATA / "corpus.jsonl"
 # Written by an author who never saw the lexicons, and never used for tuning: the honest
@@ -104,6 +105,4 @@ def evaluate(rows: list[dict] | None = None) -> dict:
 def validation_rows() -> list[dict]:
     """The development corpus's validation part: the model was not trained on it (its
     thresholds were chosen on it; the lexicons were tuned on the whole corpus)."""
-    from rapport.signals.training import split
-
     return split(load_corpus(CORPUS))[1]

@@ -22,7 +22,7 @@ from rapport.clients.models import Client
 from rapport.comms.models import Message
 from rapport.core.models import Workspace
 from rapport.dunning.models import PaymentPromise
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalSource
 
 CONTEXT_CHARS = 120
 SOURCE_LABELS = {"message": _("Message"), "invoice": _("Invoice"), "promise": _("Payment promise"),
@@ -43,10 +43,10 @@ def highlight(text: str, start: int, end: int) -> SafeString:
 
 def decorate(workspace: Workspace, signals: list[Signal]) -> None:
     """Attach `.evidence_html` and `.source_url` to each signal (a fixed number of queries)."""
-    message_ids = {s.source_id for s in signals if s.source_type == "message"}
+    message_ids = {s.source_id for s in signals if s.source_type == SignalSource.MESSAGE}
     bodies = dict(Message.objects.filter(workspace=workspace, pk__in=message_ids)
                   .values_list("pk", "body_text"))
-    promise_ids = {s.source_id for s in signals if s.source_type == "promise"}
+    promise_ids = {s.source_id for s in signals if s.source_type == SignalSource.PROMISE}
     invoices = dict(PaymentPromise.objects.filter(workspace=workspace, pk__in=promise_ids)
                     .values_list("pk", "invoice_id"))
     answers = set(Message.objects.filter(workspace=workspace, pk__in={
@@ -56,7 +56,7 @@ def decorate(workspace: Workspace, signals: list[Signal]) -> None:
         answer = signal.params.get("answer") if isinstance(signal.params, dict) else None
         signal.answer_url = (reverse("comms:message_detail", kwargs={"message_pk": answer})
                              if answer in answers else "")
-        body = bodies.get(signal.source_id) if signal.source_type == "message" else None
+        body = bodies.get(signal.source_id) if signal.source_type == SignalSource.MESSAGE else None
         if body is not None and signal.span_start >= 0:
             signal.evidence_html = highlight(body, signal.span_start, signal.span_end)
         else:
@@ -66,14 +66,14 @@ def decorate(workspace: Workspace, signals: list[Signal]) -> None:
 
 def source_url(signal: Signal, promise_invoices: dict[int, int]) -> str:
     kind = signal.source_type
-    if kind == "message":
+    if kind == SignalSource.MESSAGE:
         return reverse("comms:message_detail", kwargs={"message_pk": signal.source_id})
-    if kind == "invoice":
+    if kind == SignalSource.INVOICE:
         return reverse("billing:invoice_detail", kwargs={"invoice_pk": signal.source_id})
-    if kind == "promise" and signal.source_id in promise_invoices:
+    if kind == SignalSource.PROMISE and signal.source_id in promise_invoices:
         return reverse("billing:invoice_detail",
                        kwargs={"invoice_pk": promise_invoices[signal.source_id]})
-    if kind == "note":
+    if kind == SignalSource.NOTE:
         return reverse("clients:note_edit", kwargs={"client_pk": signal.client_id,
                                                     "note_pk": signal.source_id})
     return reverse("comms:client_comms", kwargs={"client_pk": signal.client_id})
@@ -121,13 +121,13 @@ def cards(workspace: Workspace, signals: QuerySet[Signal], groups: Iterable[dict
     clients = Client.objects.filter(workspace=workspace).in_bulk(
         {g["client_id"] for g in groups})
     messages = Message.objects.filter(workspace=workspace).in_bulk(
-        [g["source_id"] for g in groups if g["source_type"] == "message"])
+        [g["source_id"] for g in groups if g["source_type"] == SignalSource.MESSAGE])
     by_key: dict[tuple[str, int], Card] = {}
     for g in groups:
         key = (g["source_type"], g["source_id"])
         by_key[key] = Card(g["source_type"], g["source_id"], clients[g["client_id"]],
                            g["latest"], str(SOURCE_LABELS.get(g["source_type"], "")),
-                           messages.get(g["source_id"]) if key[0] == "message" else None)
+                           messages.get(g["source_id"]) if key[0] == SignalSource.MESSAGE else None)
     for signal in wanted:
         by_key[(signal.source_type, signal.source_id)].signals.append(signal)
     return list(by_key.values())

@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rapport.clients.models import Note
+from rapport.comms.stats import describe_lead
 from rapport.core.money import babel_locale, format_money
 
 
@@ -78,8 +80,6 @@ def format_day(value: dt.date) -> str:
 
 def format_duration(minutes: int) -> str:
     """"45 min", "3 h", "2 days" — worded as the timeline words a meeting's notice."""
-    from rapport.comms.stats import describe_lead
-
     return describe_lead(dt.timedelta(minutes=max(0, int(minutes))))
 
 
@@ -121,8 +121,6 @@ def _text_kind(sentence: Callable[[], str]) -> Message:
 
 
 def _incident(p: dict[str, Any]) -> str:
-    from rapport.clients.models import Note
-
     try:
         label = str(Note.IncidentCategory(p["category"]).label)
     except ValueError:

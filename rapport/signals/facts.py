@@ -12,17 +12,18 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client, Note
 from rapport.comms.linking import own_addresses
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
 from rapport.comms.stats import organized_by
+from rapport.core import clock
 from rapport.dunning.models import PaymentPromise, Reminder
 from rapport.extras.models import ExtraRequest
 from rapport.extras.recurrence import counts_in_window, thresholds
 from rapport.signals.explain import Explanation, Money
+from rapport.signals.models import SignalKind, SignalSource
 from rapport.signals.text import own_text
 
 SLOW_PAYMENT_DAYS = 7          # days past due before an invoice counts as paid late
@@ -78,9 +79,10 @@ def slow_payment(client: Client, today: dt.date) -> list[Candidate]:
         explanation = (Explanation("invoice_paid_late", {**params, "paid_on": paid_on})
                        if paid_on else Explanation("invoice_unpaid", params))
         result.append(Candidate(
-            "slow_payment", _noon(invoice.due_date + dt.timedelta(days=SLOW_PAYMENT_DAYS), tz),
+            SignalKind.SLOW_PAYMENT,
+            _noon(invoice.due_date + dt.timedelta(days=SLOW_PAYMENT_DAYS), tz),
             _clip(0.3 + days / 60 + 0.15 * reminders), explanation,
-            "invoice", invoice.pk, evidence=invoice.number))
+            SignalSource.INVOICE, invoice.pk, evidence=invoice.number))
     return result
 
 
@@ -104,7 +106,7 @@ def client_promises(client: Client) -> list[PaymentPromise]:
 
 def promises(client: Client, today: dt.date | None = None) -> list[Candidate]:
     tz = client.workspace.tz
-    today = today or timezone.now().astimezone(tz).date()
+    today = today or clock.now().astimezone(tz).date()
     result = []
     for promise in client_promises(client):
         outcome, settled = promise_verdict(promise, today)
@@ -113,10 +115,11 @@ def promises(client: Client, today: dt.date | None = None) -> list[Candidate]:
         broken = outcome == PaymentPromise.Outcome.BROKEN
         params = {"number": promise.invoice.number, "date": promise.pay_by}
         result.append(Candidate(
-            "broken_promise" if broken else "kept_promise", _noon(settled, tz),
+            SignalKind.BROKEN_PROMISE if broken else SignalKind.KEPT_PROMISE,
+            _noon(settled, tz),
             Decimal("0.80") if broken else Decimal("0.50"),
             Explanation("promise_broken" if broken else "promise_kept", params),
-            "promise", promise.pk, evidence=promise.note))
+            SignalSource.PROMISE, promise.pk, evidence=promise.note))
     return result
 
 
@@ -255,9 +258,9 @@ def judge_waits(found: list[Wait], now: dt.datetime) -> list[Candidate]:
                                       {"days": waited.days, "answer": wait.answer.pk})
         days = waited.days
         result.append(Candidate(
-            "unresponsive", question.date + limit,
+            SignalKind.UNRESPONSIVE, question.date + limit,
             _clip(0.5 + (days - UNRESPONSIVE_DAYS) / (4 * UNRESPONSIVE_DAYS)),
-            explanation, "message", question.pk,
+            explanation, SignalSource.MESSAGE, question.pk,
             evidence=wait.asked[:500]))
     return result
 
@@ -291,9 +294,9 @@ def cancellations(client: Client) -> list[Candidate]:
             "meeting_cancelled_late" if cancelled else "meeting_moved_late",
             {"title": change.meeting.summary, "lead_minutes": _minutes(change.lead_time)})
         result.append(Candidate(
-            "cancellation", change.changed_at,
+            SignalKind.CANCELLATION, change.changed_at,
             _clip((0.8 if cancelled else 0.6) + (0.2 if hours < 3 else 0)), explanation,
-            "meetingchange", change.pk, evidence=change.meeting.summary))
+            SignalSource.MEETING_CHANGE, change.pk, evidence=change.meeting.summary))
     for meeting in Meeting.objects.filter(client=client, status=Meeting.Status.CANCELLED,
                                           cancelled_at__isnull=False):
         lead = meeting.cancellation_lead
@@ -302,10 +305,10 @@ def cancellations(client: Client) -> list[Candidate]:
         if organized_by(meeting, own):
             continue
         result.append(Candidate(
-            "cancellation", meeting.cancelled_at, Decimal("0.80"),
+            SignalKind.CANCELLATION, meeting.cancelled_at, Decimal("0.80"),
             Explanation("meeting_cancelled_late",
                         {"title": meeting.summary, "lead_minutes": _minutes(lead)}),
-            "meeting", meeting.pk, evidence=meeting.summary))
+            SignalSource.MEETING, meeting.pk, evidence=meeting.summary))
     tz = client.workspace.tz
     for log in MeetingLog.objects.filter(Q(no_show=True) | Q(late_cancellation=True),
                                          client=client):
@@ -314,9 +317,9 @@ def cancellations(client: Client) -> list[Candidate]:
         explanation = Explanation("no_show" if log.no_show else "call_cancelled_short_notice",
                                   {"date": log.held_on})
         result.append(Candidate(
-            "cancellation", _noon(log.held_on, tz),
+            SignalKind.CANCELLATION, _noon(log.held_on, tz),
             Decimal("1.00") if log.no_show else Decimal("0.70"),
-            explanation, "meetinglog", log.pk,
+            explanation, SignalSource.MEETING_LOG, log.pk,
             evidence=log.notes[:500]))
     return result
 
@@ -329,10 +332,10 @@ def off_topic_calls(client: Client) -> list[Candidate]:
         if share < OFF_TOPIC_SHARE:
             continue
         result.append(Candidate(
-            "off_topic_calls", _noon(log.held_on, tz), _clip(share * 2),
+            SignalKind.OFF_TOPIC_CALLS, _noon(log.held_on, tz), _clip(share * 2),
             Explanation("off_topic", {"off": log.off_topic_minutes,
                                       "total": log.actual_minutes, "date": log.held_on}),
-            "meetinglog", log.pk, evidence=log.notes[:500]))
+            SignalSource.MEETING_LOG, log.pk, evidence=log.notes[:500]))
     return result
 
 
@@ -342,10 +345,10 @@ def incidents(client: Client) -> list[Candidate]:
     for note in Note.objects.filter(client=client, kind=Note.Kind.INCIDENT):
         category = note.incident_category or Note.IncidentCategory.OTHER
         result.append(Candidate(
-            "incident", _noon(note.happened_on, tz),
+            SignalKind.INCIDENT, _noon(note.happened_on, tz),
             INCIDENT_STRENGTH.get(note.severity or 2, Decimal("0.70")),
             Explanation("incident", {"category": str(category)}),
-            "note", note.pk, evidence=note.text[:1000], category=category))
+            SignalSource.NOTE, note.pk, evidence=note.text[:1000], category=category))
     return result
 
 
@@ -373,11 +376,11 @@ def extra_requests(client: Client) -> list[Candidate]:
         code = "extra_scope_creep" if extra.kind == ExtraRequest.Kind.SCOPE_CREEP \
             else "extra_favour_recurring"
         result.append(Candidate(
-            "scope_creep", _noon(extra.requested_on, tz), strength,
+            SignalKind.SCOPE_CREEP, _noon(extra.requested_on, tz), strength,
             Explanation(code, {"label": extra.label, "date": extra.requested_on,
                                "minutes": extra.minutes, "count": count if recurring else 0,
                                "weeks": window.days // 7}),
-            "extrarequest", extra.pk, evidence=extra.description[:500]))
+            SignalSource.EXTRA_REQUEST, extra.pk, evidence=extra.description[:500]))
     return result
 
 
@@ -386,7 +389,7 @@ def all_facts(client: Client, now: dt.datetime | None = None,
               judged: set[int] | None = None) -> Iterable[Candidate]:
     """Every fact detector for one client. `judged`, if given, receives the questions of
     mine whose conversations were read (with `since`, not all are)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = now.astimezone(client.workspace.tz).date()
     yield from slow_payment(client, today)
     yield from promises(client, today)

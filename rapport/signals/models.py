@@ -28,6 +28,24 @@ class SignalKind(models.TextChoices):
     INCIDENT = "incident", _("Recorded incident")
 
 
+class SignalSource(models.TextChoices):
+    """What a signal was read from; `Signal.source_id` is that row's primary key."""
+
+    MESSAGE = "message", _("message")
+    INVOICE = "invoice", _("invoice")
+    PROMISE = "promise", _("payment promise")
+    MEETING = "meeting", _("meeting")
+    MEETING_CHANGE = "meetingchange", _("meeting change")
+    MEETING_LOG = "meetinglog", _("meeting log")
+    NOTE = "note", _("note")
+    EXTRA_REQUEST = "extrarequest", _("extra request")
+
+
+# The sources of the fact detectors (`rapport.signals.facts`): their signals are withdrawn
+# when the fact no longer holds. Messages are read once by the text detectors instead.
+FACT_SOURCES = frozenset(SignalSource) - {SignalSource.MESSAGE}
+
+
 class SignalQuerySet(models.QuerySet):
     def active(self) -> SignalQuerySet:
         """Signals that count: not dismissed, and of a kind not muted for the client."""
@@ -52,7 +70,7 @@ class Signal(WorkspaceOwned):
     message_code = models.CharField(max_length=40, blank=True)
     params = models.JSONField(default=dict, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
-    source_type = models.CharField(max_length=20)  # "message", "invoice", "meeting", …
+    source_type = models.CharField(max_length=20, choices=SignalSource.choices)
     source_id = models.PositiveBigIntegerField()
     evidence = models.TextField(_("evidence"), blank=True)  # the exact text span, if any
     span_start = models.IntegerField(default=-1)

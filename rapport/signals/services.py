@@ -15,12 +15,13 @@ from collections.abc import Callable, Collection, Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
-from django.utils import timezone, translation
+from django.utils import translation
 
 from rapport.billing.models import Invoice, Payment
 from rapport.clients.models import Client, Note
 from rapport.comms.mailparse import is_reply_subject
 from rapport.comms.models import Direction, Meeting, MeetingChange, MeetingLog, Message
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.office_hours import is_within
 from rapport.core.pipeline import follow_up
@@ -32,7 +33,15 @@ from rapport.signals.detectors import Hit, detect_text, detect_time
 from rapport.signals.explain import Explanation
 from rapport.signals.facts import Candidate
 from rapport.signals.memory import ExampleMemory
-from rapport.signals.models import Checkpoint, MutedKind, Signal, UnlinkedMessage
+from rapport.signals.models import (
+    FACT_SOURCES,
+    Checkpoint,
+    MutedKind,
+    Signal,
+    SignalKind,
+    SignalSource,
+    UnlinkedMessage,
+)
 from rapport.signals.teaching import (
     forget_dismissal,
     learn_from_dismissal,
@@ -82,7 +91,7 @@ def message_candidates(message: Message, is_office_time: Callable[[dt.datetime],
         if hit.kind in taught and not in_subject:
             explanation = taught_explanation(taught[hit.kind])
         candidates.append(Candidate(
-            hit.kind, message.date, hit.strength, explanation, "message", message.pk,
+            hit.kind, message.date, hit.strength, explanation, SignalSource.MESSAGE, message.pk,
             evidence=hit.evidence, span_start=-1 if in_subject else hit.start,
             span_end=-1 if in_subject else hit.end))
     return candidates + _time_candidates(message, is_office_time, tz)
@@ -95,18 +104,18 @@ def _time_candidates(message: Message, is_office_time: Callable[[dt.datetime], b
         # No evidence text: the explanation shows the time in the reader's format.
         candidates.append(Candidate(hit.kind, message.date, hit.strength,
                                     Explanation(hit.kind, {"when": message.date}),
-                                    "message", message.pk))
+                                    SignalSource.MESSAGE, message.pk))
     return candidates
 
 
-TIME_KINDS = ("after_hours", "late_night")
+TIME_KINDS = (SignalKind.AFTER_HOURS, SignalKind.LATE_NIGHT)
 
 
 def redetect_office_time(workspace: Workspace) -> int:
     """After the office hours, time zone or holiday region changed: rejudge every incoming
     message's time. Dismissed signals stay dismissed; returns the signals now present."""
     with translation.override(_language(workspace)):
-        stale = Signal.objects.filter(workspace=workspace, source_type="message",
+        stale = Signal.objects.filter(workspace=workspace, source_type=SignalSource.MESSAGE,
                                       kind__in=TIME_KINDS, dismissed_at__isnull=True)
         touched = set(stale.values_list("client_id", flat=True).distinct())
         stale.delete()
@@ -120,7 +129,7 @@ def redetect_office_time(workspace: Workspace) -> int:
                 writer.flush()
         writer.flush()
         announce(touched)
-    return Signal.objects.filter(workspace=workspace, source_type="message",
+    return Signal.objects.filter(workspace=workspace, source_type=SignalSource.MESSAGE,
                                  kind__in=TIME_KINDS, dismissed_at__isnull=True).count()
 
 
@@ -200,9 +209,9 @@ def detect_for_message(message: Message) -> list[Signal]:
             message, office_checker(workspace), workspace.tz, _language(workspace),
             memory=load_memory(workspace.pk)))
         writer.flush()
-    return list(Signal.objects.filter(source_type="message", source_id=message.pk,
+    return list(Signal.objects.filter(source_type=SignalSource.MESSAGE, source_id=message.pk,
                                       dismissed_at__isnull=True)
-                .exclude(kind="unresponsive"))
+                .exclude(kind=SignalKind.UNRESPONSIVE))
 
 
 def _detect_messages(workspace: Workspace, messages: Iterable[Message], writer: _Writer
@@ -229,24 +238,21 @@ def _message_rows(queryset):  # noqa: ANN001, ANN202
             .order_by("pk").iterator(chunk_size=1000))
 
 
-FACT_SOURCES = ("invoice", "promise", "meetingchange", "meeting", "meetinglog", "note",
-                "extrarequest")
-
-
 def _facts_for(client: Client, writer: _Writer, now: dt.datetime | None = None,
                since: dt.datetime | None = None, fresh: Collection[int] = ()) -> None:
     """Rerun the fact detectors; a fact that no longer holds (a deleted note, a cancelled
     invoice, a question answered in time after all) loses its signal unless the user has
     dismissed it. With `since`, only the conversations read are judged again (see
     `facts.client_waits`); the others keep their `unresponsive` signals."""
-    today = (now or timezone.now()).astimezone(client.workspace.tz).date()
+    today = (now or clock.now()).astimezone(client.workspace.tz).date()
     _settle_promises(client, today)
     read: set[int] = set()
     candidates = list(facts.all_facts(client, now, since, fresh, read))
     writer.add(client.pk, candidates, update=True)
     keep = {(c.source_type, c.source_id, c.kind) for c in candidates}
-    judged = Q(kind="unresponsive") if since is None else Q(kind="unresponsive",
-                                                           source_id__in=read)
+    judged = Q(kind=SignalKind.UNRESPONSIVE)
+    if since is not None:
+        judged &= Q(source_id__in=read)
     stale = Signal.objects.filter(client=client, dismissed_at__isnull=True).filter(
         Q(source_type__in=FACT_SOURCES) | judged)
     gone = [pk for pk, source_type, source_id, kind in stale.values_list(
@@ -325,7 +331,7 @@ def dismiss(signal: Signal, user: object | None = None) -> None:
     """"Not a red flag": excluded from then on, and never created again; its sentence
     becomes a negative example of the workspace, so similar sentences stop firing."""
     if signal.dismissed_at is None:
-        signal.dismissed_at = timezone.now()
+        signal.dismissed_at = clock.now()
         signal.save(update_fields=["dismissed_at"])
         learn_from_dismissal(signal, user)
         follow_up(signal.workspace_id, [signal.client_id])
@@ -360,8 +366,8 @@ def unmute(client: Client, kind: str) -> None:
 
 # -- incremental detection ----------------------------------------------------------------
 
-# Source tables read by `detect_new_signals`, each with the path to its client.
-_FACT_SOURCES: list[tuple[str, type, str]] = [
+# The tables `detect_new` watches (name of the checkpoint, model, path to the client).
+_WATCHED_TABLES: list[tuple[str, type, str]] = [
     ("invoice", Invoice, "client_id"),
     ("payment", Payment, "invoice__client_id"),
     ("reminder", Reminder, "invoice__client_id"),
@@ -392,7 +398,7 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
     (these signals grow with time). Safe to run concurrently: the unique constraint stops
     duplicates. `daily=False` leaves the once-a-day reread to the scheduler; `clients`
     ({workspace pk: client pks}) have their fact detectors rerun in any case."""
-    now = now or timezone.now()
+    now = now or clock.now()
     stats = {"messages": 0, "clients": 0}
     by_workspace: dict[int, set[int]] = {ws: set(ids) for ws, ids in (clients or {}).items()}
 
@@ -428,7 +434,7 @@ def detect_new(now: dt.datetime | None = None, *, daily: bool = True,
                                             pk__lte=high, client__isnull=False)
                      .values_list("pk", flat=True))
 
-    for name, model, client_path in _FACT_SOURCES:
+    for name, model, client_path in _WATCHED_TABLES:
         checkpoint = _checkpoint(name)
         top = model.objects.aggregate(top=Max("pk"))["top"] or 0
         if top > checkpoint.position:
@@ -541,7 +547,7 @@ def _clients_with_facts_over_time(now: dt.datetime) -> set[tuple[int, int]]:
         Q(payments__isnull=True) | Q(payments__paid_on__gte=today - dt.timedelta(days=2))
     ).values_list("workspace_id", "client_id").distinct())
     pairs |= set(PaymentPromise.objects.filter(
-        Q(outcome="pending") | Q(resolved_on__gte=today - dt.timedelta(days=2))
+        Q(outcome=PaymentPromise.Outcome.PENDING) | Q(resolved_on__gte=today - dt.timedelta(days=2))
     ).values_list("workspace_id", "invoice__client_id").distinct())
     recent = now - dt.timedelta(days=facts.UNRESPONSIVE_DAYS * 4)
     pairs |= set(Message.objects.filter(

@@ -25,7 +25,7 @@ from rapport.signals.explain import MESSAGES, Explanation
 from rapport.signals.explain import Message as Wording
 from rapport.signals.lexicon import TEXT_KINDS
 from rapport.signals.memory import Example, ExampleMemory, normalise, sentences
-from rapport.signals.models import Signal, SignalExample
+from rapport.signals.models import Signal, SignalExample, SignalSource
 from rapport.signals.text import own_text, sentence_bounds
 
 EXPORT_FIELDS = ("kind", "label", "text", "normalised", "message_id", "created_by",
@@ -86,7 +86,7 @@ def mark(message: Message, start: int, end: int, kind: str,
 def learn_from_dismissal(signal: Signal, user: object | None = None) -> SignalExample | None:
     """The dismissed sentence becomes a negative example of its kind (message text
     signals only: times and facts have no sentence)."""
-    if signal.source_type != "message" or signal.kind not in TEXT_KINDS:
+    if signal.source_type != SignalSource.MESSAGE or signal.kind not in TEXT_KINDS:
         return None
     message = Message.objects.filter(workspace_id=signal.workspace_id,
                                      pk=signal.source_id).first()
@@ -108,7 +108,7 @@ def forget_dismissal(signal: Signal) -> None:
     """The signal counts again: its negative example goes (and the client is rejudged)."""
     removed, _kinds = SignalExample.objects.filter(
         workspace_id=signal.workspace_id, message_id=signal.source_id, kind=signal.kind,
-        label=SignalExample.Label.NEGATIVE).delete() if signal.source_type == "message" \
+        label=SignalExample.Label.NEGATIVE).delete() if signal.source_type == SignalSource.MESSAGE \
         else (0, {})
     if removed:
         rejudge(signal.workspace, [signal.client_id], announce=False)
@@ -168,7 +168,7 @@ def rejudge_now(workspace: Workspace, client_ids: Iterable[int],
     rows = Message.objects.filter(workspace=workspace, client_id__in=ids,
                                   direction=Direction.INBOUND)
     stale = Signal.objects.filter(workspace=workspace, client_id__in=ids,
-                                  source_type="message", kind__in=TEXT_KINDS,
+                                  source_type=SignalSource.MESSAGE, kind__in=TEXT_KINDS,
                                   dismissed_at__isnull=True)
     if message_ids is not None:
         rows = rows.filter(pk__in=list(message_ids))

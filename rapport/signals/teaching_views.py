@@ -9,11 +9,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.comms.models import Direction, Message
+from rapport.core import clock
 from rapport.signals import teaching
 from rapport.signals.lexicon import TEXT_KINDS
 from rapport.signals.models import SignalExample, SignalKind
@@ -49,7 +49,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The workspace's examples as a download (JSON or CSV)."""
     as_csv = request.GET.get("format") == "csv"
     body = (teaching.export_csv if as_csv else teaching.export_json)(request.workspace)
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if as_csv
                             else "application/json; charset=utf-8")
     response["Content-Disposition"] = (

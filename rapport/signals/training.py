@@ -19,6 +19,7 @@ import random
 from pathlib import Path
 
 from rapport.signals import learned
+from rapport.signals.detectors import detect_text
 from rapport.signals.lexicon import TEXT_KINDS
 from rapport.signals.text import own_text
 
@@ -88,8 +89,6 @@ def _write(folder: Path, kind: str, bias: float, threshold: float,
 
 def _with_lexicon(row: dict) -> dict:
     """The row with its sentences and, per sentence, what the lexicons find in it."""
-    from rapport.signals.detectors import detect_text
-
     found = message_sentences(row["text"])
     kinds = [detect_text(s, language=row["language"], use_model=False).kinds for s in found]
     whole = detect_text(row["text"], use_model=False).kinds

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import DateInput
 from rapport.clients.models import Client, Project
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
 from rapport.timetracking.durations import parse_minutes
@@ -81,7 +81,7 @@ class EntryForm(forms.ModelForm):
                 del self.fields["end_time"]
                 del self.fields["duration"]
         else:
-            self.initial.setdefault("day", timezone.localdate())
+            self.initial.setdefault("day", clock.today())
 
     @property
     def running(self) -> bool:
@@ -98,7 +98,7 @@ class EntryForm(forms.ModelForm):
         started = dt.datetime.combine(day, start_time, tzinfo=self.zone)
         self.instance.started_at = started
         if self.running:
-            if started > timezone.now():
+            if started > clock.now():
                 self.add_error("start_time", _("A running timer cannot start in the future."))
             return data
         end_time, duration = data.get("end_time"), data.get("duration", "")

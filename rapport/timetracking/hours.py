@@ -13,8 +13,11 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from django.db.models import Sum
 from django.utils import timezone
 
+from rapport.comms.models import Direction, Meeting, MeetingLog, Message
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.timetracking.models import TimeEntry, TimeSettings
 
@@ -45,8 +48,6 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
     Keyed by client pk; every category is present (0 when none). Dates are whole days in
     the workspace's time zone, `until` exclusive. Running timers are not counted yet;
     meetings count once they have started (a future meeting is no time spent)."""
-    from rapport.comms.models import Direction, Meeting, MeetingLog, Message
-
     start, end = _moment(since, workspace), _moment(until, workspace)
     zone = ZoneInfo(workspace.time_zone)
     result: dict[int, MinutesByCategory] = defaultdict(empty_categories)
@@ -62,7 +63,7 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
             tracked_meetings[client_id].append((started, ended))
             tracked_meeting_days[client_id].add(started.astimezone(zone).date())
 
-    now = timezone.now()
+    now = clock.now()
     meetings = list(Meeting.objects.filter(
         workspace=workspace, client__isnull=False, start__gte=start, start__lt=min(end, now),
     ).exclude(status=Meeting.Status.CANCELLED).values_list("pk", "client_id", "start", "end"))
@@ -105,8 +106,6 @@ def automatic_minutes(workspace: Workspace, client_id: int, since: dt.date | dt.
                       until: dt.date | dt.datetime) -> MinutesByCategory:
     """What `hours_by_client` adds to the client's tracked entries on its own: meeting
     minutes from the calendar and meeting log, communication from the email estimate."""
-    from django.db.models import Sum
-
     start, end = _moment(since, workspace), _moment(until, workspace)
     total = hours_by_client(workspace, since, until).get(client_id, empty_categories())
     tracked = dict(TimeEntry.objects.filter(

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from rapport.billing import services
 from rapport.billing.models import Invoice, InvoiceLine
 from rapport.clients.models import Client, Project
 from rapport.core.models import Workspace
@@ -89,8 +90,6 @@ def invoice_unbilled_time(workspace: Workspace, client: Client, *,
                           entry_ids: list[int] | None = None) -> Invoice:
     """A new draft with the client's unbilled billable time, one hour line per project (or
     per day). Entries of an hourly project use its rate; others `hourly_rate`."""
-    from rapport.billing import services
-
     entries = list(unbilled(workspace, client).select_for_update(of=("self",)))
     if entry_ids is not None:
         entries = [e for e in entries if e.pk in set(entry_ids)]

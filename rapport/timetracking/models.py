@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core import clock
 from rapport.core.models import Workspace, WorkspaceOwned
 
 
@@ -110,10 +110,10 @@ class TimeEntry(WorkspaceOwned):
         """Billed once the invoice carrying this entry is issued; a draft only reserves
         it, and a cancelled invoice gives it back to be billed anew."""
         line = self.invoice_line
-        return line is not None and line.invoice.state == "issued"
+        return line is not None and line.invoice.state == line.invoice.State.ISSUED
 
     def elapsed_minutes(self, now: dt.datetime | None = None) -> int:
-        end = self.ended_at or now or timezone.now()
+        end = self.ended_at or now or clock.now()
         return max(0, int((end - self.started_at).total_seconds() // 60))
 
     def clean(self) -> None:

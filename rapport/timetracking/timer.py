@@ -9,10 +9,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client, Project
+from rapport.core import clock
 from rapport.core.models import Workspace
 from rapport.timetracking.models import TimeEntry
 
@@ -44,7 +44,7 @@ def start(workspace: Workspace, user: object, client: Client, *, project: Projec
             return TimeEntry.objects.create(
                 workspace=workspace, user=user, client=client, project=project,
                 category=category, description=description.strip(), billable=billable,
-                started_at=(now or timezone.now()).replace(microsecond=0),
+                started_at=(now or clock.now()).replace(microsecond=0),
                 source=TimeEntry.Source.TIMER,
             )
     except IntegrityError as exc:  # a second tab started one at the same moment
@@ -63,7 +63,7 @@ def stop(workspace: Workspace | None, user: object,
         entry = entries.first()
         if entry is None:
             return None
-        entry.ended_at = max((now or timezone.now()).replace(microsecond=0), entry.started_at)
+        entry.ended_at = max((now or clock.now()).replace(microsecond=0), entry.started_at)
         entry.minutes = entry.elapsed_minutes()
         entry.save(update_fields=["ended_at", "minutes"])
         return entry

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from rapport.agreements.models import Acceptance, Proposal
+from rapport.billing.models import Invoice
+
 
 def _link(path: str) -> str:
     return f"{settings.BASE_URL}{path}"
 
 
 def invoice_paid(invoice_id: int) -> dict:
-    from rapport.billing.models import Invoice
-
     invoice = Invoice.objects.select_related("client").get(pk=invoice_id)
     paid_on = invoice.paid_on()
     return {"invoice": {
@@ -26,8 +27,6 @@ def invoice_paid(invoice_id: int) -> dict:
 
 
 def proposal_accepted(proposal_id: int) -> dict:
-    from rapport.agreements.models import Acceptance, Proposal
-
     proposal = Proposal.objects.select_related("client").get(pk=proposal_id)
     version = proposal.current_version
     acceptance = Acceptance.objects.filter(version=version).first() if version else None

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 
+from rapport.core import clock
 from rapport.health.assessment import NONE, STATUS_ORDER
 from rapport.health.models import HealthSnapshot
+from rapport.webhooks import events, services
 from rapport.webhooks.models import ClientHealthState, Endpoint, Event
 
 logger = logging.getLogger(__name__)
@@ -34,14 +35,12 @@ def subscribed_workspaces() -> set[int]:
 def check_changes(workspace_id: int) -> int:
     """Compare the workspace's snapshots with the last announced statuses; emit one event
     per change. Returns the number of changes."""
-    from rapport.webhooks import events, services
-
     snapshots = (HealthSnapshot.objects.filter(workspace_id=workspace_id,
                                                update_failed_at__isnull=True)
                  .exclude(settings_key="").select_related("client"))
     known = {s.client_id: s for s in ClientHealthState.objects.select_for_update()
              .filter(workspace_id=workspace_id)}
-    now, changes = timezone.now(), 0
+    now, changes = clock.now(), 0
     for snapshot in snapshots:
         status = overall(snapshot.signs)
         state = known.get(snapshot.client_id)

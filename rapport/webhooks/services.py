@@ -19,9 +19,9 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
-from rapport.core import netguard
+from rapport.core import clock, netguard
 from rapport.webhooks import signing
 from rapport.webhooks.models import Attempt, Delivery, Endpoint, Event
 
@@ -44,7 +44,7 @@ def envelope(event: str, workspace_id: int, data: dict, event_id: uuid.UUID | No
              ) -> tuple[uuid.UUID, dict]:
     event_id = event_id or uuid.uuid4()
     return event_id, {"id": str(event_id), "type": event, "workspace": workspace_id,
-                      "created": timezone.now().isoformat(timespec="seconds"), "data": data}
+                      "created": clock.now().isoformat(timespec="seconds"), "data": data}
 
 
 def _schedule(delivery_ids: list[int], when: dt.datetime | None = None) -> None:
@@ -87,7 +87,7 @@ def redeliver(delivery: Delivery) -> Delivery:
     """Send the same event (same id, so the receiver can recognise it) once more: a
     delivery still being retried is tried now, a finished one gets a new delivery."""
     if Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.RETRYING).update(
-            next_attempt_at=timezone.now()):
+            next_attempt_at=clock.now()):
         _schedule([delivery.pk])
         return delivery
     copy = Delivery.objects.create(workspace_id=delivery.workspace_id,
@@ -99,8 +99,6 @@ def redeliver(delivery: Delivery) -> Delivery:
 
 def _claim(delivery_id: int, now: dt.datetime) -> bool:
     """Take the delivery for this worker; exactly one concurrent caller gets True."""
-    from django.db.models import Q
-
     due = (Q(state=Delivery.State.PENDING)
            | Q(state=Delivery.State.RETRYING, next_attempt_at__lte=now)
            | Q(state=Delivery.State.SENDING, claimed_at__lt=now - STALE_CLAIM))
@@ -142,7 +140,7 @@ def _error_text(exc: Exception) -> str:
 
 def attempt(delivery_id: int, now: dt.datetime | None = None) -> str:
     """Send one delivery if it is due; record the attempt and plan the next one."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not _claim(delivery_id, now):
         return "not-due"
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)

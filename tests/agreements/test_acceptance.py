@@ -244,7 +244,7 @@ def test_reminders_name_expiring_offers_late_inputs_and_moved_deadlines(workspac
     moved = next(r for r in found if r.kind == "input").moved
     assert any("First draft" in m for m in moved)
     assert "expiring" in {r.kind for r in services.reminders(workspace)}
-    assert "rate_review" in kinds or "ending" in {
+    assert "ending" in {
         r.kind for r in services.reminders(workspace, contract.end_date - dt.timedelta(days=5))}
 
 

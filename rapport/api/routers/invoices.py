@@ -19,6 +19,7 @@ from rapport.api.errors import ApiError
 from rapport.api.pagination import Pagination
 from rapport.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
 from rapport.billing import services
+from rapport.billing.documents import einvoice_xml, render_pdf
 from rapport.billing.models import Invoice, InvoiceLine, Payment
 from rapport.clients.models import Client, Project
 
@@ -110,8 +111,6 @@ _XML = {200: {"description": "The e-invoice (CII for Factur-X, or XRechnung)",
 @router.get("/invoices/{invoice_id}/pdf", response=ERRORS,
             openapi_extra={"responses": _PDF}, summary="Download the PDF")
 def invoice_pdf(request: HttpRequest, invoice_id: int):
-    from rapport.billing.documents import render_pdf
-
     invoice = _issued(request, invoice_id)
     return FileResponse(io.BytesIO(render_pdf(invoice)), content_type="application/pdf",
                         as_attachment=True, filename=f"{invoice.number}.pdf")
@@ -120,8 +119,6 @@ def invoice_pdf(request: HttpRequest, invoice_id: int):
 @router.get("/invoices/{invoice_id}/xml", response=ERRORS,
             openapi_extra={"responses": _XML}, summary="Download the e-invoice XML")
 def invoice_xml(request: HttpRequest, invoice_id: int, flavour: Flavour = "factur-x"):
-    from rapport.billing.documents import einvoice_xml
-
     invoice = _issued(request, invoice_id)
     suffix = "-xrechnung" if flavour == "xrechnung" else ""
     return FileResponse(io.BytesIO(einvoice_xml(invoice, flavour)),

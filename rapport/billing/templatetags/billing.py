@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from rapport.billing.models import Invoice, InvoiceLine
+from rapport.billing.positions import line_ids
 from rapport.billing.texts import consumer_default_note, unit_label
 from rapport.billing.texts import tax_note as tax_note_text
 
@@ -32,8 +33,6 @@ def tax_note(invoice: Invoice) -> str:
 @register.filter
 def numbered(lines: list[tuple[InvoiceLine, object]]) -> list[tuple[str, InvoiceLine, object]]:
     """(position, line, net) for the preview: the same numbers as the PDF and e-invoice."""
-    from rapport.billing.positions import line_ids
-
     return [(number, line, net)
             for number, (line, net) in zip(line_ids([line for line, _net in lines]), lines,
                                            strict=True)]

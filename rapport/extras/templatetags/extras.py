@@ -4,9 +4,10 @@ one-keystroke link on a message or the client page."""
 from __future__ import annotations
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.extras import panel
 from rapport.extras.charts import rate_svg
 from rapport.extras.rate import convert_contracted, real_rate
@@ -17,7 +18,7 @@ register = template.Library()
 @register.inclusion_tag("extras/_panel.html", takes_context=True)
 def extras_panel(context: template.Context, client: Client) -> dict[str, object]:
     return {"client": client, "csrf_token": context.get("csrf_token"),
-            **panel.context(client, timezone.localdate())}
+            **panel.context(client, clock.today())}
 
 
 @register.inclusion_tag("extras/_dashboard.html", takes_context=True)
@@ -25,14 +26,14 @@ def recurring_extras(context: template.Context) -> dict[str, object]:
     """On the dashboard: every client whose unpaid extras recur, with a link to the
     proposal on their page."""
     workspace = context["request"].workspace
-    return {"found": panel.workspace_recurrences(workspace, timezone.localdate())}
+    return {"found": panel.workspace_recurrences(workspace, clock.today())}
 
 
 @register.inclusion_tag("extras/_rate.html")
 def real_rate_panel(client: Client, rates_note: bool = True) -> dict[str, object]:
     """The real hourly rate with its trend, for the client page and the health view
     (which states the exchange rates once, under its value side: `rates_note=False`)."""
-    today = timezone.localdate()
+    today = clock.today()
     rate = real_rate(client, today)
     return {"rate": rate, "chart": rate_svg(rate, convert_contracted(rate, today)),
             "rates_note": rates_note}

@@ -9,7 +9,7 @@ from django import template
 from rapport.comms.models import Direction
 from rapport.signals import teaching
 from rapport.signals.evidence import highlight
-from rapport.signals.models import Signal
+from rapport.signals.models import Signal, SignalSource
 from rapport.signals.teaching_views import kind_choices
 
 register = template.Library()
@@ -19,7 +19,7 @@ register = template.Library()
 def message_warning_signs(context: template.Context, message: object) -> dict[str, object]:
     inbound = getattr(message, "direction", "") == Direction.INBOUND
     signals = list(Signal.objects.filter(workspace_id=message.workspace_id,
-                                         source_type="message", source_id=message.pk)
+                                         source_type=SignalSource.MESSAGE, source_id=message.pk)
                    .order_by("kind")) if inbound else []
     for signal in signals:
         signal.evidence_html = (highlight(message.body_text, signal.span_start,

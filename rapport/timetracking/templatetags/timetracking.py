@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import timezone
 
+from rapport.core import clock as time_source
 from rapport.timetracking.durations import as_clock
 
 register = template.Library()
@@ -23,5 +23,5 @@ def elapsed(started_at: dt.datetime | None) -> str:
     """How long a running timer has run, h:mm:ss, as of rendering the page."""
     if started_at is None:
         return ""
-    seconds = max(0, int((timezone.now() - started_at).total_seconds()))
+    seconds = max(0, int((time_source.now() - started_at).total_seconds()))
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

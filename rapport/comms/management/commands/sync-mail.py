@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from rapport.comms.imap import record_failure, sync_account
 from rapport.comms.management.base import report
-from rapport.comms.models import MailAccount
+from rapport.comms.models import CalendarSubscription, MailAccount
 from rapport.comms.subscriptions import refresh
 
 
@@ -30,8 +30,6 @@ class Command(BaseCommand):
                 continue
             report(self, f"{account} ({account.username})", result)
         if options["calendars"]:
-            from rapport.comms.models import CalendarSubscription
-
             subs = CalendarSubscription.objects.select_related("workspace").order_by("pk")
             if options["workspace"]:
                 subs = subs.filter(workspace_id=options["workspace"])

@@ -144,7 +144,7 @@ def test_new_office_hours_rejudge_the_times_of_client_mail(owner_http, workspace
     response = owner_http.post("/workspace/settings/", {**VALID, "hours_2": "09:00-19:00"},
                                follow=True)
     assert "being recounted with the new hours" in response.content.decode()
-    # Enqueued for the worker (tests/test_tasks.py runs the real worker); run it here.
+    # Enqueued for the worker (tests/core/test_tasks.py runs the real worker); run it here.
     queued = DBTaskResult.objects.get(task_path__endswith=".redetect_office_time_signals")
     assert queued.args_kwargs["args"] == [workspace.pk]
     redetect_office_time_signals.call(workspace.pk)
