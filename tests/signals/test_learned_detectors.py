@@ -23,7 +23,8 @@ MISSED_BY_LEXICONS = [
                       "Umsatz."),
     ("urgency", "en", "The fair opens tomorrow morning and the banner still has the wrong "
                       "date."),
-    ("haggling", "de", "900 € sind für uns als kleines Startup leider deutlich zu viel."),
+    ("haggling", "de", "900 € übersteigen leider, was wir als Familienbetrieb ausgeben "
+                       "können."),
     ("scope_creep", "en", "Could you quickly edit all 60 pages instead of the 12 we agreed?"),
     ("disrespect", "en", "For what you charge I expected something better than a template."),
     ("disrespect", "de", "Für das, was Sie verlangen, hätte ich mehr als eine Vorlage "
@@ -34,8 +35,8 @@ MISSED_BY_LEXICONS = [
                              "Monatsende im Urlaub."),
     ("ignores_advice", "en", "We kept the tiny grey font on the menu, whatever the readability "
                              "rules say."),
-    ("ignores_advice", "de", "Hab die Farben in deinen Fotos selbst nachgeregelt, waren mir "
-                             "zu blass."),
+    ("ignores_advice", "de", "Den Hintergrund in Ihren Fotos hab ich selbst aufgehellt, war "
+                             "mir zu dunkel."),
     ("scope_creep", "de", "Die Broschüre soll jetzt doch 24 statt 8 Seiten haben, am Honorar "
                           "ändert sich ja nichts."),
 ]
