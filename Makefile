@@ -84,7 +84,7 @@ bench: install
 
 # Precision and recall of the warning-sign detectors on the labelled corpus, as JSON.
 eval: install
-	@$(BIN)/rapport eval-signals
+	@$(BIN)/rapport eval-signals --cross-validate
 	@$(BIN)/rapport eval-feedback
 
 # The learned detectors' weights (rapport/signals/data/model/*.tsv) are committed; this

@@ -27,8 +27,13 @@ SEED = 17
 VALIDATION_SHARE = 0.2
 KEEP_WEIGHTS = 2500  # per kind: the file stays reviewable, the table small
 C = 4.0
-# The combined detector must stay this precise on the validation part.
-MIN_PRECISION = 0.95
+# On the validation part the model alone must be MIN_MODEL_PRECISION precise and the
+# combined detector MIN_PRECISION. The lexicons were tuned on the whole development corpus,
+# validation part included, so there they miss almost nothing and the combined figure alone
+# cannot tell what the model adds on unseen wording: judged by it, every threshold ended at
+# the top of the grid. The model's own precision is not flattered that way.
+MIN_PRECISION = 0.9
+MIN_MODEL_PRECISION = 0.9
 # 0.5 … 0.975 and 0.99: with the larger corpus several kinds needed the top of a grid that
 # ended at 0.95 to stay precise on the validation part.
 THRESHOLDS = [round(0.5 + 0.025 * step, 3) for step in range(20)] + [0.99]
@@ -96,18 +101,25 @@ def _with_lexicon(row: dict) -> dict:
 
 
 def choose_threshold(validation: list[dict], kind: str, loaded: learned.Models) -> float:
-    """The lowest threshold at which lexicon-or-model stays MIN_PRECISION precise on the
-    validation part (most recall), else the highest one tried."""
+    """The lowest threshold (most recall) at which, on the validation part, the model alone
+    stays MIN_MODEL_PRECISION precise and lexicon-or-model MIN_PRECISION precise; else the
+    highest one tried."""
     cases = []
     for row in validation:
         lexicon_hit = kind in row["lexicon"]["message"]
         best = max((learned.score(s, loaded)[kind] for s in row["lexicon"]["sentences"]),
                    default=0.0)
         cases.append((kind in row["kinds"], lexicon_hit, best))
+
+    def precise(hits: list[bool], wanted: float) -> bool:
+        tp = sum(1 for (label, _lex, _p), hit in zip(cases, hits, strict=True) if hit and label)
+        found = sum(hits)
+        return not found or tp / found >= wanted
+
     for threshold in THRESHOLDS:
-        tp = sum(1 for label, lex, p in cases if label and (lex or p >= threshold))
-        fp = sum(1 for label, lex, p in cases if not label and (lex or p >= threshold))
-        if tp + fp and tp / (tp + fp) >= MIN_PRECISION:
+        model = [p >= threshold for _label, _lex, p in cases]
+        combined = [lex or hit for (_label, lex, _p), hit in zip(cases, model, strict=True)]
+        if precise(model, MIN_MODEL_PRECISION) and precise(combined, MIN_PRECISION):
             return threshold
     return THRESHOLDS[-1]
 
@@ -116,8 +128,13 @@ def train(rows: list[dict], folder: Path = learned.MODEL_DIR,
           kinds: tuple[str, ...] = TEXT_KINDS) -> dict[str, float]:
     """Write one model file per kind into `folder`; returns the thresholds chosen.
     Each kind is trained and thresholded on its own, so `kinds` may be a subset."""
+    return _train_prepared([_with_lexicon(row) for row in rows], folder, kinds)
+
+
+def _train_prepared(prepared: list[dict], folder: Path,
+                    kinds: tuple[str, ...] = TEXT_KINDS) -> dict[str, float]:
     folder.mkdir(parents=True, exist_ok=True)
-    training, validation = split([_with_lexicon(row) for row in rows])
+    training, validation = split(prepared)
     fitted = {kind: _fit(training, kind) for kind in kinds}
     for kind, (bias, weights) in fitted.items():
         _write(folder, kind, bias, 0.5, weights, len(training))
@@ -129,3 +146,49 @@ def train(rows: list[dict], folder: Path = learned.MODEL_DIR,
         _write(folder, kind, bias, thresholds[kind], weights, len(training))
     learned.models.cache_clear()
     return thresholds
+
+
+FOLDS = 5
+
+
+def cross_validate(rows: list[dict], folds: int = FOLDS,
+                   seed: int = SEED) -> dict[tuple[str, str], dict[str, int]]:
+    """tp, fp and fn per (kind, language) of lexicon-or-model over the development corpus,
+    each message judged by a model trained (and thresholded, on its own validation part)
+    on the other folds only. A message counts for a kind when the lexicons find it or its
+    surest sentence reaches the threshold, as in `choose_threshold`; the suppressor and
+    negation checks the product adds to a model hit are left out, so this errs on the side
+    of more false positives. The held-out set is not read."""
+    import tempfile
+
+    prepared = [_with_lexicon(row) for row in rows]
+    order = list(range(len(prepared)))
+    random.Random(seed).shuffle(order)
+    fold_of = {index: position % folds for position, index in enumerate(order)}
+    counts: dict[tuple[str, str], dict[str, int]] = {
+        (kind, language): {"tp": 0, "fp": 0, "fn": 0}
+        for kind in TEXT_KINDS for language in ("de", "en")}
+    for fold in range(folds):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            _train_prepared([row for i, row in enumerate(prepared) if fold_of[i] != fold],
+                            folder)
+            loaded = learned.models(folder)
+            learned.models.cache_clear()
+        assert loaded is not None
+        for i, row in enumerate(prepared):
+            if fold_of[i] != fold:
+                continue
+            scores = [learned.score(s, loaded) for s in row["lexicon"]["sentences"]]
+            for kind in TEXT_KINDS:
+                best = max((score[kind] for score in scores), default=0.0)
+                found = kind in row["lexicon"]["message"] or best >= loaded.thresholds[kind]
+                cell = counts[(kind, row["language"])]
+                expected = kind in row["kinds"]
+                if expected and found:
+                    cell["tp"] += 1
+                elif found:
+                    cell["fp"] += 1
+                elif expected:
+                    cell["fn"] += 1
+    return counts

@@ -13,9 +13,9 @@ from rapport.signals.detectors import detect_text
 from rapport.signals.explain import render
 from rapport.signals.services import message_candidates
 
-# Per kind and language: wording the lexicons have no pattern for. Three cells are missing
-# on purpose: for English haggling and for scope creep in either language no paraphrase we
-# tried was caught by the model either (see `make eval` for how often that happens).
+# Per kind and language: wording the lexicons have no pattern for. One cell is missing on
+# purpose: for English haggling no paraphrase we tried was caught by the model either (see
+# `make eval` for how often that happens).
 MISSED_BY_LEXICONS = [
     ("urgency", "de", "Bitte lassen Sie alles andere liegen, die Präsentation geht heute "
                       "Abend raus."),
@@ -23,8 +23,9 @@ MISSED_BY_LEXICONS = [
                       "Umsatz."),
     ("urgency", "en", "The fair opens tomorrow morning and the banner still has the wrong "
                       "date."),
-    ("haggling", "de", "900 € sind für uns als kleines Startup leider deutlich zu viel."),
-    ("haggling", "de", "Zahlen wir lieber nach Aufwand, aber mit einem Deckel bei 800 €."),
+    ("haggling", "de", "900 € übersteigen leider, was wir als Familienbetrieb ausgeben "
+                       "können."),
+    ("scope_creep", "en", "Could you quickly edit all 60 pages instead of the 12 we agreed?"),
     ("disrespect", "en", "For what you charge I expected something better than a template."),
     ("disrespect", "de", "Für das, was Sie verlangen, hätte ich mehr als eine Vorlage "
                          "erwartet."),
@@ -34,8 +35,10 @@ MISSED_BY_LEXICONS = [
                              "Monatsende im Urlaub."),
     ("ignores_advice", "en", "We kept the tiny grey font on the menu, whatever the readability "
                              "rules say."),
-    ("ignores_advice", "de", "Hab die Farben in deinen Fotos selbst nachgeregelt, waren mir "
-                             "zu blass."),
+    ("ignores_advice", "de", "Den Hintergrund in Ihren Fotos hab ich selbst aufgehellt, war "
+                             "mir zu dunkel."),
+    ("scope_creep", "de", "Die Broschüre soll jetzt doch 24 statt 8 Seiten haben, am Honorar "
+                          "ändert sich ja nichts."),
 ]
 
 
