@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bank_matching import bench_bank_matching
+from dashboard import bench_dashboard
 from detectors import bench_analyze, bench_detectors
 from health import bench_health
 from pipeline import bench_pipeline
@@ -154,6 +155,7 @@ def bench_mail_import() -> dict[str, object]:
 BENCHMARKS: dict[str, Callable[[], list[dict[str, object]]]] = {
     "mail_import": lambda: [bench_mail_import()],
     "health": bench_health,
+    "dashboard": bench_dashboard,
     "pipeline": bench_pipeline,
     "bank_matching": bench_bank_matching,
     "detectors": lambda: bench_detectors() + bench_analyze(),

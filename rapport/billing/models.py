@@ -206,6 +206,26 @@ class InvoiceQuerySet(models.QuerySet):
             raise ValidationError(Invoice.IMMUTABLE_MESSAGE)
         return super().update(**kwargs)
 
+    def unpaid(self) -> InvoiceQuerySet:
+        """Issued invoices, not cancellations, with money still owed (`balance() > 0`),
+        decided by the database, so a page finds them among thousands without loading any."""
+        amount = models.DecimalField(max_digits=14, decimal_places=2)
+        paid = (Payment.objects.filter(invoice=models.OuterRef("pk")).order_by()
+                .values("invoice").annotate(total=models.Sum("amount")).values("total"))
+        owed = (models.F("gross_total") - models.F("deducted_total")
+                - models.Value(HALF_CENT, output_field=amount))
+        return (
+            self.filter(state=Invoice.State.ISSUED).exclude(kind=Invoice.Kind.CANCELLATION)
+            .alias(paid_so_far=Coalesce(models.Subquery(paid, output_field=amount), ZERO,
+                                        output_field=amount))
+            # Half a cent of slack: SQLite adds decimals as floats (3 × 333.33 ≠ 999.99).
+            .filter(paid_so_far__lt=owed)
+        )
+
+    def overdue(self, today: dt.date | None = None) -> InvoiceQuerySet:
+        """The invoices whose `payment_status()` is overdue: unpaid after the due date."""
+        return self.unpaid().filter(due_date__lt=today or timezone.localdate())
+
 
 class Invoice(WorkspaceOwned):
     class Kind(models.TextChoices):
@@ -310,7 +330,12 @@ class Invoice(WorkspaceOwned):
                 name="invoice_unique_retainer_period",
             ),
         ]
-        indexes = [models.Index(fields=["workspace", "state"], name="invoice_ws_state")]
+        indexes = [
+            models.Index(fields=["workspace", "state"], name="invoice_ws_state"),
+            # The dashboard's oldest overdue invoices: read in due order, it stops at the
+            # first few unpaid ones instead of summing the payments of every invoice.
+            models.Index(fields=["workspace", "state", "due_date"], name="invoice_ws_state_due"),
+        ]
 
     def __str__(self) -> str:
         return self.number or str(_("Draft invoice"))
@@ -518,6 +543,22 @@ class InvoiceEvent(WorkspaceOwned):
         return self.detail
 
 
+class DeliverableQuerySet(models.QuerySet):
+    def held(self) -> DeliverableQuerySet:
+        """Finished work held back because its project has unpaid invoices (see
+        `blocking_invoices()`), decided by the database. Each comes with its project and
+        client, and those invoices with their payments as `project.unpaid_invoices`."""
+        unpaid = Invoice.objects.unpaid()
+        return (
+            self.filter(status=Deliverable.Status.FINISHED, release_after_full_payment=True)
+            .filter(models.Exists(unpaid.filter(project=models.OuterRef("project"))))
+            .select_related("project__client")
+            .prefetch_related(models.Prefetch(
+                "project__invoices", to_attr="unpaid_invoices",
+                queryset=unpaid.prefetch_related("payments").order_by("due_date", "pk")))
+        )
+
+
 class Deliverable(WorkspaceOwned):
     """Finished work that may be held back until the project's invoices are paid."""
 
@@ -533,6 +574,8 @@ class Deliverable(WorkspaceOwned):
     release_after_full_payment = models.BooleanField(
         _("release after full payment"), default=True
     )
+
+    objects = DeliverableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deliverable")

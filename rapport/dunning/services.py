@@ -511,13 +511,19 @@ def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",
     return promise
 
 
-def reminder_summary(workspace: Workspace, now: dt.datetime | None = None) -> dict[str, object]:
-    """For the dashboard: what went out this week, and what needs the user's attention."""
+def reminder_summary(workspace: Workspace, now: dt.datetime | None = None,
+                     limit: int | None = None) -> dict[str, object]:
+    """For the dashboard: what went out this week, and what needs the user's attention
+    (with `limit`, the newest `limit` failed reminders and how many more failed)."""
     now = now or clock.now()
     week_ago = now - dt.timedelta(days=7)
     rows = Reminder.objects.filter(workspace=workspace).select_related("invoice", "level")
+    failed = rows.filter(state=Reminder.State.FAILED).order_by("-pk")
+    shown = list(failed[:limit] if limit is not None else failed)
+    more = failed.count() - len(shown) if limit is not None and len(shown) == limit else 0
     return {
         "sent_this_week": rows.filter(state=Reminder.State.SENT, sent_at__gte=week_ago).count(),
-        "failed": list(rows.filter(state=Reminder.State.FAILED)),
+        "failed": shown,
+        "more_failed": more,
         "uncertain": list(uncertain(workspace, now)),
     }

@@ -6,4 +6,5 @@ from rapport.front import views
 # the dashboard keeps its address and its name (`core:dashboard`).
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("held/", views.held, name="held"),
 ]
