@@ -30,13 +30,13 @@ from rapport.core.rates import Rate
 from rapport.extras.models import ExtraRequest
 from rapport.extras.recurrence import in_patterns
 from rapport.health import defaults
-from rapport.health.models import Enjoyment, HealthSettings, SignStatus
+from rapport.health.models import Enjoyment, HealthSettings, HealthStatus
 from rapport.signals.models import MutedKind, Signal, SignalKind, SignalSource
 from rapport.timetracking.hours import hours_by_client
 
-NONE, WATCH, PRESENT = SignStatus.NONE, SignStatus.WATCH, SignStatus.PRESENT
+NONE, WATCH, PRESENT = HealthStatus.NONE, HealthStatus.WATCH, HealthStatus.PRESENT
 STATUS_ORDER = {NONE: 0, WATCH: 1, PRESENT: 2}
-STATUS_LABELS = dict(SignStatus.choices)
+STATUS_LABELS = dict(HealthStatus.choices)
 TREND_LABELS = {"rising": gettext_lazy("rising"), "falling": gettext_lazy("falling"),
                 "steady": gettext_lazy("steady")}
 
@@ -193,10 +193,12 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                today: dt.date | None = None, signals_of: list[int] | None = None,
-               settings: HealthSettings | None = None) -> Facts:
+               settings: HealthSettings | None = None, value: bool = True) -> Facts:
     """Signals of two windows (plus a week, for "what changed"), payments and all hours
     (`hours_by_client`) of 12 months and enjoyment ratings — a fixed number of queries. With
-    `signals_of`, signals are read for those clients only (the others' are stored)."""
+    `signals_of`, signals are read for those clients only (the others' are stored). Without
+    `value`, only what the warning signs need (the signals and incoming mail): a client's
+    signs are reassessed on every new message, its value side is read when it is shown."""
     today = today or timezone.localdate(timezone=workspace.tz)
     settings = settings or health_settings(workspace)
     facts = Facts(today=today, settings=settings)
@@ -206,13 +208,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     signals = Signal.objects.filter(workspace=workspace, dismissed_at__isnull=True,
                                     occurred_at__gte=since)
     muted = MutedKind.objects.filter(workspace=workspace)
-    payments = Payment.objects.filter(workspace=workspace,
-                                      paid_on__gt=today - dt.timedelta(days=365),
-                                      paid_on__lte=today)
-    enjoyment = Enjoyment.objects.filter(workspace=workspace)
-    # Mutes and ratings are few per workspace: read them all rather than
-    # build a long list of client ids; payments of all clients are needed for the share
-    # of income anyway. Signals are many: read only those of the clients asked for.
+    # Mutes are few per workspace: read them all rather than build a long list of client
+    # ids. Signals are many: read only those of the clients asked for.
     if signals_of is not None:
         signals = signals.filter(client_id__in=signals_of) if signals_of else signals.none()
     elif ids is not None:
@@ -246,6 +243,19 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     for client_id, date in messages.values_list("client_id", "date").order_by("date"):
         facts.inbound.setdefault(client_id, []).append(date)
 
+    if value:
+        load_value(facts, workspace)
+    return facts
+
+
+def load_value(facts: Facts, workspace: Workspace) -> Facts:
+    """The value side of every client: income, hours, enjoyment and favours of 12 months,
+    a few grouped queries whatever the number of clients (payments of all clients are
+    needed for the share of income anyway; ratings are few)."""
+    today = facts.today
+    payments = Payment.objects.filter(workspace=workspace,
+                                      paid_on__gt=today - dt.timedelta(days=365),
+                                      paid_on__lte=today)
     facts.income = received(workspace, payments, today)
     facts.revenue = dict(facts.income.by_client)
     # All the time each client cost (work, communication, meetings, admin, travel), so the
@@ -253,7 +263,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     for client_id, minutes in hours_by_client(
             workspace, today - dt.timedelta(days=364), today + dt.timedelta(days=1)).items():
         facts.minutes[client_id] = sum(minutes.values())
-    facts.enjoyment = dict(enjoyment.values_list("client_id", "rating"))
+    facts.enjoyment = dict(Enjoyment.objects.filter(workspace=workspace)
+                           .values_list("client_id", "rating"))
     facts.favours = favours_by_client(workspace, today)
     return facts
 

@@ -16,6 +16,17 @@ class EnjoymentForm(forms.ModelForm):
         widgets = {"rating": forms.NumberInput(attrs={"min": 1, "max": 5})}
 
 
+class OverviewFilterForm(forms.Form):
+    """The health overview's filters: the status (as the table's colours say it) and a
+    part of the client's name. Unknown values are ignored, not an error page."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("All")), ("present", _("Red: a warning sign present")),
+        ("watch", _("Amber: to watch")), ("none", _("Green: without signs"))])
+    q = forms.CharField(label=_("Client"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
+
 class ReserveForm(forms.ModelForm):
     class Meta:
         model = Reserve

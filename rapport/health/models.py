@@ -13,8 +13,8 @@ from rapport.core.models import Workspace, WorkspaceOwned
 from rapport.health import defaults
 
 
-class SignStatus(models.TextChoices):
-    """How clearly a client shows a warning sign (see `defaults.THRESHOLDS`)."""
+class HealthStatus(models.TextChoices):
+    """A client's overall health: the worst of its warning signs."""
 
     NONE = "none", _("none")
     WATCH = "watch", _("watch")
@@ -149,10 +149,16 @@ class HealthSnapshot(WorkspaceOwned):
     invoices = models.PositiveIntegerField(default=0)  # the client's issued invoices then
     # The last reassessment raised; `signs` are still the ones from before (or empty).
     update_failed_at = models.DateTimeField(null=True, blank=True)
+    # The overall status (the worst sign's) and the friction (the signs' scores added up),
+    # in columns so the overview counts, filters, sorts and pages in the database.
+    status = models.CharField(max_length=8, choices=HealthStatus.choices,
+                              default=HealthStatus.NONE)
+    friction = models.FloatField(default=0)
 
     class Meta:
         verbose_name = _("health snapshot")
         verbose_name_plural = _("health snapshots")
+        indexes = [models.Index(fields=["workspace", "status"], name="health_snapshot_status")]
 
     def __str__(self) -> str:
         return f"{self.client}: {self.as_of}"

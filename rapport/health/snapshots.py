@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
@@ -26,11 +25,12 @@ from rapport.health import defaults
 from rapport.health.assessment import (
     STATUS_ORDER,
     ClientHealth,
+    Facts,
     SignStatus,
-    ValueSide,
     assess,
     health_settings,
     load_facts,
+    load_value,
     recommend,
     value_side,
 )
@@ -44,13 +44,15 @@ _STORED = ("key", "status", "score", "count", "previous_count", "previous_score"
 
 
 def settings_key(workspace: Workspace, settings: HealthSettings) -> str:
-    """A fingerprint of everything besides the signals that decides a sign's status."""
+    """A fingerprint of everything besides the signals that decides a sign's status, and of
+    the layout the signs are stored in (a snapshot of an older layout is reassessed)."""
     parts = {
         "weights": settings.effective_weights(),
         "watch": str(settings.watch_threshold), "present": str(settings.present_threshold),
         "window": settings.window_days, "after_hours": settings.after_hours_share,
         "rules": workspace.non_negotiables or [],
         "tz": str(workspace.tz),
+        "layout": [list(defaults.SIGNS), list(_STORED)],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -75,11 +77,92 @@ def _sign_data(sign: SignStatus) -> list:
     return [getattr(sign, name) for name in _STORED]
 
 
-def _usable(snapshot: HealthSnapshot | None, today: dt.date, key: str) -> bool:
-    return (snapshot is not None and snapshot.dirty_at is None and snapshot.as_of == today
-            and snapshot.settings_key == key
-            and [row[0] if isinstance(row, list) else None for row in snapshot.signs]
-            == list(defaults.SIGNS))  # also refuses rows stored in an older layout
+def sign_labels() -> dict[str, str]:
+    """The signs' names in the active language, once per page."""
+    return {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
+
+
+def stored_signs(snapshot: HealthSnapshot | None, labels: dict[str, str]) -> list[SignStatus]:
+    """The signs of a stored assessment (none if there is none, or in a layout not known)."""
+    if snapshot is None:
+        return []
+    return [_sign_from(row, labels) for row in snapshot.signs
+            if isinstance(row, list) and len(row) == len(_STORED) and row[0] in labels]
+
+
+def health_from(client: Client, snapshot: HealthSnapshot | None, facts: Facts,
+                labels: dict[str, str]) -> ClientHealth:
+    """A client's health as stored, with its value side read fresh (`facts` from
+    `load_value`); marked when the last reassessment failed, so the pages say so."""
+    signs = stored_signs(snapshot, labels)
+    value = value_side(client, facts)
+    return ClientHealth(client=client, signs=signs, value=value,
+                        recommendation=recommend(signs, value),
+                        new_this_week=snapshot.new_this_week if snapshot else 0,
+                        changes=[tuple(c) for c in snapshot.changes] if snapshot else [],
+                        update_failed=snapshot is None or snapshot.update_failed_at is not None)
+
+
+def _chosen(workspace: Workspace, statuses: tuple[str, ...],
+            only: Iterable[int] | None) -> list[Client]:
+    chosen = (Client.objects.filter(workspace=workspace, pk__in=list(only)) if only is not None
+              else Client.objects.filter(workspace=workspace, status__in=statuses))
+    return list(chosen.only("pk", "name", "status", "workspace_id"))
+
+
+def bring_up_to_date(workspace: Workspace, today: dt.date | None = None,
+                     statuses: tuple[str, ...] = ACTIVE_STATUSES,
+                     only: Iterable[int] | None = None) -> list[Client]:
+    """Reassess and store the warning signs of the clients whose snapshot is missing, dirty
+    (their signals changed), from another day, or made under other settings — the others
+    are not read at all. With `only`, just those clients (of any status). Returns the
+    clients looked at."""
+    today = today or timezone.localdate(timezone=workspace.tz)
+    clients = _chosen(workspace, statuses, only)
+    if not clients:
+        return clients
+    settings = health_settings(workspace)
+    key = settings_key(workspace, settings)
+    usable = HealthSnapshot.objects.filter(workspace=workspace, dirty_at__isnull=True,
+                                           as_of=today, settings_key=key)
+    if only is not None:
+        usable = usable.filter(client_id__in=[c.pk for c in clients])
+    fine = set(usable.values_list("client_id", flat=True))
+    stale = [c for c in clients if c.pk not in fine]
+    if stale:
+        _reassess(workspace, stale, today, settings, key)
+    return clients
+
+
+def _reassess(workspace: Workspace, clients: list[Client], today: dt.date,
+              settings: HealthSettings, key: str) -> None:
+    """Assess the signs of these clients from their signals and store them. Only what the
+    signs need is read (signals, incoming mail dates): the value side is not stored."""
+    started = timezone.now()
+    ids = [c.pk for c in clients]
+    facts = load_facts(workspace, clients, today, signals_of=ids, settings=settings,
+                       value=False)
+    counted = fact_counts(workspace, ids)
+    fresh: list[HealthSnapshot] = []
+    failed: list[Client] = []
+    for client in clients:
+        client.workspace = workspace  # share the cached office hours and time zone
+        try:
+            health = assess(client, facts)
+        except Exception:  # one client's broken data must not hide everyone's health
+            logger.exception("Assessing the health of client %s failed", client.pk)
+            failed.append(client)
+            continue
+        fresh.append(HealthSnapshot(
+            workspace=workspace, client=client, as_of=today, settings_key=key,
+            signs=[_sign_data(s) for s in health.signs], status=health.status,
+            friction=health.friction, new_this_week=health.new_this_week,
+            changes=[list(change) for change in health.changes],
+            messages=counted[client.pk][0], invoices=counted[client.pk][1]))
+    if fresh:
+        _store(fresh, started)
+    if failed:
+        _record_failures(workspace, failed, today)
 
 
 def portfolio(workspace: Workspace, today: dt.date | None = None,
@@ -88,77 +171,28 @@ def portfolio(workspace: Workspace, today: dt.date | None = None,
     """Every client's health, worst first; reassesses (and stores) only what is out of date.
     With `only`, just those clients (of any status)."""
     today = today or timezone.localdate(timezone=workspace.tz)
-    started = timezone.now()
-    chosen = (Client.objects.filter(workspace=workspace, pk__in=list(only)) if only is not None
-              else Client.objects.filter(workspace=workspace, status__in=statuses))
-    clients = list(chosen.only("pk", "name", "status", "workspace_id"))
-    settings = health_settings(workspace)
-    key = settings_key(workspace, settings)
-    stored = {s.client_id: s for s in HealthSnapshot.objects.filter(workspace=workspace)}
-    stale = {c.pk for c in clients if not _usable(stored.get(c.pk), today, key)}
-    facts = load_facts(workspace, clients, today, signals_of=sorted(stale), settings=settings)
-    result, fresh = [], []
-    labels = {sign: str(spec["label"]) for sign, spec in defaults.SIGNS.items()}
-    counted = fact_counts(workspace, stale)
-    failed: list[Client] = []
+    clients = bring_up_to_date(workspace, today, statuses, only)
+    ids = [c.pk for c in clients]
+    stored = HealthSnapshot.objects.filter(workspace=workspace)
+    if only is not None:
+        stored = stored.filter(client_id__in=ids)
+    snapshots = {s.client_id: s for s in stored}
+    facts = load_value(Facts(today=today, settings=health_settings(workspace)), workspace)
+    labels = sign_labels()
+    result = []
     for client in clients:
-        if client.pk in stale:
-            client.workspace = workspace  # share the cached office hours and time zone
-            try:
-                health = assess(client, facts)
-            except Exception:  # one client's broken data must not hide everyone's health
-                logger.exception("Assessing the health of client %s failed", client.pk)
-                failed.append(client)
-                result.append(_previous(client, stored.get(client.pk), facts, labels))
-                continue
-            fresh.append(HealthSnapshot(
-                workspace=workspace, client=client, as_of=today, settings_key=key,
-                signs=[_sign_data(s) for s in health.signs],
-                new_this_week=health.new_this_week,
-                changes=[list(change) for change in health.changes],
-                messages=counted.get(client.pk, (0, 0))[0],
-                invoices=counted.get(client.pk, (0, 0))[1]))
-        else:
-            snapshot = stored[client.pk]
-            signs = [_sign_from(data, labels) for data in snapshot.signs]
-            value = value_side(client, facts)
-            health = ClientHealth(client=client, signs=signs, value=value,
-                                  recommendation=recommend(signs, value),
-                                  new_this_week=snapshot.new_this_week,
-                                  changes=[tuple(change) for change in snapshot.changes])
-        result.append(health)
-    if fresh:
-        _store(fresh, started)
-    if failed:
-        _record_failures(workspace, failed, stored, today)
+        client.workspace = workspace
+        result.append(health_from(client, snapshots.get(client.pk), facts, labels))
     return sorted(result, key=lambda h: (-STATUS_ORDER[h.status], -h.friction, h.client.name))
 
 
-def _previous(client: Client, snapshot: HealthSnapshot | None, facts: object,
-              labels: dict[str, str]) -> ClientHealth:
-    """The last stored assessment of a client whose reassessment failed (no signs if there
-    is none), marked so the health pages say it could not be updated."""
-    signs = ([_sign_from(data, labels) for data in snapshot.signs
-              if isinstance(data, list) and data and data[0] in labels]
-             if snapshot else [])
-    try:
-        value = value_side(client, facts)
-    except Exception:
-        value = ValueSide(revenue=Decimal("0"), share=None, hours=None, hourly_rate=None,
-                          enjoyment=None, currency=client.workspace.default_currency)
-    return ClientHealth(client=client, signs=signs, value=value,
-                        recommendation=recommend(signs, value),
-                        new_this_week=snapshot.new_this_week if snapshot else 0,
-                        changes=[tuple(c) for c in snapshot.changes] if snapshot else [],
-                        update_failed=True)
-
-
-def _record_failures(workspace: Workspace, clients: list[Client],
-                     stored: dict[int, HealthSnapshot], today: dt.date) -> None:
+def _record_failures(workspace: Workspace, clients: list[Client], today: dt.date) -> None:
     """Keep the previous assessment (still dirty, so it is retried) and note the failure."""
     now = timezone.now()
-    HealthSnapshot.objects.filter(client_id__in=[c.pk for c in clients if c.pk in stored]
-                                  ).update(update_failed_at=now)
+    ids = [c.pk for c in clients]
+    stored = set(HealthSnapshot.objects.filter(client_id__in=ids)
+                 .values_list("client_id", flat=True))
+    HealthSnapshot.objects.filter(client_id__in=stored).update(update_failed_at=now)
     HealthSnapshot.objects.bulk_create(
         [HealthSnapshot(workspace=workspace, client=c, as_of=today, settings_key="",
                         signs=[], dirty_at=now, update_failed_at=now)
@@ -171,7 +205,8 @@ def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
     HealthSnapshot.objects.bulk_create(
         snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
         update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
-                       "computed_at", "messages", "invoices", "update_failed_at"])
+                       "computed_at", "messages", "invoices", "update_failed_at", "status",
+                       "friction"])
     ids = [s.client_id for s in snapshots]
     for start in range(0, len(ids), 500):
         HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
@@ -181,7 +216,7 @@ def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
 def refresh(workspace: Workspace, today: dt.date | None = None) -> None:
     """Bring every snapshot of the workspace up to date (the periodic task does this, so
     a page rarely has to)."""
-    portfolio(workspace, today)
+    bring_up_to_date(workspace, today)
 
 
 def fact_counts(workspace: Workspace, client_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -210,12 +245,12 @@ def refresh_clients(workspace: Workspace, client_ids: Iterable[int],
     mark_dirty(ids)
     ids |= set(HealthSnapshot.objects.filter(workspace=workspace, dirty_at__isnull=False)
                .values_list("client_id", flat=True))
-    portfolio(workspace, today, only=ids)
+    bring_up_to_date(workspace, today, only=ids)
     return sorted(ids)
 
 
 def last_assessed(client: Client) -> HealthSnapshot:
     """The stored assessment of a client, brought up to date if its facts changed since:
     when it was made and from how many messages and invoices."""
-    portfolio(client.workspace, only=[client.pk])  # reassesses only if out of date
+    bring_up_to_date(client.workspace, only=[client.pk])  # reassesses only if out of date
     return HealthSnapshot.objects.get(client=client)

@@ -23,12 +23,13 @@ from rapport.health.fire import fire_readiness, reserve_for
 from rapport.health.forms import (
     EnjoymentForm,
     HealthSettingsForm,
+    OverviewFilterForm,
     ReserveForm,
     ScriptForm,
     SendScriptForm,
 )
 from rapport.health.models import Enjoyment, Script
-from rapport.health.overview import portfolio_rows
+from rapport.health.overview import overview, portfolio_rows
 from rapport.health.snapshots import last_assessed
 from rapport.health.snapshots import portfolio as health_portfolio
 from rapport.signals.models import Signal
@@ -57,17 +58,22 @@ CHANGED_SHOWN = 15
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    portfolio = health_portfolio(request.workspace)
-    changed = sorted((h for h in portfolio if h.changes or h.new_this_week),
-                     key=lambda h: (-len(h.changes), -h.new_this_week, h.client.name))
+    form = OverviewFilterForm(request.GET or None)
+    form.is_valid()  # a bad value is dropped (and marked); the valid ones still filter
+    wanted = form.cleaned_data if form.is_bound else {}
+    found = overview(request.workspace, status=wanted.get("status") or "",
+                     query=wanted.get("q") or "", page=request.GET.get("page"),
+                     changed_shown=CHANGED_SHOWN)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "health/index.html", {
-        "portfolio": portfolio, "changed": changed[:CHANGED_SHOWN],
-        "changed_more": max(len(changed) - CHANGED_SHOWN, 0),
-        "chart": portfolio_svg(portfolio, request.workspace.default_currency),
-        "rows": portfolio_rows(portfolio),
-        "rates": rates_used(portfolio),
-        "counts": {status: sum(1 for h in portfolio if h.status == status)
-                   for status in ("present", "watch", "none")},
+        "overview": found, "form": form, "page": found.page, "query": query.urlencode(),
+        "filtered": bool(wanted.get("status") or wanted.get("q")),
+        "portfolio": found.portfolio, "changed": found.changed,
+        "changed_more": found.changed_more, "counts": found.counts,
+        "chart": portfolio_svg(found.portfolio, request.workspace.default_currency),
+        "rows": portfolio_rows(found.rows),
+        "rates": rates_used(found.portfolio),
     })
 
 

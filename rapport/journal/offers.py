@@ -15,7 +15,7 @@ from django.urls import reverse
 from rapport.clients.models import Client, Note, StatusChange
 from rapport.core import clock
 from rapport.core.models import Workspace
-from rapport.health.models import HealthSnapshot, SignStatus
+from rapport.health.models import HealthSnapshot, HealthStatus
 from rapport.journal.models import DismissedOffer, JournalEntry, Occasion
 
 # How long an occasion stays on offer.
@@ -40,7 +40,7 @@ class Offer:
 
 
 def _red(signs: list) -> bool:
-    return any(isinstance(row, list) and len(row) > 1 and row[1] == SignStatus.PRESENT
+    return any(isinstance(row, list) and len(row) > 1 and row[1] == HealthStatus.PRESENT
                for row in signs or [])
 
 

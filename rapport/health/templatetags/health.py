@@ -1,21 +1,24 @@
-"""`{% load health %}{% health_summary %}`: the health overview for the dashboard."""
+"""`{% load health %}{% health_summary %}`: the health overview for the dashboard, with
+the overview's own counts and "what changed" (`rapport.health.overview`)."""
 
 from __future__ import annotations
 
 from django import template
 
-from rapport.health.snapshots import portfolio
+from rapport.health.assessment import NONE
+from rapport.health.overview import assessed, healths, status_counts, what_changed
 
 register = template.Library()
 
 
 @register.inclusion_tag("health/_summary.html", takes_context=True)
 def health_summary(context: template.Context, limit: int = 5) -> dict:
-    request = context["request"]
-    clients = portfolio(request.workspace)
+    workspace = context["request"].workspace
+    snapshots = assessed(workspace)
+    worst = list(snapshots.exclude(status=NONE).select_related("client")[:limit])
+    changed, _more = what_changed(snapshots, limit)
     return {
-        "attention": [h for h in clients if h.status != "none"][:limit],
-        "changed": [h for h in clients if h.changes or h.new_this_week][:limit],
-        "counts": {status: sum(1 for h in clients if h.status == status)
-                   for status in ("present", "watch", "none")},
+        "attention": healths(workspace, worst) if worst else [],
+        "changed": changed,
+        "counts": status_counts(snapshots),
     }
