@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 
 from rapport.comms import jobs
 from rapport.comms.linking import Linker
@@ -80,6 +81,7 @@ class MessageStore:
         self.linker = Linker.for_workspace(workspace)
         self.pending: list[tuple[str, ParsedMessage]] = []
         self.result = ImportResult()
+        self.rows = MessageRows()
 
     def add(self, parsed: ParsedMessage, position: str) -> None:
         if parsed.date is None:
@@ -113,40 +115,49 @@ class MessageStore:
                                            dedup_key__in=list(by_key))
                     .values_list("dedup_key", flat=True))
         self.result.duplicates += len(known)
-        rows: list[tuple[str, Message]] = []
-        for key, (position, parsed) in by_key.items():
-            if key in known:
-                continue
+        fresh = {key: item for key, item in by_key.items() if key not in known}
+        self.rows.start_batch()
+        threads = self._subject_threads(parsed for _p, parsed in fresh.values())
+        rows: list[tuple[str, str, int | None, list[object]]] = []
+        for key, (position, parsed) in fresh.items():
             try:
-                rows.append((position, self._row(key, parsed)))
+                client_id, values = self._row(key, parsed, threads)
+                rows.append((position, key, client_id, values))
             except Exception as exc:  # noqa: BLE001 - skip this message, keep the batch
                 log.warning("message at %s not stored", position, exc_info=True)
                 self.result.report(position, f"could not be stored ({type(exc).__name__})")
+        stored = list(rows)
         try:
             with transaction.atomic():
-                Message.objects.bulk_create([row for _p, row in rows], batch_size=BATCH)
-            self.result.imported += len(rows)
+                self.rows.insert([values for _p, _k, _c, values in rows])
         except DatabaseError:
             # One bad row fails the whole insert: store them one by one, skip the bad ones.
-            for position, row in rows:
+            stored = []
+            for row in rows:
                 try:
                     with transaction.atomic():
-                        row.save(force_insert=True)
-                    self.result.imported += 1
+                        self.rows.insert([row[3]])
+                    stored.append(row)
                 except DatabaseError as exc:
-                    log.warning("message at %s not stored", position, exc_info=True)
-                    self.result.report(position,
-                                       f"could not be stored ({type(exc).__name__})")
-        follow_up(self.workspace.pk, {row.client_id for _p, row in rows},
-                  min((row.pk for _p, row in rows if row.pk), default=None))
+                    log.warning("message at %s not stored", row[0], exc_info=True)
+                    self.result.report(row[0], f"could not be stored ({type(exc).__name__})")
+        self.result.imported += len(stored)
+        if stored:
+            # Rows are inserted in order: the first has the lowest key of this commit, for
+            # a detection that has already read past it (see `core.pipeline`).
+            first = Message.objects.filter(workspace=self.workspace, dedup_key=stored[0][1]
+                                           ).values_list("pk", flat=True).first()
+            follow_up(self.workspace.pk, {client_id for _p, _k, client_id, _v in stored},
+                      first)
 
-    def _row(self, key: str, parsed: ParsedMessage) -> Message:
+    def _row(self, key: str, parsed: ParsedMessage, threads: dict[str, str]
+             ) -> tuple[int | None, list[object]]:
         recipients = parsed.to + parsed.cc
         direction, client_id, contact_id = self.linker.classify(parsed.from_address,
                                                                 recipients)
-        return Message(
-            workspace=self.workspace, dedup_key=key, message_id=parsed.message_id,
-            in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed)[:500],
+        return client_id, self.rows.values(
+            workspace_id=self.workspace.pk, dedup_key=key, message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed, threads)[:500],
             from_address=parsed.from_address, from_name=parsed.from_name,
             to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
             date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
@@ -154,17 +165,84 @@ class MessageStore:
             contact_id=contact_id, source=self.source,
         )
 
-    def _thread_key(self, parsed: ParsedMessage) -> str:
+    def _subject_threads(self, batch: Iterable[ParsedMessage]) -> dict[str, str]:
+        """For replies without References or In-Reply-To: the thread of the earliest
+        stored message whose subject ends like theirs, once per subject and batch."""
+        found: dict[str, str] = {}
+        for parsed in batch:
+            if parsed.thread_root or not is_reply_subject(parsed.subject):
+                continue
+            subject = normalise_subject(parsed.subject)
+            if subject not in found:
+                found[subject] = (Message.objects.filter(workspace=self.workspace,
+                                                         subject__iendswith=subject)
+                                  .order_by("date").values_list("thread_key", flat=True)
+                                  .first()) or f"subject:{subject}"[:500]
+        return found
+
+    def _thread_key(self, parsed: ParsedMessage, threads: dict[str, str]) -> str:
         root = parsed.thread_root
         if root:
             return root
         if is_reply_subject(parsed.subject):
-            subject = normalise_subject(parsed.subject)
-            earlier = (Message.objects.filter(workspace=self.workspace,
-                                              subject__iendswith=subject)
-                       .order_by("date").values_list("thread_key", flat=True).first())
-            return earlier or f"subject:{subject}"[:500]
+            return threads[normalise_subject(parsed.subject)]
         return parsed.message_id or f"hash:{parsed.dedup_key}"
+
+
+class MessageRows:
+    """Inserts messages with one prepared statement per batch (`executemany`): building
+    a model instance and compiling an INSERT per row cost more than the whole parse.
+    Every concrete field is written: what the import does not set gets the field's
+    default, so a field added to `Message` later is filled as `bulk_create` would."""
+
+    def __init__(self) -> None:
+        self.connection = connections[router.db_for_write(Message)]
+        meta = Message._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        self.plan = [(f.attname, self._converter(f)) for f in fields]
+        self.fields = {f.attname: f for f in fields}
+        quote = self.connection.ops.quote_name
+        self.sql = (f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - names from the model
+                    f"({', '.join(quote(f.column) for f in fields)}) "
+                    f"VALUES ({', '.join(['%s'] * len(fields))})")
+        self.start_batch()
+
+    def _converter(self, model_field: models.Field) -> Callable[[object], object] | None:
+        """How a Python value becomes a column value, as `bulk_create` would write it."""
+        if isinstance(model_field, (models.CharField, models.TextField, models.ForeignKey)):
+            return None  # strings and ids as they are
+        if isinstance(model_field, models.DateTimeField):
+            return self.connection.ops.adapt_datetimefield_value  # aware datetimes only
+        return functools.partial(model_field.get_db_prep_save, connection=self.connection)
+
+    def start_batch(self) -> None:
+        """The values of the fields the import leaves to their defaults, once a batch."""
+        now = clock.now()
+        self.defaults = {}
+        for name, convert in self.plan:
+            model_field = self.fields[name]
+            if getattr(model_field, "auto_now_add", False) or getattr(model_field,
+                                                                      "auto_now", False):
+                value = now
+            else:
+                value = model_field.get_default()
+            self.defaults[name] = value if convert is None else convert(value)
+
+    def values(self, **given: object) -> list[object]:
+        """One row's column values, in the statement's order."""
+        row = []
+        for name, convert in self.plan:
+            if name in given:
+                value = given[name]
+                row.append(value if convert is None else convert(value))
+            else:
+                row.append(self.defaults[name])
+        return row
+
+    def insert(self, rows: list[list[object]]) -> None:
+        if rows:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
 
 
 def import_raw_messages(
@@ -179,7 +257,8 @@ def import_raw_messages(
 
 
 def _add_raw(store: MessageStore, position: str, raw: bytes,
-             fallback_date: dt.datetime | None = None, truncated: bool = False) -> None:
+             fallback_date: Callable[[], dt.datetime | None] | None = None,
+             truncated: bool = False) -> None:
     """Parse and queue one message; whatever is wrong with it is recorded against its
     position and the import goes on with the next one."""
     try:
@@ -195,7 +274,7 @@ def _add_raw(store: MessageStore, position: str, raw: bytes,
         parsed.warnings.append(f"larger than {MAX_RAW_BYTES // (1024 * 1024)} MB; "
                                "only the beginning was read")
     if parsed.date is None and fallback_date is not None:
-        parsed.date = fallback_date
+        parsed.date = fallback_date()
     store.add(parsed, position)
 
 
@@ -221,7 +300,8 @@ def import_mbox(
     with path.open("rb") as stream:
         for raw in iter_mbox(stream, start, max_bytes=MAX_RAW_BYTES):
             _add_raw(store, f"message {raw.number}, line {raw.line}", raw.data,
-                     _separator_date(raw.separator), truncated=raw.truncated)
+                     functools.partial(_separator_date, raw.separator),
+                     truncated=raw.truncated)
             offset = raw.end_offset
             pending_bytes += len(raw.data)
             if (len(store.pending) >= BATCH or pending_bytes >= BATCH_BYTES

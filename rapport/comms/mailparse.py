@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
-import email
 import hashlib
 import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import cache, lru_cache
 
 import html2text
 import nh3
@@ -97,8 +98,13 @@ def _raw_headers(part: EmailMessage) -> dict[str, str]:
     return found
 
 
+@cache
+def _param_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf'(?:^|;)\s*{name}\*?=\s*"?([^";]*)"?', re.I)
+
+
 def _param(value: str, name: str) -> str:
-    found = re.search(rf'(?:^|;)\s*{name}\*?=\s*"?([^";]*)"?', value, re.I)
+    found = _param_pattern(name).search(value)
     return found.group(1).strip() if found else ""
 
 
@@ -174,19 +180,58 @@ def _addresses(headers: dict[str, str], name: str,
     text = _readable(headers.get(name, ""), warnings)
     if not text:
         return []
-    try:
-        pairs = getaddresses([text.replace("\r", "").replace("\n", "")])
-    except Exception:  # noqa: BLE001 - a header the parser cannot split has no addresses
+    found = address_list(text.replace("\r", "").replace("\n", ""))
+    if found is None:
         if warnings is not None:
             warnings.append(f"unreadable {name} header")
         return []
-    return [(_decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a]
+    return list(found)
+
+
+# The common shapes of an address header, which `getaddresses` (a parser written in
+# Python, character by character) would read the same way: `a@b.c`, `Name <a@b.c>`,
+# `"Last, First" <a@b.c>`. Anything else (lists, comments, groups, routes) goes to it.
+_ATOM = r'[^ \t()<>@,:;."\[\]\\]+'
+_DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
+_PHRASE_WORD = r'(?:[^ \t()<>@,:;"\[\]\\]+|"[^"\\]*")'
+_SIMPLE_ADDRESS = re.compile(
+    rf"[ \t]*(?:({_PHRASE_WORD}(?:[ \t]+{_PHRASE_WORD})*)?[ \t]*"
+    rf"<[ \t]*({_DOT_ATOM}@{_DOT_ATOM})[ \t]*>"
+    rf"|({_DOT_ATOM}@{_DOT_ATOM}))[ \t]*")
+_PHRASE_WORDS = re.compile(_PHRASE_WORD)
+_SIMPLE_MAX_CHARS = 1000  # longer headers are no common shape (and backtracking grows)
+
+
+@lru_cache(maxsize=4096)
+def address_list(text: str) -> tuple[tuple[str, str], ...] | None:
+    """(decoded name, lower-case address) of each address in an unfolded header; None if
+    it cannot be split. Cached: a mailbox repeats the same few From and To lines."""
+    simple = _SIMPLE_ADDRESS.fullmatch(text) if len(text) <= _SIMPLE_MAX_CHARS else None
+    if simple:
+        phrase, routed, bare = simple.groups()
+        name = " ".join(word.strip('"') if word.startswith('"') else word
+                        for word in _PHRASE_WORDS.findall(phrase or ""))
+        pairs = [(name, routed or bare)]
+    else:
+        try:
+            pairs = getaddresses([text])
+        except Exception:  # noqa: BLE001 - a header the parser cannot split has no addresses
+            return None
+    return tuple((_decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a)
 
 
 def _date(headers: dict[str, str], warnings: list[str]) -> dt.datetime | None:
     text = _readable(headers.get("date", "")).strip()
     if not text:
         return None
+    value = _parse_date(text)
+    if value is None:
+        warnings.append(f"unreadable date {text[:80]!r}")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> dt.datetime | None:
     try:
         value = parsedate_to_datetime(text)
         if value.tzinfo is None:
@@ -194,7 +239,6 @@ def _date(headers: dict[str, str], warnings: list[str]) -> dt.datetime | None:
         if not _EARLIEST <= value <= _LATEST:
             raise ValueError("out of range")
     except Exception:  # noqa: BLE001 - any date the parser chokes on is unreadable
-        warnings.append(f"unreadable date {text[:80]!r}")
         return None
     return value
 
@@ -253,10 +297,49 @@ def _capped_body(body: str, warnings: list[str]) -> str:
 def parse_bytes(raw: bytes) -> ParsedMessage:
     """Read one message; raise ParseError if nothing useful can be found in it."""
     try:
-        msg = email.message_from_bytes(raw, policy=policy.default)
+        msg = simple_message(raw) or _PARSER.parsebytes(raw)
     except Exception as exc:  # noqa: BLE001
         raise ParseError(f"not a MIME message: {exc}") from exc
     return parse_message(msg)
+
+
+# How the standard parser tells a header line (`email.feedparser.headerRE`), and what
+# else it would take for a line break (StringIO and str.splitlines in some versions).
+_HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
+_ODD_BREAK = re.compile(r"\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_END_OF_HEADERS = re.compile(r"\n\r?\n")
+_NESTED = re.compile(r"multipart|message/", re.I)  # a quick no before reading headers
+
+
+def simple_message(raw: bytes) -> Message | None:
+    """The message exactly as `BytesParser(policy=compat32)` builds it, for the case it
+    spends most of its time on although there is nothing to find: one part, neither
+    multipart nor message/*, headers without oddities. None for anything else, which the
+    standard parser then reads (it pushes the body through line by line)."""
+    text = raw.decode("ascii", "surrogateescape")
+    end = _END_OF_HEADERS.search(text)
+    if end is None:
+        return None
+    head = text[:end.start() + 1]
+    if _ODD_BREAK.search(head) or _NESTED.search(head):
+        return None
+    headers: list[list[str]] = []
+    for line in head.splitlines(keepends=True):
+        if line[0] in " \t":
+            if not headers:
+                return None
+            headers[-1].append(line)
+        elif line[0] == ":" or line.startswith("From ") or not _HEADER_LINE.match(line):
+            return None
+        else:
+            headers.append([line])
+    msg = Message(policy=policy.compat32)
+    for lines in headers:
+        msg.set_raw(*policy.compat32.header_source_parse(lines))
+    if msg.get_content_maintype() in ("multipart", "message"):
+        return None
+    msg.set_payload(text[end.end():])
+    return msg
 
 
 def parse_message(msg: EmailMessage) -> ParsedMessage:
@@ -302,3 +385,8 @@ def _first_id(text: str) -> str:
     if found:
         return found.group(0)[:500]
     return (text or "").strip()[:500]
+
+
+# compat32 keeps header values as written; we decode only the few we need. The default
+# policy parses every header it touches into objects, which took ten times longer.
+_PARSER = BytesParser(policy=policy.compat32)
