@@ -27,7 +27,7 @@ def test_an_empty_invoice_list_explains_itself_and_offers_the_first_invoice(owne
     assert "Here you write invoices" in page
     assert 'href="/invoices/new/">Write your first invoice</a>' in page
     filtered = owner_http.get("/invoices/?status=overdue").content.decode()
-    assert "No invoices with this status." in filtered
+    assert "No invoices match." in filtered
 
 
 def test_an_empty_proposal_list_offers_the_first_proposal(owner_http):
