@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0002_renumber_duplicate_draft_line_positions'),
+        ('billing', '0003_pendingfee_from_comms_with_invoice_key'),
         ('clients', '0002_outbound_mail_guard'),
         ('core', '0004_heartbeat'),
     ]
