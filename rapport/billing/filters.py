@@ -1,9 +1,9 @@
 """The invoice list's filters and totals, computed by the database.
 
 `payment_status()` on the model reads an invoice's payments in Python; a list of hundreds
-of invoices cannot do that per row. `with_balance()` annotates the same answer in SQL
-(`paid`, `balance`, `pay_status`), so that the list filters, counts and sums every
-matching invoice in a few queries and renders only the page it shows.
+of invoices cannot do that per row. `Invoice.objects.with_payment_status()` annotates the
+same answer in SQL (`paid_sum`, `balance`, `payment_state`), so that the list filters,
+counts and sums every matching invoice in a few queries and renders only the page it shows.
 """
 
 from __future__ import annotations
@@ -14,26 +14,19 @@ from typing import Any
 
 from django import forms
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rapport.billing.models import Invoice, Payment
+from rapport.billing.models import Invoice
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -66,40 +59,19 @@ class BalanceFilter:
                (OVERPAID, _("Paid too much")))
 
 
-def with_balance(invoices: QuerySet[Invoice], today: dt.date) -> QuerySet[Invoice]:
-    """Annotate `paid`, `balance` (what the client still owes) and `pay_status` (as
-    `Invoice.payment_status(today)` would say) in SQL."""
-    paid = (Payment.objects.filter(invoice=OuterRef("pk")).order_by()
-            .values("invoice").annotate(total=Sum("amount")).values("total"))
-    status = Invoice.PaymentStatus
-    return invoices.annotate(
-        paid=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal(0), output_field=MONEY)),
-    ).annotate(
-        balance=ExpressionWrapper(F("gross_total") - F("deducted_total") - F("paid"),
-                                  output_field=MONEY),
-    ).annotate(pay_status=Case(
-        When(state=Invoice.State.DRAFT, then=Value(status.DRAFT)),
-        When(Q(state=Invoice.State.CANCELLED) | Q(kind=Invoice.Kind.CANCELLATION),
-             then=Value(status.CANCELLED)),
-        When(balance__lt=HALF_CENT, then=Value(status.PAID)),
-        When(due_date__lt=today, then=Value(status.OVERDUE)),
-        When(paid__gt=0, then=Value(status.PARTIALLY_PAID)),
-        default=Value(status.OPEN), output_field=CharField()))
-
-
 def matching(workspace: Workspace, filters: dict[str, Any],
              today: dt.date | None = None) -> QuerySet[Invoice]:
     """The workspace's invoices narrowed by the list's filters (each optional), newest
-    first, annotated by `with_balance()`."""
-    today = today or timezone.localdate()
-    invoices = with_balance(Invoice.objects.filter(workspace=workspace), today)
+    first, annotated by `Invoice.objects.with_payment_status()`."""
+    today = today or clock.today()
+    invoices = Invoice.objects.filter(workspace=workspace).with_payment_status(today)
     if filters.get("status"):
-        invoices = invoices.filter(pay_status=filters["status"])
+        invoices = invoices.filter(payment_state=filters["status"])
     if filters.get("client"):
         invoices = invoices.filter(client=filters["client"])
     due = filters.get("due")
     if due:
-        invoices = invoices.filter(pay_status__in=OPEN_STATUSES)
+        invoices = invoices.filter(payment_state__in=OPEN_STATUSES)
         if due == DueFilter.OVERDUE:
             invoices = invoices.filter(due_date__lt=today)
         else:
@@ -130,7 +102,7 @@ def totals(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
         count=Count("pk"),
         total=Sum(F("gross_total") - F("deducted_total"), filter=counted, default=0,
                   output_field=MONEY),
-        owed=Sum("balance", filter=counted & Q(pay_status__in=OPEN_STATUSES), default=0,
+        owed=Sum("balance", filter=counted & Q(payment_state__in=OPEN_STATUSES), default=0,
                  output_field=MONEY),
     ).order_by("currency"))
     return list(rows)
@@ -139,10 +111,10 @@ def totals(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
 def open_by_status(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
     """What is still owed per open status and currency: the cards above the list."""
     labels = dict(Invoice.PaymentStatus.choices)
-    rows = (invoices.filter(pay_status__in=OPEN_STATUSES).order_by()
-            .values("pay_status", "currency").annotate(amount=Sum("balance", output_field=MONEY))
-            .order_by("pay_status", "currency"))
-    return [{"status": row["pay_status"], "label": labels[row["pay_status"]],
+    rows = (invoices.filter(payment_state__in=OPEN_STATUSES).order_by()
+            .values("payment_state", "currency").annotate(amount=Sum("balance", output_field=MONEY))
+            .order_by("payment_state", "currency"))
+    return [{"status": row["payment_state"], "label": labels[row["payment_state"]],
              "currency": row["currency"], "amount": row["amount"]} for row in rows]
 
 

@@ -152,24 +152,29 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(state=Invoice.State.ISSUED).exclude(kind=Invoice.Kind.CANCELLATION)
 
     def with_payment_status(self, today: dt.date | None = None) -> InvoiceQuerySet:
-        """Annotated with `paid_sum` and `payment_state`, computed by the database by the
-        rules of `Invoice.payment_status()`, so lists filter and sum without loading rows."""
-        today = today or timezone.localdate()
+        """Annotated with `paid_sum`, `balance` (what the client still owes) and
+        `payment_state`, computed by the database by the rules of `payment_status()`, so
+        lists filter, count and sum without loading rows. The one SQL home of that rule."""
+        today = today or clock.today()
         amount = models.DecimalField(max_digits=14, decimal_places=2)
         paid = (Payment.objects.filter(invoice=models.OuterRef("pk")).order_by()
                 .values("invoice").annotate(total=models.Sum("amount")).values("total"))
-        due = models.F("gross_total") - models.F("deducted_total")
         status = Invoice.PaymentStatus
         return self.annotate(
             paid_sum=Coalesce(models.Subquery(paid, output_field=amount), ZERO,
                               output_field=amount),
+        ).annotate(
+            balance=models.ExpressionWrapper(
+                models.F("gross_total") - models.F("deducted_total") - models.F("paid_sum"),
+                output_field=amount),
         ).annotate(payment_state=models.Case(
             models.When(state=Invoice.State.DRAFT, then=models.Value(status.DRAFT)),
             models.When(models.Q(state=Invoice.State.CANCELLED)
                         | models.Q(kind=Invoice.Kind.CANCELLATION),
                         then=models.Value(status.CANCELLED)),
             # Half a cent of slack: SQLite adds decimals as floats (3 × 333.33 ≠ 999.99).
-            models.When(paid_sum__gte=due - HALF_CENT, then=models.Value(status.PAID)),
+            models.When(balance__lt=models.Value(HALF_CENT, output_field=amount),
+                        then=models.Value(status.PAID)),
             models.When(due_date__lt=today, then=models.Value(status.OVERDUE)),
             models.When(paid_sum__gt=0, then=models.Value(status.PARTIALLY_PAID)),
             default=models.Value(status.OPEN), output_field=models.CharField(),
@@ -187,8 +192,7 @@ class InvoiceQuerySet(models.QuerySet):
         amount = models.DecimalField(max_digits=14, decimal_places=2)
         rows = (self.with_payment_status(today).filter(payment_state__in=unpaid).order_by()
                 .values("payment_state", "currency")
-                .annotate(amount=models.Sum(models.F("gross_total") - models.F("deducted_total")
-                                            - models.F("paid_sum"), output_field=amount))
+                .annotate(amount=models.Sum("balance", output_field=amount))
                 .order_by("payment_state", "currency"))
         return [{"status": row["payment_state"], "currency": row["currency"],
                  "label": status(row["payment_state"]).label, "amount": row["amount"]}
@@ -206,25 +210,16 @@ class InvoiceQuerySet(models.QuerySet):
             raise ValidationError(Invoice.IMMUTABLE_MESSAGE)
         return super().update(**kwargs)
 
-    def unpaid(self) -> InvoiceQuerySet:
+    def unpaid(self, today: dt.date | None = None) -> InvoiceQuerySet:
         """Issued invoices, not cancellations, with money still owed (`balance() > 0`),
         decided by the database, so a page finds them among thousands without loading any."""
-        amount = models.DecimalField(max_digits=14, decimal_places=2)
-        paid = (Payment.objects.filter(invoice=models.OuterRef("pk")).order_by()
-                .values("invoice").annotate(total=models.Sum("amount")).values("total"))
-        owed = (models.F("gross_total") - models.F("deducted_total")
-                - models.Value(HALF_CENT, output_field=amount))
-        return (
-            self.filter(state=Invoice.State.ISSUED).exclude(kind=Invoice.Kind.CANCELLATION)
-            .alias(paid_so_far=Coalesce(models.Subquery(paid, output_field=amount), ZERO,
-                                        output_field=amount))
-            # Half a cent of slack: SQLite adds decimals as floats (3 × 333.33 ≠ 999.99).
-            .filter(paid_so_far__lt=owed)
-        )
+        status = Invoice.PaymentStatus
+        return self.with_payment_status(today).filter(
+            payment_state__in=(status.OPEN, status.OVERDUE, status.PARTIALLY_PAID))
 
     def overdue(self, today: dt.date | None = None) -> InvoiceQuerySet:
         """The invoices whose `payment_status()` is overdue: unpaid after the due date."""
-        return self.unpaid().filter(due_date__lt=today or timezone.localdate())
+        return self.with_status(Invoice.PaymentStatus.OVERDUE, today)
 
 
 class Invoice(WorkspaceOwned):

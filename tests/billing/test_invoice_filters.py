@@ -56,9 +56,9 @@ def test_the_database_tells_the_same_payment_status_as_the_invoice(kunde):
     rows = {i.pk: i for i in filters.matching(workspace, {}, today=TODAY)}
     for each in [draft, *examples, Invoice.objects.get(pk=cancelled.pk), cancellation]:
         each = Invoice.objects.get(pk=each.pk)
-        assert rows[each.pk].pay_status == each.payment_status(TODAY), each
+        assert rows[each.pk].payment_state == each.payment_status(TODAY), each
         assert rows[each.pk].balance == each.balance()
-    assert [rows[i.pk].pay_status for i in examples] == [
+    assert [rows[i.pk].payment_state for i in examples] == [
         "open", "partially_paid", "paid", "paid", "overdue", "overdue", "paid"]
 
 
