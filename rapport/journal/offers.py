@@ -39,11 +39,6 @@ class Offer:
         return f"{reverse('journal:entry_create')}?{query}"
 
 
-def _red(signs: list) -> bool:
-    return any(isinstance(row, list) and len(row) > 1 and row[1] == HealthStatus.PRESENT
-               for row in signs or [])
-
-
 def offers(workspace: Workspace, today: dt.date | None = None,
            client: Client | None = None) -> list[Offer]:
     """The open offers, newest occasion first, one per client."""
@@ -64,11 +59,13 @@ def offers(workspace: Workspace, today: dt.date | None = None,
     for note in (Note.objects.filter(**scope, kind=Note.Kind.INCIDENT, happened_on__gte=since)
                  .select_related("client")):
         found.append(Offer(Occasion.INCIDENT, note.client, note.happened_on))
-    snapshots = HealthSnapshot.objects.filter(**scope).select_related("client")
-    for snapshot in snapshots:
-        if _red(snapshot.signs) and snapshot.client.status in (
-                Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING):
-            found.append(Offer(Occasion.INCIDENT, snapshot.client, since))
+    # A snapshot's status is its worst sign: the database picks the red ones, so the
+    # dashboard does not read every client's signs to find the few that turned red.
+    for snapshot in (HealthSnapshot.objects.filter(
+            **scope, status=HealthStatus.PRESENT, client__status__in=(
+                Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING))
+            .select_related("client").only("client")):
+        found.append(Offer(Occasion.INCIDENT, snapshot.client, since))
     written: dict[int, dt.date] = {}
     for client_id, day in (JournalEntry.objects.filter(**scope, client__isnull=False)
                            .values_list("client_id", "written_on")):
