@@ -93,13 +93,16 @@ def stored_signs(snapshot: HealthSnapshot | None, labels: dict[str, str]) -> lis
 def health_from(client: Client, snapshot: HealthSnapshot | None, facts: Facts,
                 labels: dict[str, str]) -> ClientHealth:
     """A client's health as stored, with its value side read fresh (`facts` from
-    `load_value`); marked when the last reassessment failed, so the pages say so."""
+    `load_value`); marked when the last reassessment failed, so the pages say so. The
+    week's changes are left out when the snapshot was read without them."""
     signs = stored_signs(snapshot, labels)
     value = value_side(client, facts)
+    changes = ([tuple(c) for c in snapshot.changes] if snapshot is not None
+               and "changes" not in snapshot.get_deferred_fields() else [])
     return ClientHealth(client=client, signs=signs, value=value,
                         recommendation=recommend(signs, value),
                         new_this_week=snapshot.new_this_week if snapshot else 0,
-                        changes=[tuple(c) for c in snapshot.changes] if snapshot else [],
+                        changes=changes,
                         update_failed=snapshot is None or snapshot.update_failed_at is not None)
 
 
