@@ -121,6 +121,14 @@ def healths(workspace: Workspace, snapshots: list[HealthSnapshot] | QuerySet[Hea
     return result
 
 
+def with_clients(snapshots: QuerySet[HealthSnapshot]) -> QuerySet[HealthSnapshot]:
+    """The snapshots with their clients, only the columns a row and the chart need (a
+    whole client row is wide; the week's changes are read by `what_changed`)."""
+    return snapshots.select_related("client").only(
+        "client_id", "signs", "new_this_week", "update_failed_at", "status", "friction",
+        "client__name", "client__status", "client__workspace_id")
+
+
 @dataclass
 class Overview:
     """The overview page: counts and chart of all clients, one filtered page of the table."""
@@ -139,7 +147,7 @@ def overview(workspace: Workspace, status: str = "", query: str = "", page: obje
              per_page: int | None = None, changed_shown: int = 15) -> Overview:
     """Filter by status and client name, page worst first; count and chart everyone."""
     snapshots = assessed(workspace)
-    portfolio = healths(workspace, snapshots.select_related("client"))
+    portfolio = healths(workspace, with_clients(snapshots))
     chosen = snapshots
     if status in STATUSES:
         chosen = chosen.filter(status=status)

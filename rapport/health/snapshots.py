@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Count
 from django.utils import timezone
@@ -93,13 +93,16 @@ def stored_signs(snapshot: HealthSnapshot | None, labels: dict[str, str]) -> lis
 def health_from(client: Client, snapshot: HealthSnapshot | None, facts: Facts,
                 labels: dict[str, str]) -> ClientHealth:
     """A client's health as stored, with its value side read fresh (`facts` from
-    `load_value`); marked when the last reassessment failed, so the pages say so."""
+    `load_value`); marked when the last reassessment failed, so the pages say so. The
+    week's changes are left out when the snapshot was read without them."""
     signs = stored_signs(snapshot, labels)
     value = value_side(client, facts)
+    changes = ([tuple(c) for c in snapshot.changes] if snapshot is not None
+               and "changes" not in snapshot.get_deferred_fields() else [])
     return ClientHealth(client=client, signs=signs, value=value,
                         recommendation=recommend(signs, value),
                         new_this_week=snapshot.new_this_week if snapshot else 0,
-                        changes=[tuple(c) for c in snapshot.changes] if snapshot else [],
+                        changes=changes,
                         update_failed=snapshot is None or snapshot.update_failed_at is not None)
 
 
@@ -192,7 +195,8 @@ def _record_failures(workspace: Workspace, clients: list[Client], today: dt.date
     ids = [c.pk for c in clients]
     stored = set(HealthSnapshot.objects.filter(client_id__in=ids)
                  .values_list("client_id", flat=True))
-    HealthSnapshot.objects.filter(client_id__in=stored).update(update_failed_at=now)
+    HealthSnapshot.objects.filter(client_id__in=stored).update(update_failed_at=now,
+                                                               dirty_at=now)
     HealthSnapshot.objects.bulk_create(
         [HealthSnapshot(workspace=workspace, client=c, as_of=today, settings_key="",
                         signs=[], dirty_at=now, update_failed_at=now)
@@ -237,15 +241,18 @@ def fact_counts(workspace: Workspace, client_ids: Iterable[int]) -> dict[int, tu
     return {pk: (counts[0], counts[1]) for pk, counts in result.items()}
 
 
-def refresh_clients(workspace: Workspace, client_ids: Iterable[int],
+def refresh_clients(workspace: Workspace, client_ids: Collection[int],
                     today: dt.date | None = None) -> list[int]:
     """Reassess these clients now (new facts arrived for them), together with any other
     client of the workspace whose signals changed meanwhile; returns who was reassessed."""
-    ids = set(client_ids)
-    mark_dirty(ids)
-    ids |= set(HealthSnapshot.objects.filter(workspace=workspace, dirty_at__isnull=False)
-               .values_list("client_id", flat=True))
-    bring_up_to_date(workspace, today, only=ids)
+    mark_dirty(client_ids)  # should the reassessment fail, the next read tries again
+    ids = set(client_ids) | set(HealthSnapshot.objects.filter(
+        workspace=workspace, dirty_at__isnull=False).values_list("client_id", flat=True))
+    clients = _chosen(workspace, ACTIVE_STATUSES, ids)
+    if clients:  # all of them out of date by definition: no need to look first
+        settings = health_settings(workspace)
+        _reassess(workspace, clients, today or timezone.localdate(timezone=workspace.tz),
+                  settings, settings_key(workspace, settings))
     return sorted(ids)
 
 

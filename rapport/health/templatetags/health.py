@@ -6,7 +6,13 @@ from __future__ import annotations
 from django import template
 
 from rapport.health.assessment import NONE
-from rapport.health.overview import assessed, healths, status_counts, what_changed
+from rapport.health.overview import (
+    assessed,
+    healths,
+    status_counts,
+    what_changed,
+    with_clients,
+)
 
 register = template.Library()
 
@@ -15,7 +21,7 @@ register = template.Library()
 def health_summary(context: template.Context, limit: int = 5) -> dict:
     workspace = context["request"].workspace
     snapshots = assessed(workspace)
-    worst = list(snapshots.exclude(status=NONE).select_related("client")[:limit])
+    worst = list(with_clients(snapshots.exclude(status=NONE))[:limit])
     changed, _more = what_changed(snapshots, limit)
     return {
         "attention": healths(workspace, worst) if worst else [],
