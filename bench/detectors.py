@@ -60,20 +60,16 @@ def _analyze_us_per_message(path: Path, rounds: int = 3) -> float:
 
 
 def bench_analyze() -> list[dict[str, object]]:
-    """`rapport analyze` with and without the learned model (switched off by hiding it)."""
+    """`rapport analyze` with and without the learned model (RAPPORT_SIGNALS_MODEL)."""
     from run import _TMP, _django, write_mbox
 
     _django()
-    from rapport.signals import learned
+    from django.test import override_settings
 
     path = Path(_TMP.name) / "analyze.mbox"
     write_mbox(path, ANALYZE_MESSAGES, seed=11)
-    loaded = learned.models
-    learned.models = lambda *_a, **_k: None  # type: ignore[assignment]
-    try:
+    with override_settings(RAPPORT_SIGNALS_MODEL=False):
         lexicons = _analyze_us_per_message(path)
-    finally:
-        learned.models = loaded  # type: ignore[assignment]
     combined = _analyze_us_per_message(path)
     return [{"name": "analyze_per_message", "messages": ANALYZE_MESSAGES,
              "value": round(combined), "unit": "µs CPU per message (lexicons + model)",

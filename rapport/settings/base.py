@@ -193,6 +193,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import or sync whose worker has not reported for this long is taken over.
 RAPPORT_JOB_LEASE_SECONDS = env.get_int("RAPPORT_JOB_LEASE_SECONDS", 120)
+# The learned warning-sign model next to the lexicons; off only to measure what it costs.
+RAPPORT_SIGNALS_MODEL = env.get_bool("RAPPORT_SIGNALS_MODEL", True)
 
 # REST API: requests per token in a sliding window, and the page size of lists.
 API_RATE_LIMIT = env.get_int("API_RATE_LIMIT", 120)

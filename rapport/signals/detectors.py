@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from rapport.signals import learned
 from rapport.signals.lexicon import TEXT_KINDS, Lexicon, lexicon, message_words
 from rapport.signals.text import detect_language, own_text, preceding_words, sentence_bounds
@@ -114,7 +116,8 @@ def _model_hits(body: str, text: str, lex: Lexicon, found: set[str]) -> list[Hit
     """The learned model's hits for the kinds the lexicons did not find: per kind the
     sentence it is surest of, if that reaches the kind's threshold and no suppressor of
     the kind ("no rush") stands in the sentence."""
-    loaded = learned.models()
+    # RAPPORT_SIGNALS_MODEL=off: the lexicons alone, to measure what the model costs.
+    loaded = learned.models() if settings.RAPPORT_SIGNALS_MODEL else None
     if loaded is None or found.issuperset(loaded.kinds):
         return []
     best: dict[str, tuple[float, int, int]] = {}

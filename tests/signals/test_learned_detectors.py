@@ -115,3 +115,14 @@ def test_half_words_of_contractions_are_not_named():
     hit = next(h for h in detect_text("I don't know what they teach designers these days, "
                                       "honestly.").hits if h.kind == "disrespect")
     assert "designers" in hit.words and "don" not in hit.words
+
+
+def test_with_the_model_switched_off_only_the_lexicons_speak(settings):
+    """RAPPORT_SIGNALS_MODEL=off (for measuring what the model costs): wording only the
+    model catches is not flagged, while the lexicons still are."""
+    kind, language, text = MISSED_BY_LEXICONS[5]
+    assert kind in detect_text(text, language=language).kinds
+    settings.RAPPORT_SIGNALS_MODEL = False
+    assert kind not in detect_text(text, language=language).kinds
+    assert "disrespect" in detect_text("Honestly, this is amateurish. What are we paying "
+                                       "you for?", language="en").kinds
