@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, connections, models, router, transaction
+from django.conf import settings
+from django.db import DatabaseError, connections, models, reset_queries, router, transaction
 from django.utils import timezone
 
 from rapport.comms import jobs
@@ -309,6 +310,8 @@ def import_mbox(
                     or time.monotonic() - since >= BATCH_SECONDS):
                 store.flush(checkpoint)
                 pending_bytes, since = 0, time.monotonic()
+                if settings.DEBUG:
+                    reset_queries()  # the debug query log would grow with the file
                 if progress:
                     progress(offset, store.result.imported)
     store.flush(checkpoint)
