@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from django.db import DatabaseError, connections, models, router, transaction
+from django.conf import settings
+from django.db import DatabaseError, connections, models, reset_queries, router, transaction
 
 from rapport.comms import jobs
 from rapport.comms.linking import Linker
@@ -308,6 +309,8 @@ def import_mbox(
                     or time.monotonic() - since >= BATCH_SECONDS):
                 store.flush(checkpoint)
                 pending_bytes, since = 0, time.monotonic()
+                if settings.DEBUG:
+                    reset_queries()  # the debug query log would grow with the file
                 if progress:
                     progress(offset, store.result.imported)
     store.flush(checkpoint)

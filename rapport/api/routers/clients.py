@@ -27,7 +27,6 @@ from rapport.api.schemas import (
 )
 from rapport.clients.forms import ClientForm, ContactForm, ProjectForm
 from rapport.clients.models import Client, Contact, Project
-from rapport.core.pipeline import follow_up
 
 router = Router(tags=["clients"])
 
@@ -129,8 +128,7 @@ def update_client(request: HttpRequest, client_id: int, payload: ClientPatch):
     reason = changes.pop("status_reason", "")
     with transaction.atomic():
         if changes:
-            save_with_form(ClientForm, client, changes)
-            follow_up(client.workspace_id, [client.pk])  # a new domain links its mail
+            save_with_form(ClientForm, client, changes)  # a new domain queues its relinking
         if status is not None and status != client.status:
             client.change_status(status, reason=reason or "", by=request.user)
     return get_owned(request, Client, client.pk)
@@ -142,10 +140,9 @@ def create_contact(request: HttpRequest, client_id: int, payload: ContactIn):
     client = get_owned(request, Client, client_id)
     contact = Contact(workspace=client.workspace, client=client)
     with transaction.atomic():
+        # Saving a new address queues the follow-up that links its mail and reads it.
         save_with_form(ContactForm, contact, _contact_changes(payload.dict()),
                        names=_CONTACT_NAMES)
-        # Mail from a new address is linked to the client and read for signals now.
-        follow_up(client.workspace_id, [client.pk])
     return Status(201, get_owned(request, Contact, contact.pk))
 
 
@@ -157,7 +154,6 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
     with transaction.atomic():
         save_with_form(ContactForm, contact, _contact_changes(payload.dict(exclude_unset=True)),
                        names=_CONTACT_NAMES)
-        follow_up(contact.workspace_id, [contact.client_id])
     return get_owned(request, Contact, contact.pk)
 
 
