@@ -216,7 +216,7 @@ def real_rate(client: Client, today: dt.date, trend_months: int = TREND_MONTHS) 
     start = today - dt.timedelta(days=PERIOD_DAYS - 1)
     income = _income(client, start, today, today)
     tomorrow = today + dt.timedelta(days=1)
-    minutes = hours_by_client(workspace, start, tomorrow).get(client.pk, {})
+    minutes = hours_by_client(workspace, start, tomorrow, [client.pk]).get(client.pk, {})
     contracted = contracted_rate(client)
     result = RealRate(client=client, currency=income.currency,
                       revenue=income.by_client.get(client.pk, Decimal("0")),
@@ -226,7 +226,7 @@ def real_rate(client: Client, today: dt.date, trend_months: int = TREND_MONTHS) 
     for month in _month_starts(today, trend_months):
         end = min(_month_end(month), today)
         paid = _income(client, month, end, today)
-        spent = sum(hours_by_client(workspace, month, end + dt.timedelta(days=1))
+        spent = sum(hours_by_client(workspace, month, end + dt.timedelta(days=1), [client.pk])
                     .get(client.pk, {}).values())
         revenue = paid.by_client.get(client.pk, Decimal("0"))
         result.months.append(Month(month, revenue, spent, per_hour(revenue, spent,

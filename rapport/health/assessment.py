@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -248,10 +249,11 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
     return facts
 
 
-def load_value(facts: Facts, workspace: Workspace) -> Facts:
-    """The value side of every client: income, hours, enjoyment and favours of 12 months,
-    a few grouped queries whatever the number of clients (payments of all clients are
-    needed for the share of income anyway; ratings are few)."""
+def load_value(facts: Facts, workspace: Workspace,
+               clients: Collection[int] | None = None) -> Facts:
+    """The value side of every client (or of `clients`): income, hours, enjoyment and
+    favours of 12 months, a few grouped queries whatever the number of clients (payments
+    of all clients are needed for the share of income anyway; ratings are few)."""
     today = facts.today
     payments = Payment.objects.filter(workspace=workspace,
                                       paid_on__gt=today - dt.timedelta(days=365),
@@ -261,7 +263,8 @@ def load_value(facts: Facts, workspace: Workspace) -> Facts:
     # All the time each client cost (work, communication, meetings, admin, travel), so the
     # hourly rate is revenue ÷ every hour, not ÷ the minutes spent in calls.
     for client_id, minutes in hours_by_client(
-            workspace, today - dt.timedelta(days=364), today + dt.timedelta(days=1)).items():
+            workspace, today - dt.timedelta(days=364), today + dt.timedelta(days=1),
+            clients).items():
         facts.minutes[client_id] = sum(minutes.values())
     facts.enjoyment = dict(Enjoyment.objects.filter(workspace=workspace)
                            .values_list("client_id", "rating"))

@@ -111,7 +111,10 @@ def healths(workspace: Workspace, snapshots: list[HealthSnapshot] | QuerySet[Hea
     """These stored assessments with their value side (income, hours, enjoyment, read fresh
     in a few grouped queries) and recommendation, in the order given."""
     today = today or timezone.localdate(timezone=workspace.tz)
-    facts = load_value(Facts(today=today, settings=health_settings(workspace)), workspace)
+    # A short list (the dashboard's five) reads only its own clients' hours.
+    clients = [s.client_id for s in snapshots] if isinstance(snapshots, list) else None
+    facts = load_value(Facts(today=today, settings=health_settings(workspace)), workspace,
+                       clients)
     labels = sign_labels()
     result = []
     for snapshot in snapshots:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from rapport.comms.models import Direction, Meeting, MeetingLog, Message
@@ -42,13 +43,16 @@ def empty_categories() -> MinutesByCategory:
 
 
 def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
-                    until: dt.date | dt.datetime) -> dict[int, MinutesByCategory]:
-    """Minutes per category for every client with time in [since, until).
+                    until: dt.date | dt.datetime,
+                    clients: Collection[int] | None = None) -> dict[int, MinutesByCategory]:
+    """Minutes per category for every client with time in [since, until), or only for
+    `clients` (a page showing five clients need not read a year of everyone's mail).
 
     Keyed by client pk; every category is present (0 when none). Dates are whole days in
     the workspace's time zone, `until` exclusive. Running timers are not counted yet;
     meetings count once they have started (a future meeting is no time spent)."""
     start, end = _moment(since, workspace), _moment(until, workspace)
+    scope = {} if clients is None else {"client_id__in": list(clients)}
     zone = ZoneInfo(workspace.time_zone)
     result: dict[int, MinutesByCategory] = defaultdict(empty_categories)
 
@@ -56,6 +60,7 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
     tracked_meeting_days: dict[int, set[dt.date]] = defaultdict(set)
     entries = TimeEntry.objects.filter(
         workspace=workspace, ended_at__isnull=False, started_at__gte=start, started_at__lt=end,
+        **scope,
     ).values_list("client_id", "category", "minutes", "started_at", "ended_at")
     for client_id, category, minutes, started, ended in entries:
         result[client_id][category] += minutes
@@ -66,6 +71,7 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
     now = clock.now()
     meetings = list(Meeting.objects.filter(
         workspace=workspace, client__isnull=False, start__gte=start, start__lt=min(end, now),
+        **scope,
     ).exclude(status=Meeting.Status.CANCELLED).values_list("pk", "client_id", "start", "end"))
     # A meeting with a log counts with the log's minutes (what really happened).
     logged: dict[int, int] = defaultdict(int)
@@ -84,6 +90,7 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
     for client_id, held_on, actual, planned, no_show in MeetingLog.objects.filter(
             workspace=workspace, meeting__isnull=True,
             held_on__gte=start.astimezone(zone).date(), held_on__lt=end.astimezone(zone).date(),
+            **scope,
     ).values_list("client_id", "held_on", "actual_minutes", "planned_minutes", "no_show"):
         if held_on not in tracked_meeting_days[client_id]:
             result[client_id][TimeEntry.Category.MEETINGS] += actual or (
@@ -94,10 +101,10 @@ def hours_by_client(workspace: Workspace, since: dt.date | dt.datetime,
     if per_email:
         sent = Message.objects.filter(
             workspace=workspace, client__isnull=False, direction=Direction.OUTBOUND,
-            date__gte=start, date__lt=end,
-        ).values_list("client_id", flat=True)
-        for client_id in sent:
-            result[client_id][TimeEntry.Category.COMMUNICATION] += per_email
+            date__gte=start, date__lt=end, **scope,
+        ).order_by().values("client_id").annotate(n=Count("pk")).values_list("client_id", "n")
+        for client_id, count in sent:
+            result[client_id][TimeEntry.Category.COMMUNICATION] += per_email * count
     return {client_id: dict(minutes) for client_id, minutes in result.items()
             if any(minutes.values())}
 
@@ -107,7 +114,8 @@ def automatic_minutes(workspace: Workspace, client_id: int, since: dt.date | dt.
     """What `hours_by_client` adds to the client's tracked entries on its own: meeting
     minutes from the calendar and meeting log, communication from the email estimate."""
     start, end = _moment(since, workspace), _moment(until, workspace)
-    total = hours_by_client(workspace, since, until).get(client_id, empty_categories())
+    total = hours_by_client(workspace, since, until, clients=[client_id]).get(
+        client_id, empty_categories())
     tracked = dict(TimeEntry.objects.filter(
         workspace=workspace, client_id=client_id, ended_at__isnull=False,
         started_at__gte=start, started_at__lt=end,

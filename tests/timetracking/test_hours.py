@@ -112,6 +112,24 @@ def test_everything_together_without_double_counting(workspace, client_obj):
                      "admin": 0, "travel": 0}
 
 
+def test_asked_for_some_clients_it_counts_exactly_theirs(workspace, client_obj):
+    """A page with a few clients reads only their time, and gets the same numbers."""
+    other = make_client(workspace, "Beta AG")
+    TimeSettings.objects.create(workspace=workspace, minutes_per_email=3)
+    for who, minutes, uid in ((client_obj, 90, "a"), (other, 40, "b")):
+        entry(workspace, who, at(2, 9), minutes)
+        meeting(workspace, who, at(4, 10), minutes // 2, uid=uid)
+        MeetingLog.objects.create(workspace=workspace, client=who, held_on=dt.date(2026, 3, 9),
+                                  actual_minutes=15)
+    sent(workspace, client_obj, at(6, 9), 4)
+    sent(workspace, other, at(6, 10), 2)
+    everyone = hours_by_client(workspace, MARCH, APRIL)
+    assert set(everyone) == {client_obj.pk, other.pk}
+    assert everyone[client_obj.pk]["communication"] == 12
+    assert hours_by_client(workspace, MARCH, APRIL, [other.pk]) == {other.pk: everyone[other.pk]}
+    assert hours_by_client(workspace, MARCH, APRIL, []) == {}
+
+
 def test_a_running_timer_is_not_counted_yet(workspace, owner, client_obj):
     TimeEntry.objects.create(workspace=workspace, client=client_obj, user=owner,
                              started_at=at(2, 9))
