@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +119,12 @@ def value_text(model: type[models.Model] | None, name: str, value: object) -> st
             return str(value)
     if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
-        return date_format(moment, "SHORT_DATETIME_FORMAT") if moment else value
+        if moment is None:
+            return value
+        # Stored in UTC; shown in the reader's time zone like every other time on the page.
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "SHORT_DATETIME_FORMAT")
     if isinstance(model_field, models.DateField) and isinstance(value, str):
         day = parse_date(value)
         return date_format(day, "SHORT_DATE_FORMAT") if day else value
