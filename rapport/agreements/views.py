@@ -22,6 +22,7 @@ from rapport.agreements.models import (
     Proposal,
     ProposalTemplate,
 )
+from rapport.core import listfilters
 from rapport.core.paging import paginate
 from rapport.health.forms import SendScriptForm
 
@@ -45,7 +46,7 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     services.expire_offers(request.workspace)
     form = filters.ProposalFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    chosen = listfilters.chosen(form)
     return render(request, "agreements/index.html", {
         "reminders": services.reminders(request.workspace),
         "form": form, "filtered": any(chosen.values()),

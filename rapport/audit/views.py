@@ -9,12 +9,12 @@ from django.shortcuts import render
 from rapport.audit import export
 from rapport.audit.forms import AuditFilterForm
 from rapport.audit.texts import as_row
-from rapport.core import clock
+from rapport.core import clock, listfilters
 
 
 def index(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    criteria = listfilters.chosen(form)
     entries = export.filtered(request.workspace.pk, criteria.get("date_from"),
                               criteria.get("date_to"), criteria.get("object_type") or "")
     page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))

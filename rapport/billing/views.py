@@ -33,6 +33,7 @@ from rapport.billing.portal import PORTAL_LINK_DAYS
 from rapport.billing.positions import save_draft_lines
 from rapport.billing.services import held_deliverables as held_deliverables  # dashboard
 from rapport.clients.models import Project
+from rapport.core import listfilters
 from rapport.core.navigation import return_to
 from rapport.core.paging import paginate
 
@@ -55,7 +56,7 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 
 def invoice_list(request: HttpRequest) -> HttpResponse:
     form = filters.InvoiceFilterForm(request.workspace, request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    chosen = listfilters.chosen(form)
     invoices = filters.matching(request.workspace, chosen)
     paged = paginate(request, invoices.select_related("client").prefetch_related("payments"))
     return render(request, "billing/invoice_list.html", {

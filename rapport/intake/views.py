@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.agreements.mailing import client_addresses as mailing_addresses
 from rapport.clients.models import Client
-from rapport.core import clock
+from rapport.core import clock, listfilters
 from rapport.core.choices import Language
 from rapport.core.dates import short_date
 from rapport.core.money import format_money
@@ -53,7 +53,7 @@ def _get_entry(request: HttpRequest, pk: int) -> WaitingListEntry:
 def index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
     form = filters.ProspectFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    chosen = listfilters.chosen(form)
     prospects = paginate(request, filters.prospects(workspace, chosen))
     filters.label(prospects.rows)
     return render(request, "intake/index.html", {

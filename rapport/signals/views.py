@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client
+from rapport.core import listfilters
 from rapport.core.paging import paginate
 from rapport.signals import evidence, filters, services
 from rapport.signals.models import MutedKind, Signal, SignalKind
@@ -32,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     status, a page at a time."""
     workspace = request.workspace
     form = filters.SignalFilterForm(workspace, request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    chosen = listfilters.chosen(form)
     signals = filters.matching(workspace, chosen)
     kinds_of = dict(chosen, kind="")  # the kind links count every kind, whichever is chosen
     groups = paginate(request, evidence.sources(signals))

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client, Project
+from rapport.core import listfilters
 from rapport.core.paging import paginate
 from rapport.timetracking import entries as entry_list
 from rapport.timetracking import hours, imports, invoicing, timer
@@ -81,7 +82,7 @@ def timer_stop(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
     form = FilterForm(workspace, request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = listfilters.chosen(form)
     entries = entry_list.filtered(workspace, filters)
     page = paginate(request, entries, PAGE_SIZE)
     client = filters.get("client")

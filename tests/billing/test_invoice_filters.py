@@ -128,3 +128,12 @@ def test_the_list_pages_and_the_pager_keeps_the_filters(owner_http, kunde):
     assert owner_http.get("/invoices/?status=open&page=99").context["invoices"].page.number == 2
     refused = owner_http.get("/invoices/?status=nonsense&due=tomorrow&client=abc")
     assert refused.status_code == 200 and refused.context["invoices"].count == 28
+
+
+def test_a_bad_filter_value_is_marked_and_the_good_ones_still_apply(owner_http, kunde):
+    invoice(kunde, "10.00")
+    invoice(kunde, "10.00", paid=["11.90"])
+    page = owner_http.get("/invoices/?status=paid&due=tomorrow")
+    assert page.context["invoices"].count == 1  # still only the paid one, not all
+    assert page.context["form"].errors.keys() == {"due"}
+    assert 'class="errorlist"' in page.content.decode()
