@@ -47,3 +47,11 @@ def revoke_portal_link(link: PortalLink, now: dt.datetime | None = None) -> Port
         link.revoked_at = now or timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+def revoke_portal_links(links: list[PortalLink], now: dt.datetime | None = None) -> int:
+    """Revoke several links at once (ending a client relationship); links revoked before
+    keep their first moment. Returns how many were still open."""
+    return PortalLink.objects.filter(pk__in=[link.pk for link in links],
+                                     revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now())

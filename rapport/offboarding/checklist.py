@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from rapport.agreements.models import AgreementLink
+from rapport.billing import portal
 from rapport.billing import services as billing
 from rapport.billing.models import Deliverable, Invoice, PortalLink
 from rapport.clients.models import Client, Project
@@ -218,7 +219,7 @@ def revoke_links(client: Client) -> int:
     """Close every link the client could still open; returns how many."""
     now = clock.now()
     links = usable_links(client, now)
-    PortalLink.objects.filter(pk__in=[link.pk for link in links.portal]).update(revoked_at=now)
+    portal.revoke_portal_links(links.portal, now)
     AgreementLink.objects.filter(pk__in=[link.pk for link in links.agreements]).update(
         revoked_at=now)
     Interview.objects.filter(pk__in=[i.pk for i in links.interviews]).update(revoked_at=now)
