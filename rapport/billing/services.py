@@ -422,21 +422,6 @@ def delete_draft(invoice: Invoice) -> None:
     invoice.delete()
 
 
-def held_deliverables(workspace: Workspace) -> list[tuple[Deliverable, list[Invoice]]]:
-    """Finished work waiting for payment, with the invoices that hold it back."""
-    finished = (
-        Deliverable.objects.filter(workspace=workspace, status=Deliverable.Status.FINISHED,
-                                   release_after_full_payment=True)
-        .select_related("project__client")
-    )
-    held = []
-    for item in finished:
-        blocking = item.blocking_invoices()
-        if blocking:
-            held.append((item, blocking))
-    return held
-
-
 HELD_UNTIL_PAID = _lazy("Held until the project's invoices are paid in full.")
 
 

@@ -31,7 +31,6 @@ from rapport.billing.forms import (
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.billing.portal import PORTAL_LINK_DAYS
 from rapport.billing.positions import save_draft_lines
-from rapport.billing.services import held_deliverables as held_deliverables  # dashboard
 from rapport.clients.models import Project
 from rapport.core.navigation import return_to
 from rapport.core.paging import paginate

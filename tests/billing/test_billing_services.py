@@ -79,13 +79,14 @@ def test_finished_work_is_held_until_the_project_invoices_are_paid(kunde):
     invoice = _issued(kunde, project=project)
     item = Deliverable.objects.create(workspace=kunde.workspace, project=project,
                                       name="Final texts", status=Deliverable.Status.FINISHED)
-    assert services.held_deliverables(kunde.workspace) == [(item, [invoice])]
+    held = list(Deliverable.objects.filter(workspace=kunde.workspace).held())
+    assert held == [item] and held[0].project.unpaid_invoices == [invoice]
     with pytest.raises(ValidationError, match="Held until"):
         services.set_deliverable_status(item, Deliverable.Status.RELEASED)
     item.refresh_from_db()
     assert item.status == Deliverable.Status.FINISHED
     services.record_payment(invoice, "119.00", ISSUED)
-    assert services.held_deliverables(kunde.workspace) == []
+    assert not Deliverable.objects.filter(workspace=kunde.workspace).held().exists()
     services.set_deliverable_status(item, Deliverable.Status.RELEASED)
     item.refresh_from_db()
     assert item.status == Deliverable.Status.RELEASED
