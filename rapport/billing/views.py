@@ -380,10 +380,9 @@ def deliverables(request: HttpRequest, project_pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Deliverable added."))
         return redirect("billing:deliverables", project_pk=project.pk)
-    items = project.deliverables.all()
     return render(request, "billing/deliverables.html", {
         "project": project, "form": form,
-        "items": [(item, item.blocking_invoices()) for item in items],
+        "items": services.deliverables_with_blocking(project),
         "status_choices": Deliverable.Status.choices,
     })
 
