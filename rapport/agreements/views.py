@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,9 +21,9 @@ from rapport.agreements.models import (
     Proposal,
     ProposalTemplate,
 )
+from rapport.agreements.sendpage import preview_then_send
 from rapport.core import listfilters
 from rapport.core.paging import paginate
-from rapport.health.forms import SendScriptForm
 
 
 def _get_proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -124,26 +123,18 @@ def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
         return redirect(proposal)
     if proposal.status == Proposal.Status.ACCEPTED:
         return redirect(proposal)
-    if request.method == "POST":
-        form = SendScriptForm(request.POST)
-        if form.is_valid():
-            try:
-                mailing.send_proposal(proposal, user=request.user,
-                                      base_url=request.build_absolute_uri("/"),
-                                      **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Proposal sent by email and recorded on the "
-                                            "client's timeline."))
-                return redirect(proposal)
-    else:
-        draft = mailing.draft(proposal, request.user.get_full_name())
-        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
-                                       "body": draft.body})
-    return render(request, "agreements/send_mail.html", {
-        "form": form, "client": proposal.client, "back_url": proposal.get_absolute_url(),
-        "back_title": proposal.title})
+    return preview_then_send(
+        request, initial=lambda: _initial(mailing.draft(proposal, request.user.get_full_name())),
+        send=lambda data: mailing.send_proposal(
+            proposal, user=request.user, base_url=request.build_absolute_uri("/"), **data),
+        sent=_("Proposal sent by email and recorded on the client's timeline."),
+        done_url=proposal.get_absolute_url(),
+        page={"client": proposal.client, "back_url": proposal.get_absolute_url(),
+              "back_title": proposal.title})
+
+
+def _initial(draft: mailing.Draft) -> dict[str, str]:
+    return {"to": ", ".join(draft.to), "subject": draft.subject, "body": draft.body}
 
 
 def proposal_withdraw(request: HttpRequest, proposal_pk: int) -> HttpResponse:
@@ -254,23 +245,12 @@ def change_send(request: HttpRequest, change_pk: int) -> HttpResponse:
     contract = change.contract
     if change.status != ChangeOrder.Status.DRAFT:
         return redirect(contract)
-    if request.method == "POST":
-        form = SendScriptForm(request.POST)
-        if form.is_valid():
-            try:
-                mailing.send_change_order(change, user=request.user,
-                                          base_url=request.build_absolute_uri("/"),
-                                          **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Change order sent by email and recorded on the "
-                                            "client's timeline."))
-                return redirect(contract)
-    else:
-        draft = mailing.draft_change_order(change, request.user.get_full_name())
-        form = SendScriptForm(initial={"to": ", ".join(draft.to), "subject": draft.subject,
-                                       "body": draft.body})
-    return render(request, "agreements/send_mail.html", {
-        "form": form, "client": contract.client, "back_url": contract.get_absolute_url(),
-        "back_title": contract.proposal.title})
+    return preview_then_send(
+        request,
+        initial=lambda: _initial(mailing.draft_change_order(change, request.user.get_full_name())),
+        send=lambda data: mailing.send_change_order(
+            change, user=request.user, base_url=request.build_absolute_uri("/"), **data),
+        sent=_("Change order sent by email and recorded on the client's timeline."),
+        done_url=contract.get_absolute_url(),
+        page={"client": contract.client, "back_url": contract.get_absolute_url(),
+              "back_title": contract.proposal.title})

@@ -34,7 +34,7 @@ def _act_as(user: object) -> None:
     saw only the anonymous request; the token is read later, here). The middleware resets
     the actor when the request ends."""
     actor = audit_context.current()
-    audit_context._current.set(audit_context.Actor(  # noqa: SLF001 - as its process_view does
+    audit_context.act_as(audit_context.Actor(
         label=audit_context.VISITOR, user=user, ip_address=actor.ip_address,
         request_id=actor.request_id))
 

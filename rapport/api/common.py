@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import BaseModelForm
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -27,6 +27,13 @@ def get_owned(request: HttpRequest, model: type[M], pk: int) -> M:
     """The object if it belongs to the token's workspace; 404 otherwise, the same answer
     as for an id that does not exist, so other workspaces' ids reveal nothing."""
     return get_object_or_404(model, workspace=workspace_of(request), pk=pk)
+
+
+def narrowed(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """`queryset` filtered by each lookup the caller was given: a query parameter left
+    out arrives as None and narrows nothing."""
+    return queryset.filter(**{name: value for name, value in lookups.items()
+                              if value is not None})
 
 
 def save_with_form(form_class: type[BaseModelForm], instance: M, changes: dict[str, object],

@@ -47,6 +47,13 @@ def current() -> Actor:
     return _current.get() or _SYSTEM
 
 
+def act_as(actor: Actor) -> None:
+    """From here to the end of the current request (or task), changes are `actor`'s: for
+    who is known only after the middleware ran (an API token, a portal page). The
+    middleware resets the actor when the request ends."""
+    _current.set(actor)
+
+
 @contextmanager
 def acting(actor: Actor) -> Iterator[Actor]:
     """Run a block as `actor` (tests, commands and the worker use it)."""
@@ -82,8 +89,8 @@ class AuditContextMiddleware:
         match = request.resolver_match
         if match is not None and match.namespace in _PORTAL_NAMESPACES:
             actor = current()
-            _current.set(Actor(label=PORTAL, user=actor.user, ip_address=actor.ip_address,
-                               request_id=actor.request_id))
+            act_as(Actor(label=PORTAL, user=actor.user, ip_address=actor.ip_address,
+                         request_id=actor.request_id))
 
 
 _task_tokens: dict[str, contextvars.Token] = {}

@@ -33,6 +33,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from rapport.accounts.models import User
 from rapport.backups import postgres
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 FORMAT = 1
@@ -168,7 +169,7 @@ def backup(path: Path | str) -> Summary:
         database, counts, migrations = _dump_database(Path(tmp))
         manifest: dict[str, object] = {
             "format": FORMAT, "rapport_version": _version(),
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "created_at": clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
             "database": {"vendor": connection.vendor, "file": database.name,
                          "sha256": sha256_of(database)},
             "migrations": migrations, "tables": counts, "files": {},
@@ -188,7 +189,7 @@ def backup(path: Path | str) -> Summary:
                 manifest["files"] = files
                 data = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
                 info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime = len(data), int(dt.datetime.now(dt.UTC).timestamp())
+                info.size, info.mtime = len(data), int(clock.now().timestamp())
                 (Path(tmp) / MANIFEST).write_bytes(data)
                 with (Path(tmp) / MANIFEST).open("rb") as handle:
                     archive.addfile(info, handle)

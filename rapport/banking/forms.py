@@ -12,21 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from rapport.banking.datev import DEFAULT_ACCOUNTS, fiscal_year_start
 from rapport.banking.models import BankTransaction, CsvMapping, DatevSettings
 from rapport.banking.parsers.presets import PRESETS
-from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
+from rapport.core.uploads import FileImportMixin
 
-UPLOAD_SUFFIXES = {".xml", ".sta", ".mt940", ".940", ".942", ".txt", ".csv"}
+UPLOAD_SUFFIXES = frozenset({".xml", ".sta", ".mt940", ".940", ".942", ".txt", ".csv"})
 
 
-class UploadForm(UploadLimitMixin, forms.Form):
+class UploadForm(FileImportMixin, forms.Form):
+    upload_suffixes = UPLOAD_SUFFIXES
+    wrong_suffix_message = _("Upload a CAMT (.xml), MT940 (.sta) or CSV file.")
+
     file = forms.FileField(label=_("Statement file"))
     layout = forms.ChoiceField(label=_("Bank or column mapping"), required=False,
                                help_text=_("Only needed for CSV files the bank presets do "
                                            "not recognise."))
 
-    def __init__(self, workspace: object, *args: Any, too_large: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(self, workspace: object, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
         self.fields["file"].help_text = _(
             "CAMT.053/052/054 (.xml), MT940/MT942 (.sta) or a bank's CSV export; at most "
             "%(mb)d MB.") % {"mb": settings.RAPPORT_MAX_UPLOAD_MB}
@@ -38,22 +39,6 @@ class UploadForm(UploadLimitMixin, forms.Form):
               if mappings else []),
         ]
         self.mappings = {str(m.pk): m for m in mappings}
-
-    def clean(self) -> dict[str, Any]:
-        if self.too_large:
-            self.errors.pop("file", None)
-            self.add_error("file", self.upload_too_large_error())
-        return super().clean()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > max_upload_bytes():
-            raise self.upload_too_large_error()
-        name = (upload.name or "").lower()
-        suffix = "." + name.rsplit(".", 1)[1] if "." in name else ""
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("Upload a CAMT (.xml), MT940 (.sta) or CSV file."))
-        return upload
 
     def choice(self) -> tuple[CsvMapping | None, str]:
         """The saved mapping or the preset name the user chose (or neither)."""

@@ -12,7 +12,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from rapport.banking.forms import (
 )
 from rapport.banking.models import BankImport, BankStatement, BankTransaction, CsvMapping
 from rapport.banking.parsers.presets import PRESETS
+from rapport.core import clock
 
 PAGE_SIZE = 50
 
@@ -148,7 +148,7 @@ def datev_settings(request: HttpRequest) -> HttpResponse:
 
 def datev_export(request: HttpRequest) -> HttpResponse:
     settings = datev.settings_for(request.workspace)
-    today = timezone.localdate()
+    today = clock.today()
     start = datev.fiscal_year_start(today, settings.fiscal_year_start_month)
     form = DatevExportForm(request.GET or None, start_month=settings.fiscal_year_start_month,
                            initial={"date_from": start, "date_to": today})

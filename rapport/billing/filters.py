@@ -110,12 +110,7 @@ def totals(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
 
 def open_by_status(invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
     """What is still owed per open status and currency: the cards above the list."""
-    labels = dict(Invoice.PaymentStatus.choices)
-    rows = (invoices.filter(payment_state__in=OPEN_STATUSES).order_by()
-            .values("payment_state", "currency").annotate(amount=Sum("balance", output_field=MONEY))
-            .order_by("payment_state", "currency"))
-    return [{"status": row["payment_state"], "label": labels[row["payment_state"]],
-             "currency": row["currency"], "amount": row["amount"]} for row in rows]
+    return invoices.owed_by_status()
 
 
 class InvoiceFilterForm(forms.Form):

@@ -187,10 +187,15 @@ class InvoiceQuerySet(models.QuerySet):
     def outstanding(self, today: dt.date | None = None) -> list[dict[str, object]]:
         """What clients still owe, per payment status (open, overdue, partially paid) and
         currency: [{"status", "label", "currency", "amount"}], by status then currency."""
+        return self.with_payment_status(today).owed_by_status()
+
+    def owed_by_status(self) -> list[dict[str, object]]:
+        """`outstanding()` of a queryset already annotated by `with_payment_status()` (a
+        filtered list keeps its own day and filters)."""
         status = Invoice.PaymentStatus
         unpaid = (status.OPEN, status.OVERDUE, status.PARTIALLY_PAID)
         amount = models.DecimalField(max_digits=14, decimal_places=2)
-        rows = (self.with_payment_status(today).filter(payment_state__in=unpaid).order_by()
+        rows = (self.filter(payment_state__in=unpaid).order_by()
                 .values("payment_state", "currency")
                 .annotate(amount=models.Sum("balance", output_field=amount))
                 .order_by("payment_state", "currency"))

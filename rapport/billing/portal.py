@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.billing.models import Invoice, PortalLink
+from rapport.core import clock
 
 PORTAL_LINK_DAYS = 60
 # A link reused in a new email should still work for a while after it arrives.
@@ -21,7 +21,7 @@ def create_portal_link(invoice: Invoice, now: dt.datetime | None = None) -> Port
     """A fresh link that opens this invoice for PORTAL_LINK_DAYS days; a draft has none."""
     if invoice.is_draft:
         raise ValidationError(NOT_ISSUED, code="draft")
-    now = now or timezone.now()
+    now = now or clock.now()
     return PortalLink.objects.create(workspace_id=invoice.workspace_id, invoice=invoice,
                                      expires_at=now + dt.timedelta(days=PORTAL_LINK_DAYS))
 
@@ -32,7 +32,7 @@ def portal_link_for(invoice: Invoice, now: dt.datetime | None = None) -> PortalL
     Reusing keeps one link per invoice in the client's inbox instead of a new one per
     reminder; a link about to expire is not reused, so the email is not dead on arrival.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     link = (
         invoice.portal_links.filter(revoked_at__isnull=True,
                                     expires_at__gt=now + PORTAL_LINK_MIN_REMAINING)
@@ -44,7 +44,7 @@ def portal_link_for(invoice: Invoice, now: dt.datetime | None = None) -> PortalL
 def revoke_portal_link(link: PortalLink, now: dt.datetime | None = None) -> PortalLink:
     """The link no longer opens the invoice; revoking twice keeps the first moment."""
     if link.revoked_at is None:
-        link.revoked_at = now or timezone.now()
+        link.revoked_at = now or clock.now()
         link.save(update_fields=["revoked_at"])
     return link
 
@@ -54,4 +54,4 @@ def revoke_portal_links(links: list[PortalLink], now: dt.datetime | None = None)
     keep their first moment. Returns how many were still open."""
     return PortalLink.objects.filter(pk__in=[link.pk for link in links],
                                      revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now())
+        revoked_at=now or clock.now())

@@ -422,19 +422,14 @@ def delete_draft(invoice: Invoice) -> None:
     invoice.delete()
 
 
-def held_deliverables(workspace: Workspace) -> list[tuple[Deliverable, list[Invoice]]]:
-    """Finished work waiting for payment, with the invoices that hold it back."""
-    finished = (
-        Deliverable.objects.filter(workspace=workspace, status=Deliverable.Status.FINISHED,
-                                   release_after_full_payment=True)
-        .select_related("project__client")
-    )
-    held = []
-    for item in finished:
-        blocking = item.blocking_invoices()
-        if blocking:
-            held.append((item, blocking))
-    return held
+def deliverables_with_blocking(project: Project) -> list[tuple[Deliverable, list[Invoice]]]:
+    """A project's deliverables, each with the invoices that hold it back. What holds one
+    back (`blocking_invoices()`) depends only on its project, so the project's invoices are
+    read once for all of them instead of once a row."""
+    items = list(project.deliverables.all())
+    waiting = [item for item in items if item.release_after_full_payment]
+    blocking = waiting[0].blocking_invoices() if waiting else []
+    return [(item, blocking if item.release_after_full_payment else []) for item in items]
 
 
 HELD_UNTIL_PAID = _lazy("Held until the project's invoices are paid in full.")

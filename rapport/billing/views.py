@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,9 +30,8 @@ from rapport.billing.forms import (
 from rapport.billing.models import Deliverable, Invoice, Payment, PortalLink
 from rapport.billing.portal import PORTAL_LINK_DAYS
 from rapport.billing.positions import save_draft_lines
-from rapport.billing.services import held_deliverables as held_deliverables  # dashboard
 from rapport.clients.models import Project
-from rapport.core import listfilters
+from rapport.core import clock, listfilters
 from rapport.core.navigation import return_to
 from rapport.core.paging import paginate
 
@@ -103,9 +101,9 @@ def invoice_detail(request: HttpRequest, invoice_pk: int) -> HttpResponse:
         "events": invoice.events.all(),
         "links": links,
         "payment_form": PaymentForm(initial={"amount": max(invoice.balance(), 0) or None,
-                                             "paid_on": timezone.localdate()}),
+                                             "paid_on": clock.today()}),
         "send_form": SendForm(initial={"to": ", ".join(contact_emails[:1])}),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "portal_base": request.build_absolute_uri("/")[:-1],
     })
 
@@ -382,10 +380,9 @@ def deliverables(request: HttpRequest, project_pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Deliverable added."))
         return redirect("billing:deliverables", project_pk=project.pk)
-    items = project.deliverables.all()
     return render(request, "billing/deliverables.html", {
         "project": project, "form": form,
-        "items": [(item, item.blocking_invoices()) for item in items],
+        "items": services.deliverables_with_blocking(project),
         "status_choices": Deliverable.Status.choices,
     })
 
@@ -405,7 +402,7 @@ def deliverable_status(request: HttpRequest, project_pk: int, deliverable_pk: in
 
 
 def export(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     form = ExportForm(request.GET or None, initial={
         "date_from": today.replace(month=1, day=1), "date_to": today,
         "csv_style": "german" if request.workspace.language == "de" else "standard",

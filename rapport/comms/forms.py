@@ -18,18 +18,20 @@ from rapport.comms.models import CalendarSubscription, MailAccount, Meeting, Mee
 from rapport.core import netguard
 from rapport.core.dates import short_date
 from rapport.core.models import Workspace
-from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
+from rapport.core.uploads import FileImportMixin
 
-UPLOAD_SUFFIXES = (".mbox", ".mbx", ".eml", ".ics", ".ical", ".txt", "")
+UPLOAD_SUFFIXES = frozenset({".mbox", ".mbx", ".eml", ".ics", ".ical", ".txt", ""})
 
 
-class UploadForm(UploadLimitMixin, forms.Form):
+class UploadForm(FileImportMixin, forms.Form):
+    upload_suffixes = UPLOAD_SUFFIXES
+    wrong_suffix_message = _("Upload an .mbox, .eml or .ics file.")
+
     file = forms.FileField(label=_("Mail or calendar file"),
                            help_text=_("An .mbox or .eml export, or an .ics calendar."))
 
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
         self.fields["file"].help_text = _(
             "An .mbox or .eml export, or an .ics calendar; at most %(mb)d MB."
         ) % {"mb": settings.RAPPORT_MAX_UPLOAD_MB}
@@ -39,23 +41,6 @@ class UploadForm(UploadLimitMixin, forms.Form):
             _("The file is larger than %(mb)d MB, the most one upload may bring. Export "
               "a shorter period, or split the mbox into several files."),
             code="too_large", params={"mb": settings.RAPPORT_MAX_UPLOAD_MB})
-
-    def clean(self) -> dict[str, Any]:
-        if self.too_large:
-            # The upload was stopped while it arrived: say why instead of "required".
-            self.errors.pop("file", None)
-            self.add_error("file", self.upload_too_large_error())
-        return super().clean()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > max_upload_bytes():
-            raise self.upload_too_large_error()
-        name = (upload.name or "").lower()
-        suffix = "." + name.rsplit(".", 1)[1] if "." in name else ""
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("Upload an .mbox, .eml or .ics file."))
-        return upload
 
 
 class ClientChoiceForm(forms.Form):

@@ -151,7 +151,9 @@ def connect(host: str, port: int, timeout: float) -> socket.socket:
     raise Unreachable("no answer")
 
 
-def _guarded(connection: http.client.HTTPConnection) -> http.client.HTTPConnection:
+def guarded(connection: http.client.HTTPConnection) -> http.client.HTTPConnection:
+    """`connection` (not yet connected) made to connect only through `connect()`, so every
+    address it resolves to is checked: for callers that need a method other than GET."""
     def create(address: tuple[str, int], timeout: float, *_args: object) -> socket.socket:
         return connect(address[0], address[1], timeout)
 
@@ -187,7 +189,7 @@ def fetch(url: str, headers: dict[str, str] | None = None, max_bytes: int = 5 * 
             port = parts.port
         except ValueError as exc:
             raise Unreachable("bad port") from exc
-        connection = _guarded(connection_class(parts.hostname, port, timeout=timeout))
+        connection = guarded(connection_class(parts.hostname, port, timeout=timeout))
         sent = dict(headers or {})
         if parts.username and parts.hostname == first_host:
             pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"

@@ -9,6 +9,7 @@ shows the limit next to the file field instead of saving without the file.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -81,3 +82,34 @@ class UploadLimitMixin:
                     or getattr(upload, "size", 0) > max_upload_bytes()):
                 self._errors[name] = self.error_class(self.upload_too_large_error().messages)
                 self.cleaned_data.pop(name, None)
+
+
+class FileImportMixin(UploadLimitMixin):
+    """For an import form whose one file field is named `file`: an upload stopped while it
+    arrived (`too_large=True`, from `request.upload_too_large`) says why instead of
+    "required", and a file whose suffix is not in `upload_suffixes` ("" for none) is
+    refused with `wrong_suffix_message`."""
+
+    upload_suffixes: frozenset[str] = frozenset()
+    wrong_suffix_message: Any = ""
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.too_large = too_large
+
+    def clean(self) -> dict[str, Any]:
+        if self.too_large:
+            self.errors.pop("file", None)  # type: ignore[attr-defined]
+            self.add_error("file", self.upload_too_large_error())  # type: ignore[attr-defined]
+        return super().clean()  # type: ignore[misc]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > max_upload_bytes():
+            raise self.upload_too_large_error()
+        name = (upload.name or "").lower()
+        suffix = "." + name.rsplit(".", 1)[1] if "." in name else ""
+        if suffix not in self.upload_suffixes:
+            raise forms.ValidationError(self.wrong_suffix_message)
+        return upload

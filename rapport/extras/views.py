@@ -4,6 +4,8 @@ them. Everything through the request's workspace."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +22,8 @@ from rapport.extras import panel, services
 from rapport.extras.forms import ExtraRequestForm
 from rapport.extras.models import ExtraRequest
 from rapport.signals.models import Signal, SignalKind, SignalSource
+
+T = TypeVar("T")
 
 
 def _get_client(request: HttpRequest, pk: int) -> Client:
@@ -114,30 +118,33 @@ def client_extras(request: HttpRequest, client_pk: int) -> HttpResponse:
         "client": client, **panel.context(client, clock.today(), everything=True)})
 
 
+def _act(request: HttpRequest, action: Callable[[], T], where: Callable[[T], Any],
+         done: str, back: ExtraRequest | Client) -> HttpResponse:
+    """Run a service; on success say `done` and go to `where(result)`, on refusal show the
+    reason and return to the client's extras."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(back)
+    messages.success(request, done)
+    return redirect(where(result))
+
+
 @require_POST
 def to_invoice(request: HttpRequest, extra_pk: int) -> HttpResponse:
     extra = _get_extra(request, extra_pk)
-    try:
-        invoice = services.put_on_invoice(extra)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _back(extra)
-    messages.success(request, _("The extra is on the draft invoice; issue it when you are "
-                                "ready."))
-    return redirect(invoice)
+    return _act(request, lambda: services.put_on_invoice(extra), lambda invoice: invoice,
+                _("The extra is on the draft invoice; issue it when you are ready."), extra)
 
 
 @require_POST
 def to_change_order(request: HttpRequest, extra_pk: int) -> HttpResponse:
     extra = _get_extra(request, extra_pk)
-    try:
-        change = services.put_in_change_order(extra)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _back(extra)
-    messages.success(request, _("The extra is in the draft change order; send it to the "
-                                "client from the contract page."))
-    return redirect(change.contract)
+    return _act(request, lambda: services.put_in_change_order(extra),
+                lambda change: change.contract,
+                _("The extra is in the draft change order; send it to the client from the "
+                  "contract page."), extra)
 
 
 @require_POST
@@ -149,15 +156,11 @@ def propose(request: HttpRequest, client_pk: int) -> HttpResponse:
     if not found:
         messages.error(request, _("Nothing recurs under this name any more."))
         return _back(client)
-    try:
-        change = services.propose_change_order(client, found[0],
-                                               (request.LANGUAGE_CODE or "de")[:2])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _back(client)
-    messages.success(request, _("Draft change order written; check the price and send it "
-                                "from the contract page."))
-    return redirect(change.contract)
+    language = (request.LANGUAGE_CODE or "de")[:2]
+    return _act(request, lambda: services.propose_change_order(client, found[0], language),
+                lambda change: change.contract,
+                _("Draft change order written; check the price and send it from the "
+                  "contract page."), client)
 
 
 @require_POST

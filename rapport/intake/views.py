@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.agreements.mailing import client_addresses as mailing_addresses
+from rapport.agreements.sendpage import preview_then_send
 from rapport.clients.models import Client
 from rapport.core import clock, listfilters
 from rapport.core.choices import Language
 from rapport.core.dates import short_date
 from rapport.core.money import format_money
 from rapport.core.paging import paginate
-from rapport.health.forms import SendScriptForm
 from rapport.intake import content, filters, mailing, services
 from rapport.intake.fit import Verdict
 from rapport.intake.forms import (
@@ -221,24 +221,15 @@ def interview_invite(request: HttpRequest, interview_pk: int) -> HttpResponse:
     if invitation is None:
         messages.error(request, _("This questionnaire link no longer works; create a new one."))
         return redirect(f"{interview.get_absolute_url()}#portal")
-    if request.method == "POST":
-        form = SendScriptForm(request.POST)
-        if form.is_valid():
-            try:
-                mailing.send_invitation(interview, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Questionnaire sent by email and recorded on the "
-                                            "client's timeline."))
-                return redirect(f"{interview.get_absolute_url()}#portal")
-    else:
-        form = SendScriptForm(initial={
-            "to": ", ".join(mailing_addresses(interview.client)) or invitation["to"],
-            "subject": invitation["subject"], "body": invitation["body"]})
-    return render(request, "agreements/send_mail.html", {
-        "form": form, "client": interview.client, "back_url": interview.get_absolute_url(),
-        "back_title": interview.client.name})
+    return preview_then_send(
+        request,
+        initial=lambda: {"to": ", ".join(mailing_addresses(interview.client)) or invitation["to"],
+                         "subject": invitation["subject"], "body": invitation["body"]},
+        send=lambda data: mailing.send_invitation(interview, user=request.user, **data),
+        sent=_("Questionnaire sent by email and recorded on the client's timeline."),
+        done_url=f"{interview.get_absolute_url()}#portal",
+        page={"client": interview.client, "back_url": interview.get_absolute_url(),
+              "back_title": interview.client.name})
 
 
 @require_POST

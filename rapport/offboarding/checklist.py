@@ -241,11 +241,8 @@ def draft_final_invoice(project: Project) -> Invoice:
 
 
 def release(deliverable: Deliverable) -> Deliverable:
-    if deliverable.blocking_invoices():
-        raise ValidationError(_("Held until the project's invoices are paid in full."))
-    deliverable.status = Deliverable.Status.RELEASED
-    deliverable.save(update_fields=["status"])
-    return deliverable
+    """Released to the client by billing's rule: only once the project is paid in full."""
+    return billing.set_deliverable_status(deliverable, Deliverable.Status.RELEASED)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from rapport.clients.forms import DateInput
 from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.models import Workspace
-from rapport.core.uploads import UploadLimitMixin, max_upload_bytes
+from rapport.core.uploads import FileImportMixin
 from rapport.timetracking.durations import parse_minutes
 from rapport.timetracking.invoicing import GROUP_BY_DAY, GROUP_BY_PROJECT
 from rapport.timetracking.models import TimeEntry, TimeSettings
@@ -166,10 +166,13 @@ class TimeSettingsForm(forms.ModelForm):
         fields = ["minutes_per_email"]
 
 
-IMPORT_SUFFIXES = (".csv", ".txt")
+IMPORT_SUFFIXES = frozenset({".csv", ".txt"})
 
 
-class ImportUploadForm(UploadLimitMixin, forms.Form):
+class ImportUploadForm(FileImportMixin, forms.Form):
+    upload_suffixes = IMPORT_SUFFIXES
+    wrong_suffix_message = _("Upload a .csv file.")
+
     FORMATS = [(TimeEntry.Source.TOGGL, _("Toggl Track (detailed report, CSV)")),
                (TimeEntry.Source.CLOCKIFY, _("Clockify (detailed report, CSV)")),
                (TimeEntry.Source.CSV, _("Other CSV (you map the columns)"))]
@@ -178,23 +181,7 @@ class ImportUploadForm(UploadLimitMixin, forms.Form):
                                widget=forms.RadioSelect, initial=TimeEntry.Source.TOGGL)
     file = forms.FileField(label=_("CSV file"))
 
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
         self.fields["file"].help_text = _("A .csv export; at most %(mb)d MB.") % {
             "mb": settings.RAPPORT_MAX_UPLOAD_MB}
-
-    def clean(self) -> dict[str, Any]:
-        if self.too_large:
-            self.errors.pop("file", None)
-            self.add_error("file", self.upload_too_large_error())
-        return super().clean()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > max_upload_bytes():
-            raise self.upload_too_large_error()
-        name = (upload.name or "").lower()
-        if not name.endswith(IMPORT_SUFFIXES):
-            raise forms.ValidationError(_("Upload a .csv file."))
-        return upload

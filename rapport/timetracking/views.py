@@ -11,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rapport.clients.models import Client, Project
-from rapport.core import listfilters
+from rapport.core import clock, listfilters
 from rapport.core.paging import paginate
 from rapport.timetracking import entries as entry_list
 from rapport.timetracking import hours, imports, invoicing, timer
@@ -90,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
     automatic = None
     if client:
         since = filters.get("since") or dt.date(2000, 1, 1)
-        until = (filters.get("until") or timezone.localdate()) + dt.timedelta(days=1)
+        until = (filters.get("until") or clock.today()) + dt.timedelta(days=1)
         automatic = hours.automatic_minutes(workspace, client.pk, since, until)
     return render(request, "timetracking/index.html", {
         "form": form, "page": page,
@@ -212,7 +211,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Uploads left unfinished for a day are not coming back: keep no stale copies.
         TimeImport.objects.filter(workspace=request.workspace,
-                                  created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+                                  created_at__lt=clock.now() - dt.timedelta(days=1)).delete()
         pending = TimeImport.objects.create(
             workspace=request.workspace, source=form.cleaned_data["format"],
             file_name=(upload.name or "")[:255], content=upload.read(),

@@ -114,8 +114,8 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         raise netguard.NotAllowed("only http and https")
     connection_class = (http.client.HTTPSConnection if parts.scheme == "https"
                         else http.client.HTTPConnection)
-    connection = netguard._guarded(connection_class(parts.hostname, parts.port,  # noqa: SLF001
-                                                    timeout=TIMEOUT_SECONDS))
+    connection = netguard.guarded(connection_class(parts.hostname, parts.port,
+                                                   timeout=TIMEOUT_SECONDS))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request("POST", path, body=body, headers=headers)

@@ -12,6 +12,9 @@ import hashlib
 import hmac
 import time
 
+# Wall-clock time on purpose, not rapport.core.clock: the receiver checks the timestamp
+# against its own clock, and this module is what receivers copy (it needs no Django).
+
 HEADER = "Rapport-Signature"
 TOLERANCE_SECONDS = 300
 

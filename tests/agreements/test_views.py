@@ -98,7 +98,7 @@ def test_circular_deadlines_are_a_form_error(owner_http, kranich):
                                 "me: B = 2 working days after A")
     response = owner_http.post(f"/proposals/{proposal.pk}/edit/", data)
     assert response.status_code == 200
-    assert "circle" in response.content.decode()
+    assert "These deadlines depend on each other in a circle." in response.content.decode()
 
 
 @pytest.mark.parametrize(("ui", "language", "day", "other"),

@@ -74,18 +74,38 @@ def test_a_client_link_works_for_sixty_days_and_a_draft_gets_none(kunde):
     assert fresh != link and fresh.is_usable(now)
 
 
+def test_a_projects_deliverables_list_the_invoices_holding_them_in_a_few_queries(
+        kunde, django_assert_max_num_queries):
+    project = project_for(kunde)
+    invoice = _issued(kunde, project=project)
+    names = ["Texts", "Images", "Layout", "Print files"]
+    for name in names:
+        Deliverable.objects.create(workspace=kunde.workspace, project=project, name=name,
+                                   status=Deliverable.Status.FINISHED)
+    Deliverable.objects.create(workspace=kunde.workspace, project=project, name="Sketches",
+                               release_after_full_payment=False)
+    with django_assert_max_num_queries(3):
+        rows = services.deliverables_with_blocking(project)
+    assert [(item.name, blocking) for item, blocking in rows] == [
+        ("Images", [invoice]), ("Layout", [invoice]), ("Print files", [invoice]),
+        ("Sketches", []), ("Texts", [invoice])]
+    services.record_payment(invoice, "119.00", ISSUED)
+    assert all(blocking == [] for _item, blocking in services.deliverables_with_blocking(project))
+
+
 def test_finished_work_is_held_until_the_project_invoices_are_paid(kunde):
     project = project_for(kunde)
     invoice = _issued(kunde, project=project)
     item = Deliverable.objects.create(workspace=kunde.workspace, project=project,
                                       name="Final texts", status=Deliverable.Status.FINISHED)
-    assert services.held_deliverables(kunde.workspace) == [(item, [invoice])]
+    held = list(Deliverable.objects.filter(workspace=kunde.workspace).held())
+    assert held == [item] and held[0].project.unpaid_invoices == [invoice]
     with pytest.raises(ValidationError, match="Held until"):
         services.set_deliverable_status(item, Deliverable.Status.RELEASED)
     item.refresh_from_db()
     assert item.status == Deliverable.Status.FINISHED
     services.record_payment(invoice, "119.00", ISSUED)
-    assert services.held_deliverables(kunde.workspace) == []
+    assert not Deliverable.objects.filter(workspace=kunde.workspace).held().exists()
     services.set_deliverable_status(item, Deliverable.Status.RELEASED)
     item.refresh_from_db()
     assert item.status == Deliverable.Status.RELEASED

@@ -86,7 +86,8 @@ def test_invoice_dates_follow_the_readers_browser(browser, live_server, django_u
         payments = page.locator("li", has_text=amount).first
         expect(payments).to_contain_text(paid_on)
         # The history shows the payment in the reader's format, not "1190.00 EUR (2026-11-17)".
-        history = page.locator("section", has_text="History" if language == "en" else "Verlauf")
+        history = page.locator("section", has_text="Invoice timeline" if language == "en"
+                                else "Zeitleiste der Rechnung")
         expect(history.locator(".timeline")).to_contain_text(f"{amount} ({paid_on})")
         expect(history.locator(".timeline")).not_to_contain_text("2026-11-17")
         screenshot(page, f"i18n-invoice-{locale}")

@@ -3,10 +3,12 @@ table and every uploaded file, byte for byte; a non-empty or damaged target is r
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import tarfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +16,7 @@ from django.db import connection
 
 from rapport.backups import archive
 from rapport.billing import services
+from rapport.core import clock
 from tests.billing.factories import billable_client, make_billable
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,6 +109,18 @@ def test_the_manifest_names_version_migrations_counts_and_checksums(workspace, m
     assert manifest["database"]["file"] in names
     assert set(manifest["files"]) == {"logos/logo.png", "invoices/2026/RE 1 ä.pdf"}
     assert len(manifest["files"]["logos/logo.png"]) == 64
+
+
+def test_the_manifest_dates_the_backup_by_the_application_clock_in_utc(db, media, tmp_path):
+    berlin_noon = dt.datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    target = tmp_path / "b.tar.gz"
+    with clock.travel(berlin_noon):
+        archive.backup(target)
+    with tarfile.open(target) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        written = tar.getmember("manifest.json").mtime
+    assert manifest["created_at"] == "2026-07-01T10:00:00+00:00"
+    assert written == int(berlin_noon.timestamp())
 
 
 def test_an_existing_backup_file_is_never_overwritten(db, media, tmp_path):

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from rapport.api import auth
-from rapport.api.common import ERRORS, get_owned, save_with_form, workspace_of
+from rapport.api.common import ERRORS, get_owned, narrowed, save_with_form, workspace_of
 from rapport.api.pagination import Pagination
 from rapport.api.schemas import (
     ClientIn,
@@ -39,13 +39,8 @@ ProjectStatus = Literal["planned", "active", "on_hold", "completed", "cancelled"
 def list_clients(request: HttpRequest, status: ClientStatus | None = None,
                  created_from: dt.date | None = None, created_until: dt.date | None = None):
     clients = Client.objects.filter(workspace=workspace_of(request)).order_by("name", "pk")
-    if status:
-        clients = clients.filter(status=status)
-    if created_from:
-        clients = clients.filter(created_at__date__gte=created_from)
-    if created_until:
-        clients = clients.filter(created_at__date__lte=created_until)
-    return clients
+    return narrowed(clients, status=status, created_at__date__gte=created_from,
+                    created_at__date__lte=created_until)
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS},
@@ -59,9 +54,7 @@ def get_client(request: HttpRequest, client_id: int):
 def list_contacts(request: HttpRequest, client_id: int | None = None):
     contacts = (Contact.objects.filter(workspace=workspace_of(request))
                 .prefetch_related("emails").order_by("name", "pk"))
-    if client_id is not None:
-        contacts = contacts.filter(client_id=client_id)
-    return contacts
+    return narrowed(contacts, client_id=client_id)
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS},
@@ -75,11 +68,7 @@ def get_contact(request: HttpRequest, contact_id: int):
 def list_projects(request: HttpRequest, client_id: int | None = None,
                   status: ProjectStatus | None = None):
     projects = Project.objects.filter(workspace=workspace_of(request)).order_by("name", "pk")
-    if client_id is not None:
-        projects = projects.filter(client_id=client_id)
-    if status:
-        projects = projects.filter(status=status)
-    return projects
+    return narrowed(projects, client_id=client_id, status=status)
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS},

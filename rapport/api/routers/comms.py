@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from rapport.api import auth
-from rapport.api.common import ERRORS, get_owned, workspace_of
+from rapport.api.common import ERRORS, get_owned, narrowed, workspace_of
 from rapport.api.errors import ApiError
 from rapport.api.pagination import Pagination
 from rapport.api.schemas import MessageImportOut, MessageIn, MessageOut
@@ -30,15 +30,8 @@ def list_messages(request: HttpRequest, client_id: int | None = None,
                   direction: Direction | None = None, date_from: dt.date | None = None,
                   date_until: dt.date | None = None):
     messages = Message.objects.filter(workspace=workspace_of(request)).order_by("-date", "-pk")
-    if client_id is not None:
-        messages = messages.filter(client_id=client_id)
-    if direction:
-        messages = messages.filter(direction=direction)
-    if date_from:
-        messages = messages.filter(date__date__gte=date_from)
-    if date_until:
-        messages = messages.filter(date__date__lte=date_until)
-    return messages
+    return narrowed(messages, client_id=client_id, direction=direction,
+                    date__date__gte=date_from, date__date__lte=date_until)
 
 
 # Declared before /messages/{message_id}, which would otherwise take "import" as an id.

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from rapport.api import auth
-from rapport.api.common import ERRORS, get_owned, workspace_of
+from rapport.api.common import ERRORS, get_owned, narrowed, workspace_of
 from rapport.api.errors import ApiError
 from rapport.api.pagination import Pagination
 from rapport.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
@@ -49,14 +49,8 @@ def list_invoices(request: HttpRequest, state: State | None = None,
                   payment_status: PaymentStatus | None = None, client_id: int | None = None,
                   issued_from: dt.date | None = None, issued_until: dt.date | None = None):
     invoices = _invoices(request).order_by("-issue_date", "-pk")
-    if state:
-        invoices = invoices.filter(state=state)
-    if client_id is not None:
-        invoices = invoices.filter(client_id=client_id)
-    if issued_from:
-        invoices = invoices.filter(issue_date__gte=issued_from)
-    if issued_until:
-        invoices = invoices.filter(issue_date__lte=issued_until)
+    invoices = narrowed(invoices, state=state, client_id=client_id,
+                        issue_date__gte=issued_from, issue_date__lte=issued_until)
     if payment_status:  # computed from payments and today's date, as on the invoice list
         invoices = invoices.with_status(payment_status)
     return invoices
@@ -133,15 +127,8 @@ def list_payments(request: HttpRequest, invoice_id: int | None = None,
                   paid_until: dt.date | None = None):
     payments = (Payment.objects.filter(workspace=workspace_of(request))
                 .select_related("invoice").order_by("-paid_on", "-pk"))
-    if invoice_id is not None:
-        payments = payments.filter(invoice_id=invoice_id)
-    if client_id is not None:
-        payments = payments.filter(invoice__client_id=client_id)
-    if paid_from:
-        payments = payments.filter(paid_on__gte=paid_from)
-    if paid_until:
-        payments = payments.filter(paid_on__lte=paid_until)
-    return payments
+    return narrowed(payments, invoice_id=invoice_id, invoice__client_id=client_id,
+                    paid_on__gte=paid_from, paid_on__lte=paid_until)
 
 
 @router.post("/payments", response={201: PaymentOut, **ERRORS}, auth=auth.write,

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from rapport.agreements.models import Proposal
 from rapport.api import auth
-from rapport.api.common import ERRORS, get_owned, workspace_of
+from rapport.api.common import ERRORS, get_owned, narrowed, workspace_of
 from rapport.api.pagination import Pagination
 from rapport.api.schemas import HealthOut, ProposalOut, SignalOut, money
 from rapport.clients.models import Client
@@ -34,17 +34,10 @@ def list_signals(request: HttpRequest, client_id: int | None = None, kind: Kind 
                  occurred_until: dt.date | None = None):
     signals = Signal.objects.filter(workspace=workspace_of(request)).order_by("-occurred_at",
                                                                               "-pk")
-    if client_id is not None:
-        signals = signals.filter(client_id=client_id)
-    if kind:
-        signals = signals.filter(kind=kind)
     if dismissed is not None:
         signals = signals.filter(dismissed_at__isnull=not dismissed)
-    if occurred_from:
-        signals = signals.filter(occurred_at__date__gte=occurred_from)
-    if occurred_until:
-        signals = signals.filter(occurred_at__date__lte=occurred_until)
-    return signals
+    return narrowed(signals, client_id=client_id, kind=kind,
+                    occurred_at__date__gte=occurred_from, occurred_at__date__lte=occurred_until)
 
 
 @router.post("/signals/{signal_id}/dismiss", response={200: SignalOut, **ERRORS},
@@ -96,11 +89,7 @@ def list_proposals(request: HttpRequest, client_id: int | None = None,
                    status: ProposalStatus | None = None):
     proposals = Proposal.objects.filter(workspace=workspace_of(request)).order_by(
         "-created_at", "-pk")
-    if client_id is not None:
-        proposals = proposals.filter(client_id=client_id)
-    if status:
-        proposals = proposals.filter(status=status)
-    return proposals
+    return narrowed(proposals, client_id=client_id, status=status)
 
 
 @router.get("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS},
