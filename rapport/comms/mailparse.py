@@ -9,6 +9,7 @@ import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email._encoded_words import decode_b
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -111,6 +112,8 @@ def _param(value: str, name: str) -> str:
 def _readable(value: str, warnings: list[str] | None = None) -> str:
     """Raw 8-bit bytes in a header (kept by the parser as surrogates) read as UTF-8, or as
     Windows-1252 when they are not UTF-8."""
+    if value.isascii():  # the common case, told without encoding
+        return value
     try:
         value.encode("utf-8")
         return value
@@ -162,8 +165,11 @@ def _decode_words(value: str, warnings: list[str] | None = None) -> str:
     return text.strip()
 
 
-def decode_part(part: EmailMessage, charset: str, warnings: list[str]) -> str:
-    payload = part.get_payload(decode=True)
+def decode_part(part: EmailMessage, charset: str, warnings: list[str],
+                payload: bytes | None = None) -> str:
+    """The part's text; `payload`, when given, is its transfer-decoded content."""
+    if payload is None:
+        payload = part.get_payload(decode=True)
     if payload is None:
         return ""
     charset = _readable(charset or "cp1252").lower()
@@ -243,14 +249,37 @@ def _parse_date(text: str) -> dt.datetime | None:
     return value
 
 
-def _body_and_attachments(msg: EmailMessage, warnings: list[str]
+_UUENCODED = ("x-uuencode", "uuencode", "uue", "x-uue")
+
+
+def _transfer_decoded(part: EmailMessage, headers: dict[str, str], body: bytes | None
+                      ) -> bytes | None:
+    """What `part.get_payload(decode=True)` returns, from the body's bytes as they came
+    when the simple reader kept them: the text is not encoded back to bytes first."""
+    if body is None:
+        return part.get_payload(decode=True)
+    encoding = headers.get("content-transfer-encoding", "").lower()
+    if encoding == "quoted-printable":
+        return quopri.decodestring(body)
+    if encoding == "base64":
+        return decode_b(b"".join(body.splitlines()))[0]
+    if encoding in _UUENCODED:
+        return part.get_payload(decode=True)
+    return body
+
+
+def _body_and_attachments(msg: EmailMessage, warnings: list[str],
+                          top: dict[str, str] | None = None, body: bytes | None = None,
                           ) -> tuple[str, list[dict[str, object]]]:
+    """`top`: the message's headers when already read; `body`: the raw bytes of the body
+    of a message that is one part (see `simple_parts`)."""
     attachments: list[dict[str, object]] = []
     plain = html = ""
     for part in msg.walk():
         if part.is_multipart():
             continue
-        headers = _raw_headers(part)
+        headers = top if part is msg and top is not None else _raw_headers(part)
+        raw = body if part is msg else None
         content_type = headers.get("content-type", "text/plain")
         ctype = content_type.split(";", 1)[0].strip().lower() or "text/plain"
         disposition = headers.get("content-disposition", "")
@@ -258,15 +287,15 @@ def _body_and_attachments(msg: EmailMessage, warnings: list[str]
         if disposition.strip().lower().startswith("attachment") or (
             filename and ctype not in {"text/plain", "text/html"}
         ):
-            payload = part.get_payload(decode=True) or b""
+            payload = _transfer_decoded(part, headers, raw) or b""
             attachments.append({"name": _safe(_decode_words(filename))[:255],
                                 "size": len(payload), "type": _safe(ctype)[:100]})
             continue
         charset = _param(content_type, "charset")
         if ctype == "text/plain" and not plain:
-            plain = decode_part(part, charset, warnings)
+            plain = decode_part(part, charset, warnings, _transfer_decoded(part, headers, raw))
         elif ctype == "text/html" and not html:
-            html = decode_part(part, charset, warnings)
+            html = decode_part(part, charset, warnings, _transfer_decoded(part, headers, raw))
     if plain.strip():
         return plain.strip(), attachments
     if html:
@@ -279,7 +308,12 @@ def _body_and_attachments(msg: EmailMessage, warnings: list[str]
 
 def _safe(text: str) -> str:
     """Text any database stores: no NUL, no lone surrogates."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def _capped_body(body: str, warnings: list[str]) -> str:
@@ -297,10 +331,11 @@ def _capped_body(body: str, warnings: list[str]) -> str:
 def parse_bytes(raw: bytes) -> ParsedMessage:
     """Read one message; raise ParseError if nothing useful can be found in it."""
     try:
-        msg = simple_message(raw) or _PARSER.parsebytes(raw)
+        simple = simple_parts(raw)
+        msg = simple[0] if simple else _PARSER.parsebytes(raw)
     except Exception as exc:  # noqa: BLE001
         raise ParseError(f"not a MIME message: {exc}") from exc
-    return parse_message(msg)
+    return parse_message(msg, body=simple[1] if simple else None)
 
 
 # How the standard parser tells a header line (`email.feedparser.headerRE`), and what
@@ -316,6 +351,13 @@ def simple_message(raw: bytes) -> Message | None:
     spends most of its time on although there is nothing to find: one part, neither
     multipart nor message/*, headers without oddities. None for anything else, which the
     standard parser then reads (it pushes the body through line by line)."""
+    simple = simple_parts(raw)
+    return simple[0] if simple else None
+
+
+def simple_parts(raw: bytes) -> tuple[Message, bytes] | None:
+    """`simple_message` and the bytes of its body as they came: its text need not be
+    encoded back to be decoded (the payload is the body read as ASCII with surrogates)."""
     text = raw.decode("ascii", "surrogateescape")
     end = _END_OF_HEADERS.search(text)
     if end is None:
@@ -335,14 +377,16 @@ def simple_message(raw: bytes) -> Message | None:
             headers.append([line])
     msg = Message(policy=policy.compat32)
     for lines in headers:
-        msg.set_raw(*policy.compat32.header_source_parse(lines))
-    if msg.get_content_maintype() in ("multipart", "message"):
-        return None
+        # = policy.compat32.header_source_parse(lines), without a call per header
+        name, value = lines[0].split(":", 1)
+        msg.set_raw(name, (value.lstrip(" \t") + "".join(lines[1:])).rstrip("\r\n"))
+    # No content type of "multipart" or "message/..." can get past `_NESTED`.
     msg.set_payload(text[end.end():])
-    return msg
+    return msg, raw[end.end():]
 
 
-def parse_message(msg: EmailMessage) -> ParsedMessage:
+def parse_message(msg: EmailMessage, body: bytes | None = None) -> ParsedMessage:
+    """`body`: the raw bytes of the body of a message of one part, when known."""
     warnings: list[str] = []
     headers = _raw_headers(msg)
     if not headers:
@@ -354,11 +398,11 @@ def parse_message(msg: EmailMessage) -> ParsedMessage:
     references = [_safe(r)[:500] for r in _MSGID.findall(_readable(headers.get("references",
                                                                                "")))]
     try:
-        body, attachments = _body_and_attachments(msg, warnings)
+        text, attachments = _body_and_attachments(msg, warnings, headers, body)
     except Exception:  # noqa: BLE001 - keep what can be read, say that it is rough
         warnings.append("broken MIME structure; the text is kept as it came")
-        body, attachments = _raw_body(msg), []
-    if not from_address and not message_id and not body:
+        text, attachments = _raw_body(msg), []
+    if not from_address and not message_id and not text:
         raise ParseError("no sender, no Message-ID and no text")
     return ParsedMessage(
         message_id=message_id, in_reply_to=in_reply_to, references=references,
@@ -367,7 +411,7 @@ def parse_message(msg: EmailMessage) -> ParsedMessage:
         cc=[_safe(a) for _n, a in _addresses(headers, "cc", warnings)],
         date=_date(headers, warnings),
         subject=_safe(_decode_words(headers.get("subject", ""), warnings))[:500],
-        body_text=_capped_body(body, warnings), attachments=attachments,
+        body_text=_capped_body(text, warnings), attachments=attachments,
         warnings=list(dict.fromkeys(warnings)),
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client, Contact
 from rapport.core import clock
 from rapport.core.dates import short_date
-from rapport.core.models import WorkspaceOwned
+from rapport.core.models import Workspace, WorkspaceOwned
 
 
 class Direction(models.TextChoices):
@@ -31,10 +31,15 @@ class Source(models.TextChoices):
 class Message(WorkspaceOwned):
     """One email, stored once per workspace (by Message-ID, or a content hash without one)."""
 
+    # Every index costs each imported message: the unique constraint and the indexes
+    # below begin with the workspace and serve its lookups, so it needs none of its own;
+    # the thread key is read with the messages, never looked up.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("workspace"), db_index=False)
     dedup_key = models.CharField(max_length=64, editable=False)
     message_id = models.CharField(_("Message-ID"), max_length=500, blank=True)
     in_reply_to = models.CharField(max_length=500, blank=True)
-    thread_key = models.CharField(max_length=500, db_index=True)
+    thread_key = models.CharField(max_length=500)
     from_address = models.CharField(_("from"), max_length=254, blank=True)
     from_name = models.CharField(_("sender name"), max_length=200, blank=True)
     to_addresses = models.TextField(_("to"), blank=True)
