@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Collection, Iterable
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -205,16 +206,17 @@ def _record_failures(workspace: Workspace, clients: list[Client], today: dt.date
 
 def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
     """Write the new assessments; a change announced while they were computed keeps its
-    snapshot dirty (`dirty_at` later than `started`)."""
-    HealthSnapshot.objects.bulk_create(
-        snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
-        update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
-                       "computed_at", "messages", "invoices", "update_failed_at", "status",
-                       "friction"])
+    snapshot dirty (`dirty_at` later than `started`). One transaction: one commit."""
     ids = [s.client_id for s in snapshots]
-    for start in range(0, len(ids), 500):
-        HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
-                                      dirty_at__lte=started).update(dirty_at=None)
+    with transaction.atomic():
+        HealthSnapshot.objects.bulk_create(
+            snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
+            update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
+                           "computed_at", "messages", "invoices", "update_failed_at",
+                           "status", "friction"])
+        for start in range(0, len(ids), 500):
+            HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
+                                          dirty_at__lte=started).update(dirty_at=None)
 
 
 def refresh(workspace: Workspace, today: dt.date | None = None) -> None:
@@ -233,7 +235,9 @@ def fact_counts(workspace: Workspace, client_ids: Iterable[int]) -> dict[int, tu
                                                         client_id__in=chunk)
                                  .values_list("client_id").annotate(n=Count("pk")).order_by()):
             result[client_id][0] = total
-        for client_id, total in (Invoice.objects.filter(workspace=workspace, client_id__in=chunk)
+        # By client alone (the ids are the workspace's clients): with the workspace in the
+        # filter too, SQLite walks the workspace's every invoice instead of the client's.
+        for client_id, total in (Invoice.objects.filter(client_id__in=chunk)
                                  .exclude(state=Invoice.State.DRAFT)
                                  .exclude(kind=Invoice.Kind.CANCELLATION)
                                  .values_list("client_id").annotate(n=Count("pk")).order_by()):

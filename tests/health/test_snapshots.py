@@ -86,3 +86,37 @@ def test_the_tick_prepares_the_snapshots(workspace, clients):
     assert all(s.dirty_at is None and s.as_of == timezone.localdate(timezone=workspace.tz)
                for s in stored.values())
     assert {row[0]: row[1] for row in stored[late.pk].signs}["slow_to_pay"] == "present"
+
+
+def test_refreshing_one_client_stores_what_a_full_recompute_says_and_counts_only_its_facts(
+        workspace):
+    from rapport.billing import services as billing
+    from tests.billing.factories import billable_client, make_billable
+
+    make_billable(workspace)
+    mine, other = (billable_client(workspace, name) for name in ("Eigen GmbH", "Andere AG"))
+    for client in (mine, other):
+        client.change_status("active")
+    for number in range(3):
+        invoice = billing.new_draft(workspace, mine if number else other)
+        billing.add_line(invoice, "Texte", 1, "100.00")
+        billing.issue(invoice, timezone.localdate() - dt.timedelta(days=30))
+    billing.cancel(invoice)  # mine: one issued, one cancelled, and the cancellation
+    billing.add_line(billing.new_draft(workspace, mine), "Entwurf", 1, "50.00")
+    for days in (1, 2):
+        message(workspace, mine, "Das ist dringend, bitte sofort!",
+                timezone.now() - dt.timedelta(days=days))
+    message(workspace, other, "Danke!", timezone.now() - dt.timedelta(days=1))
+    services.detect_new()
+    snapshots.refresh_clients(workspace, [other.pk])
+    before = HealthSnapshot.objects.get(client=other).computed_at
+
+    assert snapshots.refresh_clients(workspace, [mine.pk]) == [mine.pk]
+    stored = HealthSnapshot.objects.get(client=mine)
+    # Issued invoices, the cancelled one included, but neither drafts nor cancellations.
+    assert (stored.messages, stored.invoices) == (2, 2)
+    assert stored.dirty_at is None
+    assert HealthSnapshot.objects.get(client=other).computed_at == before
+    assert _view(snapshots.portfolio(workspace)) == _view(assess_portfolio(workspace))
+    assert next(h for h in snapshots.portfolio(workspace) if h.client == mine).sign(
+        "unreasonable_demands").count == 2
