@@ -4,6 +4,7 @@ come in translated), escaped text only."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -76,19 +77,21 @@ def portfolio_svg(portfolio: list[Row], currency: str) -> SafeString:
         f'<text x="{PAD - 6}" y="{TOP + 8}" font-size="11" text-anchor="end">'
         f'{_number(max_y)}</text>',
     ]
-    labels = {key: str(label) for key, label in RECOMMENDATIONS.items()}
+    # One dot per client: escaped with the standard library's `html.escape` (what
+    # Django's `escape` calls, without its lazy-text wrapper), each label once.
+    labels = {key: html.escape(str(label)) for key, label in RECOMMENDATIONS.items()}
     for h in portfolio:
         cx, cy = x(float(h.revenue)), y(h.friction)
-        url = h.url
         anchor = "end" if cx > W - PAD - 120 else "start"
         dx = -9 if anchor == "end" else 9
+        name = html.escape(h.name)
         parts.append(
-            f'<a href="{url}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" '
+            f'<a href="{h.url}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" '
             f'fill="{COLOURS[h.status]}" stroke="#fff" stroke-width="1.5">'
-            f'<title>{escape(h.name)}: {escape(labels[h.recommendation])}</title></circle>'
+            f'<title>{name}: {labels[h.recommendation]}</title></circle>'
             f'<text x="{cx + dx:.1f}" y="{cy - 8:.1f}" font-size="12" text-anchor="{anchor}" '
             f'fill="#222">'
-            f'{escape(h.name)}</text></a>')
+            f'{name}</text></a>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every piece of text is escaped above
 

@@ -39,7 +39,7 @@ from rapport.health.assessment import (
     client_health_url,
     recommendation_key,
 )
-from rapport.health.models import Enjoyment, HealthSnapshot
+from rapport.health.models import HealthSnapshot
 from rapport.health.snapshots import ACTIVE_STATUSES, reassess_stale
 
 PAGE_SIZE = 25
@@ -148,33 +148,31 @@ class Row:
                 for key, status in self.flagged if key in defaults.SIGNS]
 
 
-# What a row reads from a snapshot; `flagged` only for the rows a page lists.
+# What a row reads from a snapshot (and the client's enjoyment rating, joined); `flagged`
+# only for the rows a page lists.
 ROW_COLUMNS = ("client_id", "client__name", "status", "friction", "present_signs",
-               "watch_signs", "exit_sign", "update_failed_at")
+               "watch_signs", "exit_sign", "update_failed_at", "client__enjoyment__rating")
 
 
 @dataclass
 class Values:
-    """The value side the overview shows: revenue of 12 months in the workspace currency
-    (`received_in_year`, as the client pages read it) and enjoyment ratings."""
+    """The revenue the overview shows: 12 months in the workspace currency
+    (`received_in_year`, as the client pages read it); the enjoyment rating comes with
+    each row."""
 
     income: Income
-    enjoyment: dict[int, int]
     total: Decimal = Decimal("0")
 
     @classmethod
     def read(cls, workspace: Workspace, today: dt.date) -> Values:
         income = received_in_year(workspace, today)
-        return cls(income=income, total=sum(income.by_client.values(), Decimal("0")),
-                   enjoyment=dict(Enjoyment.objects.filter(workspace=workspace)
-                                  .values_list("client_id", "rating")))
+        return cls(income=income, total=sum(income.by_client.values(), Decimal("0")))
 
     def row(self, client_id: int, name: str, status: str, friction: float, present: int,
-            watch: int, exit_sign: bool, failed_at: dt.datetime | None,
+            watch: int, exit_sign: bool, failed_at: dt.datetime | None, joy: int | None,
             flagged: list | None = None) -> Row:
         revenue = self.income.by_client.get(client_id, Decimal("0"))
         share = float(revenue / self.total) if self.total else None
-        joy = self.enjoyment.get(client_id)
         return Row(client_id, name, status, friction, revenue, share, joy,
                    recommendation_key(present, watch, exit_sign, joy, share),
                    failed_at is not None, tuple(tuple(f) for f in flagged or ()))
