@@ -459,27 +459,41 @@ def value_side(client: Client, facts: Facts) -> ValueSide:
                      stale=bool(original) and income.stale)
 
 
+def _too_many(present: int, enjoyment: int | None) -> bool:
+    low_joy = enjoyment is not None and enjoyment <= defaults.VALUE["low_enjoyment"]
+    return present >= 3 or (present >= 2 and low_joy)
+
+
+def recommendation_key(present: int, watch: int, exit_sign: bool, enjoyment: int | None,
+                       share: float | None) -> str:
+    """The recommendation from how many signs are present and to watch, whether a present
+    one is a reason to leave, and the value side: the one rule, used for a whole
+    assessment and for the overview's stored counts alike."""
+    low_joy = enjoyment is not None and enjoyment <= defaults.VALUE["low_enjoyment"]
+    if _too_many(present, enjoyment):
+        major = share is not None and share >= defaults.VALUE["major_share"]
+        return "plan_exit" if major else "let_go"
+    if exit_sign:
+        return "plan_exit"
+    if present:
+        return "recalibrate"
+    if watch or low_joy:
+        return "talk_now"
+    return "keep"
+
+
 def recommend(signs: list[SignStatus], value: ValueSide) -> Recommendation:
     present = [s for s in signs if s.status == PRESENT]
     watch = [s for s in signs if s.status == WATCH]
-    low_joy = value.enjoyment is not None and value.enjoyment <= defaults.VALUE["low_enjoyment"]
-    major = value.share is not None and value.share >= defaults.VALUE["major_share"]
+    exit_signs = [s for s in present if s.key in defaults.EXIT_SIGNS]
+    key = recommendation_key(len(present), len(watch), bool(exit_signs), value.enjoyment,
+                             value.share)
     worst = sorted(present or watch, key=lambda s: -s.score)
     script = worst[0].script_key if worst else defaults.RECOMMENDATION_SCRIPTS["keep"]
-    exit_signs = [s for s in present if s.key in defaults.EXIT_SIGNS]
-    if len(present) >= 3 or (len(present) >= 2 and low_joy):
-        key = "plan_exit" if major else "let_go"
-    elif exit_signs:
-        key = "plan_exit"
-        script = exit_signs[0].script_key
-    elif present:
-        key = "recalibrate"
-    elif watch or low_joy:
-        key = "talk_now"
-    else:
-        key = "keep"
     if key == "let_go":
         script = defaults.RECOMMENDATION_SCRIPTS["let_go"]
+    elif exit_signs and not _too_many(len(present), value.enjoyment):
+        script = exit_signs[0].script_key
     return Recommendation(key=key, script_key=script, signs=signs, value=value)
 
 

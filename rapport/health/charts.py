@@ -4,8 +4,10 @@ come in translated), escaped text only."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -17,8 +19,11 @@ from django.utils.translation import gettext as _
 from rapport.billing.models import Invoice
 from rapport.clients.models import Client
 from rapport.comms.models import Direction, Message
-from rapport.health.assessment import ClientHealth
+from rapport.health.assessment import RECOMMENDATIONS
 from rapport.signals.models import Signal, SignalKind
+
+if TYPE_CHECKING:
+    from rapport.health.overview import Row
 
 COLOURS = {"none": "#2e7d32", "watch": "#ef8f00", "present": "#c62828"}
 W, H, PAD, TOP = 720, 340, 56, 16
@@ -34,13 +39,13 @@ def _number(value: float, places: int = 1) -> str:
     return formats.number_format(round(value, places), places, use_l10n=True)
 
 
-def portfolio_svg(portfolio: list[ClientHealth], currency: str) -> SafeString:
+def portfolio_svg(portfolio: list[Row], currency: str) -> SafeString:
     """Each client as a dot: value (revenue of 12 months, in the workspace `currency` every
     client's revenue is converted into) across, friction up."""
     title, y_label = _("Portfolio: value against friction"), \
         _("Friction (weighted warning signals)")
     x_label = _("Revenue, last 12 months, in %(currency)s") % {"currency": currency}
-    max_x = max([float(h.value.revenue) for h in portfolio] + [1.0]) * 1.05
+    max_x = max([float(h.revenue) for h in portfolio] + [1.0]) * 1.05
     max_y = max([h.friction for h in portfolio] + [3.0]) * 1.15
     pw, ph = W - 2 * PAD, H - PAD - TOP
 
@@ -72,18 +77,21 @@ def portfolio_svg(portfolio: list[ClientHealth], currency: str) -> SafeString:
         f'<text x="{PAD - 6}" y="{TOP + 8}" font-size="11" text-anchor="end">'
         f'{_number(max_y)}</text>',
     ]
+    # One dot per client: escaped with the standard library's `html.escape` (what
+    # Django's `escape` calls, without its lazy-text wrapper), each label once.
+    labels = {key: html.escape(str(label)) for key, label in RECOMMENDATIONS.items()}
     for h in portfolio:
-        cx, cy = x(float(h.value.revenue)), y(h.friction)
-        url = h.url
+        cx, cy = x(float(h.revenue)), y(h.friction)
         anchor = "end" if cx > W - PAD - 120 else "start"
         dx = -9 if anchor == "end" else 9
+        name = html.escape(h.name)
         parts.append(
-            f'<a href="{url}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" '
+            f'<a href="{h.url}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" '
             f'fill="{COLOURS[h.status]}" stroke="#fff" stroke-width="1.5">'
-            f'<title>{escape(h.client.name)}: {escape(h.recommendation.label)}</title></circle>'
+            f'<title>{name}: {labels[h.recommendation]}</title></circle>'
             f'<text x="{cx + dx:.1f}" y="{cy - 8:.1f}" font-size="12" text-anchor="{anchor}" '
             f'fill="#222">'
-            f'{escape(h.client.name)}</text></a>')
+            f'{name}</text></a>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every piece of text is escaped above
 

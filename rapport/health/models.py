@@ -154,6 +154,16 @@ class HealthSnapshot(WorkspaceOwned):
     status = models.CharField(max_length=8, choices=HealthStatus.choices,
                               default=HealthStatus.NONE)
     friction = models.FloatField(default=0)
+    # What the overview and the dashboard show, in columns, so their lists and the chart
+    # of every client are read without decoding `signs`: the signs to watch or present as
+    # [sign key, status] in the signs' order, how many of each, whether a present sign is
+    # one to leave over (the recommendation needs it) and how many signs changed status
+    # this week (the order of "what changed"). Keys and numbers: the words are the reader's.
+    flagged = models.JSONField(default=list)
+    present_signs = models.PositiveSmallIntegerField(default=0)
+    watch_signs = models.PositiveSmallIntegerField(default=0)
+    exit_sign = models.BooleanField(default=False)
+    changed_signs = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("health snapshot")

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Collection, Iterable
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from rapport.billing.models import Invoice
@@ -24,7 +24,10 @@ from rapport.comms.models import Message
 from rapport.core.models import Workspace
 from rapport.health import defaults
 from rapport.health.assessment import (
+    NONE,
+    PRESENT,
     STATUS_ORDER,
+    WATCH,
     ClientHealth,
     Facts,
     SignStatus,
@@ -42,6 +45,7 @@ logger = logging.getLogger(__name__)
 ACTIVE_STATUSES = (Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING)
 _STORED = ("key", "status", "score", "count", "previous_count", "previous_score", "kinds",
            "breaches", "script_key")
+SUMMARY_COLUMNS = ("flagged", "present_signs", "watch_signs", "exit_sign", "changed_signs")
 
 
 def settings_key(workspace: Workspace, settings: HealthSettings) -> str:
@@ -76,6 +80,18 @@ def _sign_from(row: list, labels: dict[str, str]) -> SignStatus:
 
 def _sign_data(sign: SignStatus) -> list:
     return [getattr(sign, name) for name in _STORED]
+
+
+def summary_columns(signs: list[SignStatus], changes: list) -> dict[str, object]:
+    """The columns the overview and the dashboard read instead of `signs` (see
+    `HealthSnapshot.flagged`): derived from the same assessment, written with it."""
+    flagged = [[s.key, str(s.status)] for s in signs if s.status != NONE]
+    return {"flagged": flagged,
+            "present_signs": sum(1 for _key, status in flagged if status == PRESENT),
+            "watch_signs": sum(1 for _key, status in flagged if status == WATCH),
+            "exit_sign": any(status == PRESENT and key in defaults.EXIT_SIGNS
+                             for key, status in flagged),
+            "changed_signs": len(changes)}
 
 
 def sign_labels() -> dict[str, str]:
@@ -138,6 +154,21 @@ def bring_up_to_date(workspace: Workspace, today: dt.date | None = None,
     return clients
 
 
+def reassess_stale(workspace: Workspace, today: dt.date | None = None) -> None:
+    """`bring_up_to_date` for the pages that read the snapshots themselves: one query
+    finds the clients health looks at whose snapshot is out of date (usually none), only
+    those are read and reassessed."""
+    today = today or timezone.localdate(timezone=workspace.tz)
+    settings = health_settings(workspace)
+    key = settings_key(workspace, settings)
+    usable = HealthSnapshot.objects.filter(client=OuterRef("pk"), dirty_at__isnull=True,
+                                           as_of=today, settings_key=key)
+    stale = list(Client.objects.filter(workspace=workspace, status__in=ACTIVE_STATUSES)
+                 .exclude(Exists(usable)).only("pk", "name", "status", "workspace_id"))
+    if stale:
+        _reassess(workspace, stale, today, settings, key)
+
+
 def _reassess(workspace: Workspace, clients: list[Client], today: dt.date,
               settings: HealthSettings, key: str) -> None:
     """Assess the signs of these clients from their signals and store them. Only what the
@@ -162,7 +193,8 @@ def _reassess(workspace: Workspace, clients: list[Client], today: dt.date,
             signs=[_sign_data(s) for s in health.signs], status=health.status,
             friction=health.friction, new_this_week=health.new_this_week,
             changes=[list(change) for change in health.changes],
-            messages=counted[client.pk][0], invoices=counted[client.pk][1]))
+            messages=counted[client.pk][0], invoices=counted[client.pk][1],
+            **summary_columns(health.signs, health.changes)))
     if fresh:
         _store(fresh, started)
     if failed:
@@ -213,7 +245,7 @@ def _store(snapshots: list[HealthSnapshot], started: dt.datetime) -> None:
             snapshots, batch_size=200, update_conflicts=True, unique_fields=["client"],
             update_fields=["as_of", "settings_key", "signs", "new_this_week", "changes",
                            "computed_at", "messages", "invoices", "update_failed_at",
-                           "status", "friction"])
+                           "status", "friction", *SUMMARY_COLUMNS])
         for start in range(0, len(ids), 500):
             HealthSnapshot.objects.filter(client_id__in=ids[start:start + 500],
                                           dirty_at__lte=started).update(dirty_at=None)

@@ -73,15 +73,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "changed_more": found.changed_more, "counts": found.counts,
         "chart": portfolio_svg(found.portfolio, request.workspace.default_currency),
         "rows": portfolio_rows(found.rows),
-        "rates": rates_used(found.portfolio),
+        "rates": found.rates,
     })
-
-
-def rates_used(portfolio: list) -> dict:
-    """The exchange rates behind the converted revenue of the overview, to state them."""
-    rates = {rate.currency: rate for h in portfolio for rate in h.value.rates}
-    return {"rates": [rates[code] for code in sorted(rates)],
-            "stale": any(h.value.stale for h in portfolio)}
 
 
 def client_health(request: HttpRequest, client_pk: int) -> HttpResponse:
