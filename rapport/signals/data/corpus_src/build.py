@@ -88,7 +88,7 @@ for lang in ("en", "de"):
 # have since been used for tuning): added as they are, after the shuffle, so the rows
 # above stay stable.
 tail = []
-for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de", "extra2_en", "extra2_de", "extra3_en", "extra3_de"):
+for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de", "extra2_en", "extra2_de", "extra3_en", "extra3_de", "extra4_en"):
     for line in open(HERE / f"{name}.jsonl", encoding="utf-8"):
         if line.strip():
             tail.append({**json.loads(line), "note": name})
