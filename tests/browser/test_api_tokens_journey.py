@@ -82,6 +82,7 @@ def test_the_token_page_speaks_german(page):
 
 def test_the_api_documentation_loads_from_this_site(page):
     page.goto(f"{page.base_url}/api/v1/docs")
-    expect(page.get_by_text("Rapport API")).to_be_visible()
+    # The page builds itself from the schema, which the server generates on first request.
+    expect(page.get_by_text("Rapport API")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("/api/v1/invoices/{invoice_id}/issue")).to_be_visible()
     screenshot(page, "api-docs")

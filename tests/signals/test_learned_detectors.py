@@ -13,12 +13,14 @@ from rapport.signals.detectors import detect_text
 from rapport.signals.explain import render
 from rapport.signals.services import message_candidates
 
-# Per kind and language: wording the lexicons have no pattern for. Three cells are missing
-# on purpose: for English haggling no paraphrase we tried was caught by the model either,
-# and since the model was retrained on the fourth round of development messages, its
-# thresholds for English ignored advice (0.975) and German scope creep (0.99) sit so high on
-# the validation part that the earlier examples no longer reach them (see `make eval` for
-# how often that happens on unseen wording).
+# Per kind and language: wording the lexicons have no pattern for. Four cells are missing
+# on purpose: for English haggling and English scope creep no paraphrase we tried was caught
+# by the model either, and for German haggling and English payment excuses the thresholds
+# chosen on the validation part after the fourth round of development messages sit at 0.99,
+# where every sentence we tried that the model reaches the lexicons reach too (see
+# `make eval` for how often the model misses unseen wording). Retraining moves those
+# thresholds, so an example here may have to be replaced by another the lexicons miss and
+# the retrained model still catches.
 MISSED_BY_LEXICONS = [
     ("urgency", "de", "Bitte lassen Sie alles andere liegen, die Präsentation geht heute "
                       "Abend raus."),
@@ -26,19 +28,20 @@ MISSED_BY_LEXICONS = [
                       "Umsatz."),
     ("urgency", "en", "The fair opens tomorrow morning and the banner still has the wrong "
                       "date."),
-    ("haggling", "de", "900 € übersteigen leider, was wir als Familienbetrieb ausgeben "
-                       "können."),
-    ("scope_creep", "en", "Could you quickly edit all 60 pages instead of the 12 we agreed?"),
     ("disrespect", "en", "For what you charge I expected something better than a template."),
     ("disrespect", "de", "Bei Ihren Preisen hätte ich mehr als eine Vorlage erwartet, "
                          "ehrlich gesagt."),
-    ("payment_excuse", "en", "Our managing director has to approve every invoice and is on "
-                             "leave until the end of the month."),
     ("payment_excuse", "de", "Unser Chef muss alle Rechnungen freigeben und ist bis "
                              "Monatsende im Urlaub."),
-    ("ignores_advice", "de", "Den Hintergrund in Ihren Fotos hab ich selbst aufgehellt, war "
-                             "mir zu dunkel."),
+    ("ignores_advice", "en", "We kept the long intro you told us to cut, our CEO likes it."),
+    ("ignores_advice", "de", "Wir bleiben bei der alten Schrift, auch wenn Sie davon "
+                             "abgeraten haben."),
+    ("scope_creep", "de", "Wir möchten, dass Sie auch die Texte für alle Produktseiten "
+                          "schreiben, das war ja eigentlich mitgemeint."),
 ]
+
+GERMAN_DISRESPECT = next(text for kind, language, text in MISSED_BY_LEXICONS
+                         if (kind, language) == ("disrespect", "de"))
 
 
 @pytest.mark.parametrize(("kind", "language", "sentence"), MISSED_BY_LEXICONS)
@@ -88,7 +91,7 @@ def test_friendly_wording_stays_quiet(sentence):
 
 
 def test_a_message_the_freelancer_wrote_is_not_judged():
-    sentence = MISSED_BY_LEXICONS[5][2]
+    sentence = GERMAN_DISRESPECT
     tz = ZoneInfo("Europe/Berlin")
     moment = dt.datetime(2026, 11, 4, 10, 0, tzinfo=tz)
     mine = Message(direction=Direction.OUTBOUND, body_text=sentence, subject="", date=moment)
@@ -98,7 +101,7 @@ def test_a_message_the_freelancer_wrote_is_not_judged():
 
 
 def test_the_explanation_names_the_words_that_weighed_most_in_both_languages():
-    hit = next(h for h in detect_text(MISSED_BY_LEXICONS[5][2]).hits)
+    hit = next(h for h in detect_text(GERMAN_DISRESPECT).hits)
     params = {"in_subject": False, "words": list(hit.words)}
     with translation.override("en"):
         english = render("disrespect", params)
@@ -119,9 +122,8 @@ def test_half_words_of_contractions_are_not_named():
 def test_with_the_model_switched_off_only_the_lexicons_speak(settings):
     """RAPPORT_SIGNALS_MODEL=off (for measuring what the model costs): wording only the
     model catches is not flagged, while the lexicons still are."""
-    kind, language, text = MISSED_BY_LEXICONS[5]
-    assert kind in detect_text(text, language=language).kinds
+    assert "disrespect" in detect_text(GERMAN_DISRESPECT, language="de").kinds
     settings.RAPPORT_SIGNALS_MODEL = False
-    assert kind not in detect_text(text, language=language).kinds
+    assert "disrespect" not in detect_text(GERMAN_DISRESPECT, language="de").kinds
     assert "disrespect" in detect_text("Honestly, this is amateurish. What are we paying "
                                        "you for?", language="en").kinds

@@ -88,7 +88,10 @@ for lang in ("en", "de"):
 # have since been used for tuning): added as they are, after the shuffle, so the rows
 # above stay stable.
 tail = []
-for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de", "extra2_en", "extra2_de", "extra3_en", "extra3_de", "extra4_en"):
+for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de", "extra2_en", "extra2_de", "extra3_en", "extra3_de",
+             "extra4_en", "extra4_de"):
+    if not (HERE / f"{name}.jsonl").exists():  # each language's round may land on its own
+        continue
     for line in open(HERE / f"{name}.jsonl", encoding="utf-8"):
         if line.strip():
             tail.append({**json.loads(line), "note": name})
