@@ -281,9 +281,11 @@ def refresh_clients(workspace: Workspace, client_ids: Collection[int],
                     today: dt.date | None = None) -> list[int]:
     """Reassess these clients now (new facts arrived for them), together with any other
     client of the workspace whose signals changed meanwhile; returns who was reassessed."""
-    mark_dirty(client_ids)  # should the reassessment fail, the next read tries again
-    ids = set(client_ids) | set(HealthSnapshot.objects.filter(
+    dirty = set(HealthSnapshot.objects.filter(
         workspace=workspace, dirty_at__isnull=False).values_list("client_id", flat=True))
+    if not dirty.issuperset(client_ids):  # new signals have usually marked them already
+        mark_dirty(set(client_ids) - dirty)  # should the reassessment fail, it is retried
+    ids = set(client_ids) | dirty
     clients = _chosen(workspace, ACTIVE_STATUSES, ids)
     if clients:  # all of them out of date by definition: no need to look first
         settings = health_settings(workspace)
