@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from rapport.audit.models import AuditEntry
@@ -92,8 +93,8 @@ def object_text(entry: AuditEntry) -> str:
 
 def actor_text(entry: AuditEntry) -> str:
     if entry.actor == AuditEntry.ActorKind.USER:
-        return entry.actor_name or str(AuditEntry.ActorKind.USER.label)
-    return str(AuditEntry.ActorKind(entry.actor).label) if entry.actor in \
+        return entry.actor_name or capfirst(str(AuditEntry.ActorKind.USER.label))
+    return capfirst(str(AuditEntry.ActorKind(entry.actor).label)) if entry.actor in \
         AuditEntry.ActorKind.values else entry.actor
 
 
@@ -136,14 +137,15 @@ FIELD_NAMES = {"payment_status": _("payment status"), "gross_total": _("Total")}
 
 
 def field_text(model: type[models.Model] | None, name: str) -> str:
+    """The field's name as a label: capitalised in every language ("State", "Status")."""
     if name in FIELD_NAMES:
-        return str(FIELD_NAMES[name])
+        return capfirst(str(FIELD_NAMES[name]))
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return capfirst(str(model._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:
             pass
-    return name.replace("_", " ")
+    return capfirst(name.replace("_", " "))
 
 
 def changes(entry: AuditEntry) -> list[dict[str, str]]:

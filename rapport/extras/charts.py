@@ -21,7 +21,10 @@ def _amount(value: Decimal) -> str:
 
 def rate_svg(rate: RealRate, contracted: Decimal | None) -> SafeString:
     """Bars: revenue ÷ hours per month (in the workspace currency); a month without hours
-    or without revenue has no bar. `contracted` (same currency) is drawn as a line."""
+    or without revenue has no bar. `contracted` (same currency) is drawn as a line.
+    Without a single bar there is nothing to compare: no chart at all (the page says why)."""
+    if not any(month.rate for month in rate.months):
+        return SafeString("")
     title = _("Real hourly rate per month, in %(currency)s") % {"currency": rate.currency}
     values = [float(m.rate or 0) for m in rate.months]
     top = max(values + [float(contracted or 0), 1.0]) * 1.15

@@ -43,7 +43,7 @@ def test_a_proposal_accepted_in_the_portal_is_recorded_as_the_client(kranich, ow
     status = AuditEntry.objects.get(action="client.status_changed")
     assert status.before == {"status": "prospect"} and status.after == {"status": "active"}
     page = owner_http.get(proposal.get_absolute_url()).content.decode()
-    assert "Proposal accepted" in page and "client via portal" in page
+    assert "Proposal accepted" in page and "Client via portal" in page
     assert "Contract concluded" in page
 
 

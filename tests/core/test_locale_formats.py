@@ -9,6 +9,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import date_format, time_format
 
 from rapport.agreements import deadlines
 from rapport.agreements import services as agreements
@@ -237,3 +238,13 @@ def test_the_client_portal_shows_a_british_visitor_british_dates(client, workspa
     assert "17/11/2026" in british and "11/17/2026" not in british
     assert "11/17/2026" in american
     assert '<html lang="en">' in british  # still the invoice's language
+
+
+def test_a_british_reader_reads_times_on_the_24_hour_clock_not_noon_or_pm():
+    moment = dt.datetime(2026, 2, 15, 12, 0)
+    later = dt.datetime(2026, 12, 2, 13, 3)
+    with translation.override("en-gb"):
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == "15/02/2026 12:00"
+        assert date_format(later, "SHORT_DATETIME_FORMAT") == "02/12/2026 13:03"
+        assert date_format(later, "DATETIME_FORMAT") == "2 Dec 2026, 13:03"
+        assert time_format(later) == "13:03"

@@ -33,3 +33,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+// On a phone, responsive tables stack each row into a card and hide the header row: every
+// cell after the first gets its column's name (data-label), shown before it by the CSS.
+// Tables swapped in by htmx (filtered lists) are labelled too.
+function labelResponsiveTables(root) {
+  root.querySelectorAll("table.responsive").forEach((table) => {
+    const headers = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.children).forEach((cell, index) => {
+        if (index > 0 && headers[index] && !cell.hasAttribute("data-label") && cell.colSpan === 1) {
+          cell.setAttribute("data-label", headers[index]);
+        }
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelResponsiveTables(document));
+document.addEventListener("htmx:afterSettle", (event) => labelResponsiveTables(event.target));
