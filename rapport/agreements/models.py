@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from textwrap import shorten
 
 from django.db import models
 from django.urls import reverse
@@ -183,7 +184,7 @@ class ChangeOrder(WorkspaceOwned):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.description[:60]
+        return shorten(self.description, 60, placeholder=" …")
 
 
 class Comment(WorkspaceOwned):

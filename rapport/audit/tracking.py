@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from textwrap import shorten
 
 from django.apps import apps
 from django.db import models
@@ -137,7 +138,8 @@ TRACKED: dict[str, Spec] = {
         label=lambda c: str(c.proposal), parent=lambda c: c.proposal),
     "agreements.changeorder": Spec(
         fields=("status", "price", "new_end_date"), created=_created("change_order.created"),
-        changed=_status_action("change_order", "status"), label=lambda c: c.description[:80],
+        changed=_status_action("change_order", "status"),
+        label=lambda c: shorten(c.description, 80, placeholder=" …"),
         parent=lambda c: c.contract.proposal),
     "dunning.reminder": Spec(
         fields=("state", "fee_amount", "interest_amount", "due_on"),

@@ -89,7 +89,7 @@ def test_the_real_hourly_rate_on_the_client_page_and_in_the_health_view(
                                                  language="en")
     workspace = make_billable(make_workspace(user, name="Mara Berg Text"))
     client = billable_client(workspace, "Plauder GmbH", language="en")
-    paid(client, "1000.00")  # 1,190 € gross
+    paid(client, "1000.00", days_ago=3)  # 1,190 € gross, in the month of the work
     project_for(client, "95.00", name="Consulting", rate_type="hourly")
     start = timezone.now() - dt.timedelta(days=3)
     TimeEntry.objects.create(workspace=workspace, client=client, category="work",

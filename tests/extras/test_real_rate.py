@@ -34,7 +34,7 @@ def chatty(workspace):
     """Paid 1,190 € gross; 5 h of work, a 60-minute call, a 30-minute calendar meeting and
     three emails of mine at 10 minutes each: 7 hours in all."""
     client = billable_client(workspace, "Plauder GmbH")
-    paid(client, "1000.00")
+    paid(client, "1000.00", days_ago=3)  # the month of the work: the trend has a bar
     _entry(client, 300)
     MeetingLog.objects.create(workspace=workspace, client=client, actual_minutes=60,
                               off_topic_minutes=35,
