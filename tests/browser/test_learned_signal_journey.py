@@ -21,7 +21,8 @@ def test_a_learned_warning_sign_shows_its_sentence_and_weightiest_words(
                                                  language="en")
     workspace = make_workspace(user, name="Lena Hoffmann Text")
     client = Client.objects.create(workspace=workspace, name="Meridian Lane Events")
-    sentence = MISSED_BY_LEXICONS[5][2]  # disrespect, English, no lexicon pattern
+    sentence = next(text for kind, language, text in MISSED_BY_LEXICONS  # no lexicon pattern
+                    if (kind, language) == ("disrespect", "en"))
     message(workspace, client, f"Hi Lena,\n\n{sentence}\n\nBest regards\nJen",
             at(2026, 11, 24, 10))
     services.detect_for_client(client, now=at(2026, 11, 27))
