@@ -1,6 +1,12 @@
 """Money received per client, in the workspace currency, for the figures that compare
 clients (share of income, concentration, runway, effective hourly rate).
 
+Only the net share of a payment counts: the VAT in it belongs to the tax office, and the
+rates it is compared with (contracted hourly rate, fixed prices) are net. A payment counts
+as `amount × net / gross` of its invoice, so a part payment counts in proportion and a
+client billed without VAT (reverse charge, small business) is not outweighed by one billed
+with 19 %.
+
 Payments are summed per client and invoice currency: amounts of different currencies are
 never added. Each currency's total is then converted once into the workspace currency at
 the ECB reference rate of the figure's day (`rapport.core.rates`), so a client paying in
@@ -15,13 +21,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
 
 from rapport.billing.models import Payment
 from rapport.core.models import Workspace
 from rapport.core.rates import Converter, Rate
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+# The part of a payment that is not VAT; an invoice with a gross total of zero has none.
+NET_SHARE = Case(
+    When(invoice__gross_total=Value(ZERO, output_field=MONEY), then=F("amount")),
+    default=F("amount") * F("invoice__net_total") / F("invoice__gross_total"),
+    output_field=MONEY)
 
 
 @dataclass
@@ -43,14 +56,16 @@ class Income:
 
 
 def received(workspace: Workspace, payments: QuerySet[Payment], day: dt.date) -> Income:
-    """Sum `payments` per client and currency, convert each total at the rates of `day`."""
+    """Sum the net share of `payments` per client and currency, convert each total at the
+    rates of `day`."""
     converter = Converter(workspace.default_currency, day)
     income = Income(currency=workspace.default_currency, day=day)
     rows = (payments.values_list("invoice__client_id", "invoice__currency")
-            .annotate(total=Sum("amount")).order_by())
+            .annotate(total=Sum(NET_SHARE)).order_by())
     for client_id, currency, total in rows:
         if not total:
             continue
+        total = Decimal(total).quantize(CENT)
         income.original.setdefault(client_id, {})[currency] = total
         value = converter.convert(total, currency)
         if value is None:
