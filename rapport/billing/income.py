@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models import QuerySet, Sum
 
 from rapport.billing.models import Payment
 from rapport.core.models import Workspace
@@ -29,12 +29,17 @@ from rapport.core.rates import Converter, Rate
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-# The part of a payment that is not VAT; an invoice with a gross total of zero has none.
-NET_SHARE = Case(
-    When(invoice__gross_total=Value(ZERO, output_field=MONEY), then=F("amount")),
-    default=F("amount") * F("invoice__net_total") / F("invoice__gross_total"),
-    output_field=MONEY)
+
+
+def net_share(paid: Decimal, net_total: Decimal, gross_total: Decimal) -> Decimal:
+    """The part of `paid` that is not VAT; an invoice with a gross total of zero has none.
+
+    Computed in Python, not in SQL: SQLite stores whole amounts as integers and would
+    divide them as integers (1175 × 1000 ÷ 1190 = 987), PostgreSQL would not.
+    """
+    if not gross_total:
+        return paid
+    return paid * net_total / gross_total
 
 
 @dataclass
@@ -60,12 +65,18 @@ def received(workspace: Workspace, payments: QuerySet[Payment], day: dt.date) ->
     rates of `day`."""
     converter = Converter(workspace.default_currency, day)
     income = Income(currency=workspace.default_currency, day=day)
-    rows = (payments.values_list("invoice__client_id", "invoice__currency")
-            .annotate(total=Sum(NET_SHARE)).order_by())
-    for client_id, currency, total in rows:
+    # Summed per invoice ratio in the database, exactly; the net share in Python.
+    rows = (payments.values_list("invoice__client_id", "invoice__currency",
+                                 "invoice__net_total", "invoice__gross_total")
+            .annotate(paid=Sum("amount")).order_by())
+    totals: dict[tuple[int, str], Decimal] = {}
+    for client_id, currency, net_total, gross_total, paid in rows:
+        key = (client_id, currency)
+        totals[key] = totals.get(key, ZERO) + net_share(paid, net_total, gross_total)
+    for (client_id, currency), total in totals.items():
+        total = total.quantize(CENT, ROUND_HALF_UP)
         if not total:
             continue
-        total = Decimal(total).quantize(CENT)
         income.original.setdefault(client_id, {})[currency] = total
         value = converter.convert(total, currency)
         if value is None:
