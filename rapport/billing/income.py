@@ -1,6 +1,12 @@
 """Money received per client, in the workspace currency, for the figures that compare
 clients (share of income, concentration, runway, effective hourly rate).
 
+Only the net share of a payment counts: the VAT in it belongs to the tax office, and the
+rates it is compared with (contracted hourly rate, fixed prices) are net. A payment counts
+as `amount × net / gross` of its invoice, so a part payment counts in proportion and a
+client billed without VAT (reverse charge, small business) is not outweighed by one billed
+with 19 %.
+
 Payments are summed per client and invoice currency: amounts of different currencies are
 never added. Each currency's total is then converted once into the workspace currency at
 the ECB reference rate of the figure's day (`rapport.core.rates`), so a client paying in
@@ -13,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet, Sum
 
@@ -22,6 +28,18 @@ from rapport.core.models import Workspace
 from rapport.core.rates import Converter, Rate
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def net_share(paid: Decimal, net_total: Decimal, gross_total: Decimal) -> Decimal:
+    """The part of `paid` that is not VAT; an invoice with a gross total of zero has none.
+
+    Computed in Python, not in SQL: SQLite stores whole amounts as integers and would
+    divide them as integers (1175 × 1000 ÷ 1190 = 987), PostgreSQL would not.
+    """
+    if not gross_total:
+        return paid
+    return paid * net_total / gross_total
 
 
 @dataclass
@@ -43,12 +61,20 @@ class Income:
 
 
 def received(workspace: Workspace, payments: QuerySet[Payment], day: dt.date) -> Income:
-    """Sum `payments` per client and currency, convert each total at the rates of `day`."""
+    """Sum the net share of `payments` per client and currency, convert each total at the
+    rates of `day`."""
     converter = Converter(workspace.default_currency, day)
     income = Income(currency=workspace.default_currency, day=day)
-    rows = (payments.values_list("invoice__client_id", "invoice__currency")
-            .annotate(total=Sum("amount")).order_by())
-    for client_id, currency, total in rows:
+    # Summed per invoice ratio in the database, exactly; the net share in Python.
+    rows = (payments.values_list("invoice__client_id", "invoice__currency",
+                                 "invoice__net_total", "invoice__gross_total")
+            .annotate(paid=Sum("amount")).order_by())
+    totals: dict[tuple[int, str], Decimal] = {}
+    for client_id, currency, net_total, gross_total, paid in rows:
+        key = (client_id, currency)
+        totals[key] = totals.get(key, ZERO) + net_share(paid, net_total, gross_total)
+    for (client_id, currency), total in totals.items():
+        total = total.quantize(CENT, ROUND_HALF_UP)
         if not total:
             continue
         income.original.setdefault(client_id, {})[currency] = total

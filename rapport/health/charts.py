@@ -44,7 +44,7 @@ def portfolio_svg(portfolio: list[Row], currency: str) -> SafeString:
     client's revenue is converted into) across, friction up."""
     title, y_label = _("Portfolio: value against friction"), \
         _("Friction (weighted warning signals)")
-    x_label = _("Revenue, last 12 months, in %(currency)s") % {"currency": currency}
+    x_label = _("Net revenue, last 12 months, in %(currency)s") % {"currency": currency}
     max_x = max([float(h.revenue) for h in portfolio] + [1.0]) * 1.05
     max_y = max([h.friction for h in portfolio] + [3.0]) * 1.15
     pw, ph = W - 2 * PAD, H - PAD - TOP

@@ -44,7 +44,7 @@ def year_svg(data: YearReview) -> SafeString:
         '<text x="{}" y="16" font-size="12" fill="#444">{}</text>'
         '<text x="{}" y="16" font-size="12" fill="#444">{}</text>',
         W, height, title, W, height,
-        BAR_X, _("Revenue in %(currency)s") % {"currency": data.currency},
+        BAR_X, _("Net revenue in %(currency)s") % {"currency": data.currency},
         STRIP_X, _("Health at each month’s end"))]
     for month in range(12):
         label = formats.date_format(dt.date(data.year, month + 1, 1), "M")[:1]

@@ -89,7 +89,7 @@ def test_the_real_hourly_rate_on_the_client_page_and_in_the_health_view(
                                                  language="en")
     workspace = make_billable(make_workspace(user, name="Mara Berg Text"))
     client = billable_client(workspace, "Plauder GmbH", language="en")
-    paid(client, "1000.00", days_ago=3)  # 1,190 € gross, in the month of the work
+    paid(client, "1000.00", days_ago=3)  # 1,190 € paid, 1,000 € net, in the month of work
     project_for(client, "95.00", name="Consulting", rate_type="hourly")
     start = timezone.now() - dt.timedelta(days=3)
     TimeEntry.objects.create(workspace=workspace, client=client, category="work",
@@ -101,7 +101,9 @@ def test_the_real_hourly_rate_on_the_client_page_and_in_the_health_view(
     log_in(page, user.email)
     page.goto(f"{page.base_url}{client.get_absolute_url()}")
     section = page.get_by_test_id("real-rate")
-    expect(section.get_by_test_id("real-rate-value")).to_contain_text("€170.00")
+    expect(section.get_by_test_id("real-rate-value")).to_contain_text("€142.86")  # 1,000 € / 7 h
+    expect(section.get_by_test_id("real-rate-value")).to_contain_text(
+        "€1,000.00 received (net) ÷ 7.0 h")
     expect(section.get_by_test_id("contracted-rate")).to_contain_text("€95.00")
     expect(section.get_by_test_id("talk-cost")).to_contain_text("worth €190.00")
     expect(section.get_by_test_id("rate-chart")).to_be_visible()
@@ -109,5 +111,5 @@ def test_the_real_hourly_rate_on_the_client_page_and_in_the_health_view(
     section.screenshot(path=str(screenshot(page, "extras-real-rate-en").with_name(
         "extras-real-rate-section-en.png")))
     page.goto(f"{page.base_url}/health/clients/{client.pk}/")
-    expect(page.get_by_test_id("value-hourly-rate")).to_contain_text("€170.00")
+    expect(page.get_by_test_id("value-hourly-rate")).to_contain_text("€142.86")
     screenshot(page, "extras-health-real-rate-en")

@@ -60,12 +60,15 @@ def test_fire_readiness_with_mixed_currencies_in_german_and_english(page,
     expect(page.get_by_test_id("rate-USD")).to_contain_text(
         timezone.localdate().strftime("%d.%m.%Y"))
     dollars = page.get_by_test_id(f"loss-{clients['USD'].pk}")
-    expect(dollars.get_by_test_id("loss-revenue")).to_contain_text("3.570,00 €")
-    expect(dollars.get_by_test_id("loss-revenue")).to_contain_text("aus 4.462,50 $")
+    # Net of VAT: 4,462.50 $ paid, 712.50 $ of it VAT, so 3,750 $ = 3,000 € count.
+    expect(dollars.get_by_test_id("loss-revenue")).to_contain_text("3.000,00 €")
+    expect(dollars.get_by_test_id("loss-revenue")).to_contain_text("aus 3.750,00 $")
     expect(dollars.get_by_test_id("loss-share")).to_have_text("30 %")
     expect(dollars.get_by_test_id("loss-gap")).to_have_text("300,00 €")
     expect(dollars.get_by_test_id("loss-months")).to_have_text("13,3 Monate")
-    expect(page.get_by_test_id("income")).to_contain_text("11.900,00 €")
+    expect(page.get_by_test_id("income")).to_contain_text("10.000,00 €")  # 11,900 € paid
+    expect(page.get_by_test_id("fire-summary")).to_contain_text(
+        "Einnahmen ohne Umsatzsteuer, letzte 12 Monate")
     screenshot(page, "fire-readiness-currencies-de")
 
     user.language = "en"
@@ -74,7 +77,7 @@ def test_fire_readiness_with_mixed_currencies_in_german_and_english(page,
     expect(page.get_by_test_id("fire-summary")).to_contain_text("Runway if all income stopped")
     expect(page.get_by_test_id("rate-USD")).to_contain_text("1 EUR = 1.25 USD")
     pounds = page.get_by_test_id(f"loss-{clients['GBP'].pk}")
-    expect(pounds.get_by_test_id("loss-revenue")).to_contain_text("£952.00")
+    expect(pounds.get_by_test_id("loss-revenue")).to_contain_text("£800.00")  # net
     expect(pounds.get_by_test_id("loss-months")).to_have_text("40.0 months")
     screenshot(page, "fire-readiness-currencies-en")
 
@@ -95,9 +98,11 @@ def test_the_health_of_a_client_paying_in_dollars_shows_euros_and_the_rate(
     page.get_by_test_id(f"health-row-{clients['USD'].pk}").get_by_role(
         "link", name="Hudson Media Inc.").click()
     value = page.get_by_test_id("value")
-    expect(value.get_by_test_id("value-revenue")).to_contain_text("€3,570.00")
-    expect(value.get_by_test_id("value-revenue")).to_contain_text("from US$4,462.50")
-    expect(value.get_by_test_id("value-hourly-rate")).to_contain_text("€178.50")
+    # 4,462.50 $ paid, 712.50 $ of it VAT: 3,750 $ net = 3,000 € ÷ 20 h.
+    expect(value.get_by_test_id("value-revenue")).to_contain_text("€3,000.00")
+    expect(value.get_by_test_id("value-revenue")).to_contain_text("from US$3,750.00")
+    expect(value.get_by_test_id("value-hourly-rate")).to_contain_text("€150.00")
+    expect(value).to_contain_text("Net revenue, last 12 months")
     expect(page.get_by_test_id("rate-USD")).to_contain_text("1 EUR = 1.25 USD (ECB,")
     value.screenshot(path=str(screenshot(page, "health-client-usd").with_name(
         "health-client-usd-value.png")))

@@ -117,6 +117,7 @@ def test_reflect_after_an_ending_and_the_lesson_guards_the_intake(page, django_u
     expect(page.get_by_role("heading", name=f"Jahresrückblick {today.year}")).to_be_visible()
     expect(page.get_by_test_id("happy")).to_contain_text("Lichtblick eG")
     expect(page.get_by_test_id("year-chart")).to_be_visible()
+    expect(page.get_by_test_id("year-chart")).to_contain_text("Nettoumsatz in EUR")
     expect(page.get_by_test_id("year-lessons")).to_contain_text(
         "Agencies that resell my work as their own")
     screenshot(page, "journal-review-de")

@@ -17,12 +17,13 @@ from tests.health.test_fire import paid
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(("language", "note"), [
-    ("en", "No month yet has both payments and hours"),
-    ("de", "Noch kein Monat hat sowohl Zahlungen als auch Stunden"),
+@pytest.mark.parametrize(("language", "note", "net"), [
+    ("en", "No month yet has both payments and hours", "€1,000.00 received (net) ÷ 5.0 h"),
+    ("de", "Noch kein Monat hat sowohl Zahlungen als auch Stunden",
+     "1.000,00\xa0€ netto erhalten ÷ 5,0 h"),
 ])
 def test_a_rate_without_any_monthly_value_shows_a_note_not_an_empty_chart(
-        page, django_user_model, language, note):
+        page, django_user_model, language, note, net):
     user = django_user_model.objects.create_user(f"mara-{language}@berg-text.example",
                                                  PASSWORD, language=language)
     workspace = make_billable(make_workspace(user, name="Mara Berg Text"))
@@ -36,7 +37,9 @@ def test_a_rate_without_any_monthly_value_shows_a_note_not_an_empty_chart(
     log_in(page, user.email)
     page.goto(f"{page.base_url}{client.get_absolute_url()}")
     section = page.get_by_test_id("real-rate")
-    expect(section.get_by_test_id("real-rate-value")).to_contain_text("238")  # 1,190 ÷ 5 h
+    # 1,190 € paid, 190 € of it VAT: 1,000 € net ÷ 5 h.
+    expect(section.get_by_test_id("real-rate-value")).to_contain_text("200")
+    expect(section.get_by_test_id("real-rate-value")).to_contain_text(net)
     expect(section.get_by_test_id("rate-chart")).to_have_count(0)
     expect(section.get_by_test_id("rate-chart-empty")).to_contain_text(note)
     section.scroll_into_view_if_needed()

@@ -56,13 +56,14 @@ def test_the_rate_divides_revenue_by_work_meetings_and_communication(chatty):
     rate = real_rate(chatty, timezone.localdate())
     assert rate.minutes == {"work": 300, "communication": 30, "meetings": 90, "admin": 0,
                             "travel": 0}
-    assert rate.revenue == Decimal("1190.00") and rate.hours == Decimal("7.0")
-    assert rate.rate == Decimal("170.00")  # not 1,190.00 from the call's hour alone
+    # 1,190.00 € paid, of which 190.00 € is VAT for the tax office: 1,000.00 € net.
+    assert rate.revenue == Decimal("1000.00") and rate.hours == Decimal("7.0")
+    assert rate.rate == Decimal("142.86")  # not 1,000.00 from the call's hour alone
 
 
 def test_the_health_view_uses_every_hour_too(chatty):
     value = assess_client(chatty).value
-    assert value.hours == Decimal("7.0") and value.hourly_rate == Decimal("170.00")
+    assert value.hours == Decimal("7.0") and value.hourly_rate == Decimal("142.86")
 
 
 def test_the_contracted_rate_stands_next_to_it_and_the_talk_is_costed(chatty):
@@ -77,12 +78,12 @@ def test_a_client_paying_in_dollars_is_converted_never_added(workspace):
     make_billable(workspace)
     today_rates()  # 1 EUR = 1.25 USD
     client = billable_client(workspace, "Hudson Media Inc.")
-    paid_in(client, "USD", "1250.00")  # 1,487.50 $ gross = 1,190 €
+    paid_in(client, "USD", "1250.00")  # 1,487.50 $ paid, 1,250.00 $ net = 1,000 €
     _entry(client, 600)
     project_for(client, "100.00", name="Hourly", rate_type="hourly", currency="USD")
     rate = real_rate(client, timezone.localdate())
-    assert rate.currency == "EUR" and rate.revenue == Decimal("1190.00")
-    assert rate.rate == Decimal("119.00")
+    assert rate.currency == "EUR" and rate.revenue == Decimal("1000.00")
+    assert rate.rate == Decimal("100.00")
     assert [r.currency for r in rate.rates] == ["USD"]
     assert not rate.comparable and not rate.below_contract  # 100 $ is not compared as €
 
@@ -114,9 +115,9 @@ def test_hours_left_on_a_retainer_this_month(chatty):
 
 def test_the_client_page_shows_the_rate_in_both_languages(chatty, owner_http, owner):
     page = owner_http.get(chatty.get_absolute_url()).content.decode()
-    assert 'data-testid="real-rate"' in page and "€170.00" in page
+    assert 'data-testid="real-rate"' in page and "€142.86" in page
     assert 'data-testid="rate-chart"' in page and "worth €190.00 at your contracted" in page
     owner.language = "de"
     owner.save()
     page = owner_http.get(chatty.get_absolute_url()).content.decode()
-    assert "Echter Stundensatz" in page and "<strong>170,00\xa0€</strong>" in page
+    assert "Echter Stundensatz" in page and "<strong>142,86\xa0€</strong>" in page

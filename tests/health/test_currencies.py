@@ -21,6 +21,7 @@ from tests.billing.factories import billable_client, make_billable
 pytestmark = pytest.mark.django_db
 
 # Test rates of today: 1 EUR = 1.25 USD = 0.80 GBP, so 1,250 $ and 800 £ are 1,000 € each.
+# Income counts payments net of VAT: 1,190 € paid on a 1,000 € invoice count as 1,000 €.
 RATES = {"USD": Decimal("1.25"), "GBP": Decimal("0.8")}
 
 
@@ -41,7 +42,8 @@ def paid(client: Client, currency: str, net: str) -> Decimal:
 
 @pytest.fixture
 def three_currencies(workspace):
-    """Three clients who each paid the equivalent of 1,190 € gross: in EUR, USD and GBP."""
+    """Three clients who each paid the equivalent of 1,190 € gross (1,000 € net): in EUR,
+    USD and GBP."""
     make_billable(workspace)
     today_rates()
     clients = {}
@@ -58,13 +60,13 @@ def test_fire_readiness_converts_usd_and_gbp_before_comparing_clients(workspace,
                            monthly_expenses=Decimal("1000"))
     fire = fire_readiness(workspace)
     assert {loss.client.name: loss.revenue for loss in fire.losses} == {
-        "Client paying EUR": Decimal("1190.00"), "Client paying USD": Decimal("1190.00"),
-        "Client paying GBP": Decimal("1190.00")}
+        "Client paying EUR": Decimal("1000.00"), "Client paying USD": Decimal("1000.00"),
+        "Client paying GBP": Decimal("1000.00")}
     assert [round(loss.share, 4) for loss in fire.losses] == [0.3333] * 3
     assert fire.herfindahl == 0.3333
-    assert fire.yearly_income == Decimal("3570.00")
+    assert fire.yearly_income == Decimal("3000.00")
     usd = next(loss for loss in fire.losses if loss.client.name == "Client paying USD")
-    assert usd.original == {"USD": Decimal("1487.50")}
+    assert usd.original == {"USD": Decimal("1250.00")}  # 1,487.50 $ paid, 237.50 $ VAT
     assert usd.months == Decimal("9.0")  # 3,000 ÷ (1,000 × ⅓)
     assert [(r.currency, r.per_euro, r.date) for r in fire.income.rates] == [
         ("GBP", Decimal("0.8"), timezone.localdate()),
@@ -77,9 +79,9 @@ def test_effective_hourly_rate_of_a_usd_client_is_in_euros(workspace, three_curr
                               held_on=timezone.localdate(), actual_minutes=600)
     value = assess_client(client).value
     assert value.currency == "EUR"
-    assert value.revenue == Decimal("1190.00")
-    assert value.hourly_rate == Decimal("119.00")  # not 148.75 "EUR" from 1,487.50 $
-    assert value.original == {"USD": Decimal("1487.50")}
+    assert value.revenue == Decimal("1000.00")  # 1,487.50 $ paid, 237.50 $ of it VAT
+    assert value.hourly_rate == Decimal("100.00")  # not 125.00 "EUR" from 1,250.00 $
+    assert value.original == {"USD": Decimal("1250.00")}
     assert [r.currency for r in value.rates] == ["USD"]
     assert value.share == pytest.approx(1 / 3)
 
@@ -92,7 +94,7 @@ def test_a_workspace_in_pounds_converts_euros_and_dollars_through_the_euro_rates
     paid(billable_client(workspace, "Euro client"), "EUR", "1000.00")
     paid(billable_client(workspace, "Dollar client"), "USD", "1250.00")
     fire = fire_readiness(workspace)
-    assert [loss.revenue for loss in fire.losses] == [Decimal("952.00")] * 2
+    assert [loss.revenue for loss in fire.losses] == [Decimal("800.00")] * 2  # net of VAT
     assert fire.currency == "GBP"
 
 
@@ -105,9 +107,9 @@ def test_the_fire_page_states_the_rates_and_dates_and_shows_the_original_amounts
     assert "1 EUR = 1.25 USD" in page and "1 EUR = 0.8 GBP" in page
     assert "European Central Bank" in page
     assert timezone.localdate().strftime("%Y") in page.split('data-testid="rates-note"')[1]
-    assert "from US$1,487.50" in page or "from $1,487.50" in page
-    assert "from £952.00" in page
-    assert "€3,570.00" in page  # the converted total, not 1,190 + 1,487.50 + 952
+    assert "from US$1,250.00" in page or "from $1,250.00" in page
+    assert "from £800.00" in page
+    assert "€3,000.00" in page  # the converted net total, not 1,000 + 1,250 + 800
 
 
 def test_the_german_fire_page_states_the_rates_in_german(owner, owner_http, workspace,
@@ -117,7 +119,7 @@ def test_the_german_fire_page_states_the_rates_in_german(owner, owner_http, work
     page = owner_http.get("/health/fire/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "1 EUR = 1,25 USD" in page
     assert "Europäischen Zentralbank" in page
-    assert "3.570,00\xa0€" in page
+    assert "3.000,00\xa0€" in page
 
 
 def test_the_health_overview_states_the_rates_behind_its_revenue_column(owner_http,
@@ -125,7 +127,7 @@ def test_the_health_overview_states_the_rates_behind_its_revenue_column(owner_ht
     page = owner_http.get("/health/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 EUR = 1.25 USD" in page and "1 EUR = 0.8 GBP" in page
     rows = re.findall(r'data-testid="health-row-\d+".*?</tr>', page, re.S)
-    assert len(rows) == 3 and all("1,190" in row for row in rows)
+    assert len(rows) == 3 and all("1,000" in row for row in rows)  # net, not 1,190
 
 
 def test_old_rates_get_a_hint_to_update_them(owner_http, workspace):
@@ -172,5 +174,5 @@ def test_dollars_without_a_known_rate_are_left_out_and_named_never_counted_as_eu
     fire = fire_readiness(workspace, today=day)
     assert [(loss.client.name, loss.share) for loss in fire.losses] == [("Euro client", 1.0)]
     assert [(client.name, amounts) for client, amounts in fire.unconverted] == [
-        ("Dollar client", {"USD": Decimal("1190.00")})]
-    assert fire.yearly_income == Decimal("1190.00")
+        ("Dollar client", {"USD": Decimal("1000.00")})]  # 1,190 $ paid, 190 $ VAT
+    assert fire.yearly_income == Decimal("1000.00")

@@ -156,4 +156,4 @@ def test_the_portfolio_chart_names_the_currency_its_revenue_axis_is_in(owner_htt
     workspace.save(update_fields=["default_currency"])
     _active(workspace, "Redwood")
     page = owner_http.get("/health/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Revenue, last 12 months, in CHF" in page
+    assert "Net revenue, last 12 months, in CHF" in page

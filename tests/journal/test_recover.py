@@ -77,13 +77,14 @@ def test_the_length_is_a_setting_and_zero_switches_it_off(owner_http, ended):
 
 
 def test_big_means_a_share_of_the_years_income_or_an_amount(ended, prospect):
-    paid(ended, "40000.00", TODAY - dt.timedelta(days=100))  # 47,600 gross in 12 months
+    # 47,600 € paid in 12 months, 7,600 € of it VAT: 12,000 € are 30 % of 40,000 € net.
+    paid(ended, "40000.00", TODAY - dt.timedelta(days=100))
     with clock.travel(TODAY):
         check = recover.check_big(prospect)
-        assert check.expected == Decimal("12000") and check.share_percent == 25
+        assert check.expected == Decimal("12000") and check.share_percent == 30
         assert check.big is True
         settings = recover.settings_for(prospect.workspace)
-        settings.big_share_percent = 30
+        settings.big_share_percent = 35
         settings.save()
         assert recover.check_big(prospect).big is False
         settings.big_amount = Decimal("10000.00")
@@ -143,7 +144,7 @@ def test_the_fit_report_warning_reads_in_german(owner_http, owner, ended, prospe
     warning = html.split('data-testid="recover-warning"')[1].split("</div>")[0]
     assert "Sie sind in Ihrer Erholungszeit." in warning
     assert "bis 09.12.2026" in warning
-    assert "Das Budget von 12.000,00\xa0€ sind 25 % Ihres Einkommens" in warning
+    assert "Das Budget von 12.000,00\xa0€ sind 30 % Ihres Einkommens" in warning  # net
     assert "Ich habe es mir überlegt und nehme den Kunden trotzdem an." in warning
 
 

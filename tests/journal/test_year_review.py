@@ -63,10 +63,13 @@ def test_revenue_is_converted_per_currency_and_only_the_years_payments_count(yea
         data = review.review(year, 2025)
     rows = {row.client.name: row for row in data.clients}
     assert set(rows) == {"Sturmfront GmbH", "Lichtblick eG"}  # not the declined prospect
-    assert rows["Sturmfront GmbH"].revenue == Decimal("4000.00")  # 3000 EUR + 1175 USD
-    assert rows["Sturmfront GmbH"].original == {"USD": Decimal("1175.00")}
-    assert rows["Lichtblick eG"].revenue == Decimal("5000.00")
-    assert data.total == Decimal("9000.00") and data.currency == "EUR"
+    # Only the net share of a payment counts (net ÷ gross of its invoice): 3,000 € on an
+    # invoice of 2,000 € net (2,380 € gross) count 2,521.01 €; 1,175 $ on 1,000 $ net
+    # (1,190 $ gross) count 987.39 $ = 840.33 € at 1.175.
+    assert rows["Sturmfront GmbH"].revenue == Decimal("3361.34")  # 2,521.01 € + 840.33 €
+    assert rows["Sturmfront GmbH"].original == {"USD": Decimal("987.39")}
+    assert rows["Lichtblick eG"].revenue == Decimal("4201.68")  # 5,000 × 4,000 ÷ 4,760
+    assert data.total == Decimal("7563.02") and data.currency == "EUR"
     assert data.day == dt.date(2025, 12, 31)
 
 
@@ -74,7 +77,7 @@ def test_hours_and_the_hourly_rate_count_the_meeting_logs(year):
     with clock.travel(TODAY):
         rows = {row.client.name: row for row in review.review(year, 2025).clients}
     assert rows["Lichtblick eG"].hours == Decimal("10.0")
-    assert rows["Lichtblick eG"].hourly_rate == Decimal("500.00")
+    assert rows["Lichtblick eG"].hourly_rate == Decimal("420.17")  # 4,201.68 € net / 10 h
     assert rows["Sturmfront GmbH"].hours is None
 
 
@@ -90,7 +93,7 @@ def test_tracked_time_of_every_category_counts_in_the_hours(year):
     with clock.travel(TODAY):
         rows = {row.client.name: row for row in review.review(year, 2025).clients}
     assert rows["Sturmfront GmbH"].hours == Decimal("7.0")
-    assert rows["Sturmfront GmbH"].hourly_rate == Decimal("571.43")  # 4000 EUR / 7 h
+    assert rows["Sturmfront GmbH"].hourly_rate == Decimal("480.19")  # 3,361.34 € net / 7 h
 
 
 def test_the_health_history_and_the_verdict(year):
@@ -130,7 +133,7 @@ def test_the_lessons_of_the_year_are_listed_with_their_client(year):
 
 
 @pytest.mark.parametrize(("language", "happy", "money"), [
-    ("en", "Made you happy", "€5,000.00"), ("de", "Hat Sie glücklich gemacht", "5.000,00")])
+    ("en", "Made you happy", "€4,201.68"), ("de", "Hat Sie glücklich gemacht", "4.201,68")])
 def test_the_page_shows_the_chart_the_verdicts_and_the_numbers(owner_http, owner, year,
                                                                language, happy, money):
     owner.language = language
