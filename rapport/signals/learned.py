@@ -23,19 +23,54 @@ from rapport.signals.lexicon import DATA, TEXT_KINDS
 MODEL_DIR = DATA / "model"
 WORD = _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
-_SENTENCE = re.compile(r"[^.!?;\n]+")
+# A full stop between digits ("2.500 €", "12.03.2026", "v2.1") ends no sentence.
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")
 # Shorter fragments ("Hi Lena,", "Thanks!") carry no opinion worth a model's guess.
 MIN_WORDS = 3
 # A sentence longer than this is read only up to here (a pasted log is not a sentence).
 MAX_SENTENCE_CHARS = 600
 
+# Numbers are read as their class, not their digits: "2.500 €", "$3,000" and "CHF 400"
+# are all `xmoney`, so the model learns the words around an amount ("only", "max",
+# "cheaper") rather than the amount, and "twelve percent above plan" with digits reads
+# like "10 % off" only as far as the words agree.
+_NUMBER = r"\d+(?:[.,'’ ]\d{3})*(?:[.,]\d+)?"
+_CURRENCY = (r"(?:€|\$|£|eur(?:o|os)?|usd|chf|gbp|sfr|fr\.|franken|dollars?|bucks|"
+             r"pounds?|rupees?|inr|rs\.?|aud|r\$)")
+_TOKEN = re.compile(
+    rf"(?P<xmoney>{_CURRENCY}\s?{_NUMBER}(?:\s?(?:k|tsd|mio|m)\b)?"
+    rf"|{_NUMBER}\s?(?:k|tsd\.?|mio\.?|m)?\s?(?:,-|\.-|,--)?\s?{_CURRENCY}(?![^\W\d_])"
+    rf"|{_NUMBER}\s?k\b)"
+    rf"|(?P<xpercent>{_NUMBER}\s?(?:%|prozent\b|percent\b|per cent\b))"
+    r"|(?P<xdate>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d{1,2}/\d{1,2}(?:/\d{2,4})?)"
+    r"|(?P<xtime>\d{1,2}[:.]\d{2}\s?(?:uhr\b|h\b|am\b|pm\b)|\d{1,2}:\d{2}|\d{1,2}\s?(?:uhr|am|pm)\b)"
+    r"|(?P<xyear>(?:19|20)\d{2}\b)"
+    rf"|(?P<xnumber>{_NUMBER}(?:st|nd|rd|th|er|en|x)?\b)"
+    r"|[^\W_]+", re.IGNORECASE)
+CLASS_TOKENS = frozenset({"xmoney", "xpercent", "xdate", "xtime", "xyear", "xnumber"})
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """The words of `text` lower-cased, and each number as its class: (token, the text it
+    stands for, where that starts)."""
+    if not _DIGIT.search(text):
+        return [(m.group().lower(), m.group(), m.start()) for m in _WORD.finditer(text)]
+    found = []
+    for match in _TOKEN.finditer(text):
+        token = match.lastgroup or _DIGIT.sub("0", match.group().lower())
+        found.append((token, match.group(), match.start()))
+    return found
+
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_DIGIT.sub("0", text.lower()))
+    return [token for token, _surface, _start in _tokens(text)]
 
 
 def word_features(word: str) -> list[str]:
-    """The character n-grams (2 to 5) of one word padded with `_` at both ends."""
+    """The character n-grams (2 to 5) of one word padded with `_` at both ends (none for a
+    number's class: it is one token)."""
+    if word in CLASS_TOKENS:
+        return []
     padded = f"_{word}_"
     return [f"c:{padded[i:i + n]}" for n in range(2, 6) for i in range(len(padded) - n + 1)]
 
@@ -106,12 +141,15 @@ class Models:
     words: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     def word_weights(self, word: str) -> tuple[float, ...]:
+        """The word's summed weight per kind, and last how many n-grams it has."""
         cached = self.words.get(word)
         if cached is None:
-            totals = [0.0] * len(self.kinds)
-            for name in [f"w:{word}", *set(word_features(word))]:
+            totals = [0.0] * (len(self.kinds) + 1)
+            names = [f"w:{word}", *set(word_features(word))]
+            for name in names:
                 for index, weight in self.table.get(name, ()):
                     totals[index] += weight
+            totals[-1] = len(names)
             if len(self.words) > _MAX_CACHED_WORDS:
                 self.words.clear()
             cached = self.words[word] = tuple(totals)
@@ -142,18 +180,29 @@ def _sigmoid(value: float) -> float:
 
 
 def score(sentence: str, loaded: Models) -> dict[str, float]:
-    """The probability of each kind for one sentence."""
-    totals = list(loaded.biases)
+    """The probability of each kind for one sentence: the bias plus the weights of its
+    n-grams divided by the square root of how many it has (`length_scale`)."""
     words = _words(sentence[:MAX_SENTENCE_CHARS])
     cache = loaded.words
+    totals = [0.0] * (len(loaded.kinds) + 1)
     for word in set(words):
         totals = [a + b for a, b in zip(totals, cache.get(word) or loaded.word_weights(word),
                                         strict=True)]
     table = loaded.table
-    for pair in {f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)}:
+    pairs = {f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    for pair in pairs:
         for index, weight in table.get(pair, ()):
             totals[index] += weight
-    return {kind: _sigmoid(total) for kind, total in zip(loaded.kinds, totals, strict=True)}
+    scale = length_scale(int(totals.pop()) + len(pairs))
+    return {kind: _sigmoid(bias + total * scale)
+            for kind, bias, total in zip(loaded.kinds, loaded.biases, totals, strict=True)}
+
+
+def length_scale(count: int) -> float:
+    """How much each n-gram of a sentence with `count` n-grams counts: 1/√count. Without
+    it a long sentence piles up weight whatever it says, and a short one with a single
+    telling phrase hardly counts; the training scales its rows the same way."""
+    return 1.0 / math.sqrt(max(1, count))
 
 
 def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
@@ -168,15 +217,13 @@ def weightiest_words(sentence: str, kind: str, loaded: Models, count: int = 3,
         return sum(w for i, w in table.get(name, ()) if i == index)
 
     sentence = sentence[:MAX_SENTENCE_CHARS]
-    lowered = _DIGIT.sub("0", sentence.lower())
-    matches = list(_WORD.finditer(lowered))
-    words = [match.group() for match in matches]
-    originals = _WORD.findall(sentence)
-    if len(originals) != len(words):  # lower-casing split a word ("İ"): show it lowered
-        originals = words
-    # "don" of "don't", "haven" of "haven't": half words are not named
-    clipped = {i for i, match in enumerate(matches) if lowered[match.end():match.end() + 1]
-               in ("'", "’")}
+    tokens = _tokens(sentence)
+    words = [token for token, _surface, _start in tokens]
+    originals = [surface for _token, surface, _start in tokens]
+    # "don" of "don't", "haven" of "haven't": half words are not named, nor amounts
+    clipped = {i for i, (token, surface, start) in enumerate(tokens)
+               if token in CLASS_TOKENS
+               or sentence[start + len(surface):start + len(surface) + 1] in ("'", "’")}
     scores: dict[str, float] = {}
     shown: dict[str, str] = {}
     for position, word in enumerate(words):

@@ -31,3 +31,19 @@ def test_the_validation_split_is_fixed_and_disjoint_from_training():
     assert (training, validation) == split(rows)
     assert len(validation) == len(rows) - len(training) > 0.15 * len(rows)
     assert sorted(map(id, training + validation)) == sorted(map(id, rows))
+
+
+def test_an_amount_counts_by_its_class_whatever_its_currency_or_notation():
+    """"2.500 €" and "$3,000" weigh the same, so the model learns the words around an
+    amount; the thousands point ends no sentence and an amount is never named as a word
+    that weighed most."""
+    loaded = learned.models()
+    euro = "Another studio quoted us 2.500 € for the very same job"
+    dollar = "Another studio quoted us $3,000 for the very same job"
+    assert learned.score(euro, loaded) == learned.score(dollar, loaded)
+    assert learned.score(euro, loaded) != learned.score(
+        "Another studio quoted us nothing for the very same job", loaded)
+    assert learned.sentences(f"{euro}. Thanks!") == [(0, len(euro))]
+    for kind in TEXT_KINDS:
+        named = learned.weightiest_words(euro, kind, loaded, count=20)
+        assert "2" not in named and "2.500 €" not in named and "500" not in named

@@ -89,7 +89,7 @@ for lang in ("en", "de"):
 # above stay stable.
 tail = []
 for name in ("holdout_v1", "holdout_v2", "extra_en", "extra_de", "extra2_en", "extra2_de", "extra3_en", "extra3_de",
-             "extra4_en", "extra4_de"):
+             "extra4_en", "extra4_de", "extra5_en", "extra5_de"):
     if not (HERE / f"{name}.jsonl").exists():  # each language's round may land on its own
         continue
     for line in open(HERE / f"{name}.jsonl", encoding="utf-8"):
