@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -10,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.agreements import deadlines
 from rapport.agreements.models import Proposal, ProposalTemplate
-from rapport.agreements.services import RATE_LABELS
+from rapport.agreements.services import RATE_LABELS, VALID_DAYS
 from rapport.clients.models import Client
+from rapport.core import clock
 from rapport.core.choices import Channel, Language
+from rapport.core.dates import short_date
 
 RATE_TYPES = RATE_LABELS
 
@@ -90,6 +93,12 @@ class ProposalForm(forms.Form):
         content = proposal.content
         self.initial.update(title=proposal.title, language=proposal.language,
                             valid_until=proposal.valid_until)
+        if proposal.status == Proposal.Status.EXPIRED or proposal.is_expired():
+            # Editing an expired offer is renewing it: propose a fresh validity date.
+            self.initial["valid_until"] = clock.today() + dt.timedelta(days=VALID_DAYS)
+            self.fields["valid_until"].help_text = _(
+                "The offer expired on %(date)s. Saving with this new date offers it to the "
+                "client again, as a new version.") % {"date": short_date(proposal.valid_until)}
         for section, key, kind, label in FIELDS:
             name = _name(section, key)
             value = (content.get(section, {}) if section else content).get(key)

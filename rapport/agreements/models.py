@@ -50,8 +50,11 @@ class Proposal(WorkspaceOwned):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # A sent offer the freelancer can still take back; an accepted one is a contract.
-    WITHDRAWABLE = (Status.SENT, Status.CHANGES_REQUESTED, Status.EXPIRED)
+    # A sent offer the freelancer can still take back; an accepted one is a contract, and
+    # an expired one can no longer be accepted, so there is nothing left to take back.
+    WITHDRAWABLE = (Status.SENT, Status.CHANGES_REQUESTED)
+    # What may be (re)sent: an expired offer must first get a new validity date.
+    SENDABLE = (Status.DRAFT, Status.SENT, Status.CHANGES_REQUESTED)
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="proposals",
                                verbose_name=_("client"))

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).parent / "data"
 LINK_DAYS_AFTER_VALIDITY = 60
+VALID_DAYS = 14  # how long a new (or renewed) offer stands unless the freelancer says otherwise
 
 
 class AcceptanceRefused(Exception):
@@ -127,7 +128,7 @@ def decimal_or_none(value: object) -> Decimal | None:
 
 def new_proposal(workspace: Workspace, client: Client, *, title: str,
                  template: ProposalTemplate | None = None, language: str | None = None,
-                 project: Project | None = None, valid_days: int = 14) -> Proposal:
+                 project: Project | None = None, valid_days: int = VALID_DAYS) -> Proposal:
     language = language or (template.language if template else client.language)
     content = template.content if template else shipped_template(language)
     today = clock.today()
@@ -215,6 +216,9 @@ def update_content(proposal: Proposal, content: dict, **fields: object) -> Propo
 @transaction.atomic
 def send(proposal: Proposal) -> AgreementLink:
     _refuse_withdrawn(proposal)
+    refusal = sending_refused(proposal)
+    if refusal:
+        raise AcceptanceRefused(refusal)
     snapshot(proposal)
     if proposal.status == Proposal.Status.DRAFT:
         proposal.status = Proposal.Status.SENT
@@ -284,6 +288,16 @@ def _refuse_withdrawn(proposal: Proposal) -> None:
                                   "write a new one."))
 
 
+def sending_refused(proposal: Proposal) -> str:
+    """Why this proposal cannot be sent now, or "" if it can: an expired offer would reach
+    the client only to say that it cannot be accepted."""
+    if proposal.status == Proposal.Status.EXPIRED or (
+            proposal.status in Proposal.SENDABLE and proposal.is_expired()):
+        return _("This offer expired on %(date)s. Give it a new validity date before "
+                 "sending it again.") % {"date": short_date(proposal.valid_until)}
+    return ""
+
+
 def withdrawal_refused(proposal: Proposal) -> str:
     """Why this proposal cannot be withdrawn, or "" if it can."""
     if proposal.status == Proposal.Status.ACCEPTED:
@@ -291,6 +305,8 @@ def withdrawal_refused(proposal: Proposal) -> str:
                  "and cannot be withdrawn.")
     if proposal.status == Proposal.Status.WITHDRAWN:
         return _("This proposal was withdrawn.")
+    if proposal.status == Proposal.Status.EXPIRED:
+        return _("This offer has already expired, so the client can no longer accept it.")
     if proposal.status not in Proposal.WITHDRAWABLE:
         return _("Only a proposal that was sent to the client can be withdrawn.")
     return ""

@@ -111,6 +111,9 @@ def proposal_detail(request: HttpRequest, proposal_pk: int) -> HttpResponse:
         "links": proposal.links.all(),
         "contract": Contract.objects.filter(proposal=proposal).first(),
         "withdrawable": Proposal.WITHDRAWABLE,
+        # Past its date counts as expired even before the tick has marked it so.
+        "expired": proposal.status == Proposal.Status.EXPIRED or (
+            proposal.status in Proposal.SENDABLE and proposal.is_expired()),
     })
 
 
@@ -122,6 +125,10 @@ def proposal_send(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                                   "write a new one."))
         return redirect(proposal)
     if proposal.status == Proposal.Status.ACCEPTED:
+        return redirect(proposal)
+    refusal = services.sending_refused(proposal)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(proposal)
     return preview_then_send(
         request, initial=lambda: _initial(mailing.draft(proposal, request.user.get_full_name())),

@@ -53,14 +53,17 @@ def test_withdrawing_twice_keeps_the_first_record(kranich):
     assert proposal.withdrawn_at.date() == DAY and proposal.withdrawal_reason == "first"
 
 
-def test_an_offer_with_a_change_request_or_expired_can_be_withdrawn(kranich):
+def test_an_offer_with_a_change_request_can_be_withdrawn_but_not_an_expired_one(kranich):
     proposal, _link = sent_proposal(kranich)
     services.request_changes(proposal, proposal.current_version, "Klara", "Cheaper, please.")
     assert services.withdraw(proposal).status == Proposal.Status.WITHDRAWN
     other, _link = sent_proposal(kranich)
     with clock.travel(other.valid_until + dt.timedelta(days=1)):
         services.expire_offers()
-        assert services.withdraw(other).status == Proposal.Status.WITHDRAWN
+        with pytest.raises(services.AcceptanceRefused, match="already expired"):
+            services.withdraw(other)
+    other.refresh_from_db()
+    assert other.status == Proposal.Status.EXPIRED
 
 
 def test_an_accepted_proposal_cannot_be_withdrawn(kranich):
