@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from rapport.billing.models import PendingFee
 from rapport.clients.models import Client
+from rapport.comms.mailparse import normalise_subject
 from rapport.comms.models import (
     Direction,
     Meeting,
@@ -321,4 +322,6 @@ def add_demo_data(workspace: Workspace, today: dt.date) -> None:
         gen.story(story, client)
         gen.meetings(story, client)
     _unknown_senders(gen)
+    for message in gen.messages:
+        message.normalised_subject = normalise_subject(message.subject)
     Message.objects.bulk_create(gen.messages, batch_size=500)

@@ -22,7 +22,6 @@ from rapport.comms.mailparse import (
     ParsedMessage,
     ParseError,
     is_reply_subject,
-    normalise_subject,
     parse_bytes,
 )
 from rapport.comms.mbox import iter_mbox
@@ -130,7 +129,7 @@ class MessageStore:
         self.result.duplicates += len(known)
         fresh = {key: item for key, item in by_key.items() if key not in known}
         self.rows.start_batch()
-        threads = self._subject_threads(parsed for _p, parsed in fresh.values())
+        threads = self._subject_threads(fresh)
         rows: list[tuple[str, str, int | None, list[object]]] = []
         for key, (position, parsed) in fresh.items():
             try:
@@ -168,38 +167,62 @@ class MessageStore:
         recipients = parsed.to + parsed.cc
         direction, client_id, contact_id = self.linker.classify(parsed.from_address,
                                                                 recipients)
+        subject = parsed.normalised_subject
         return client_id, self.rows.values(
             workspace_id=self.workspace.pk, dedup_key=key, message_id=parsed.message_id,
-            in_reply_to=parsed.in_reply_to, thread_key=self._thread_key(parsed, threads)[:500],
+            in_reply_to=parsed.in_reply_to,
+            thread_key=_thread_key(key, parsed, subject, threads)[:500],
             from_address=parsed.from_address, from_name=parsed.from_name,
             to_addresses=",".join(parsed.to), cc_addresses=",".join(parsed.cc),
-            date=parsed.date, subject=parsed.subject, body_text=parsed.body_text,
+            date=parsed.date, subject=parsed.subject, normalised_subject=subject,
+            body_text=parsed.body_text,
             direction=direction, attachments=parsed.attachments, client_id=client_id,
             contact_id=contact_id, source=self.source,
         )
 
-    def _subject_threads(self, batch: Iterable[ParsedMessage]) -> dict[str, str]:
+    def _subject_threads(self, batch: dict[str, tuple[str, ParsedMessage]]
+                         ) -> dict[str, str]:
         """For replies without References or In-Reply-To: the thread of the earliest
-        stored message whose subject ends like theirs, once per subject and batch."""
-        found: dict[str, str] = {}
-        for parsed in batch:
-            if parsed.thread_root or not is_reply_subject(parsed.subject):
-                continue
-            subject = normalise_subject(parsed.subject)
-            if subject not in found:
-                found[subject] = (Message.objects.filter(workspace=self.workspace,
-                                                         subject__iendswith=subject)
-                                  .order_by("date").values_list("thread_key", flat=True)
-                                  .first()) or f"subject:{subject}"[:500]
-        return found
+        message, stored or in this batch, with the same subject once reply prefixes are
+        gone. The stored ones are looked up by subject (an indexed column), many at once."""
+        wanted = {parsed.normalised_subject for _p, parsed in batch.values()
+                  if _subject_reply(parsed)} - {""}
+        if not wanted:
+            return {}
+        earliest: dict[str, tuple[dt.datetime, str]] = {}
+        for key, (_position, parsed) in batch.items():
+            subject = parsed.normalised_subject
+            if (subject in wanted and not _subject_reply(parsed)
+                    and (subject not in earliest or parsed.date < earliest[subject][0])):
+                earliest[subject] = (parsed.date, _own_thread(key, parsed))
+        subjects = sorted(wanted)
+        for start in range(0, len(subjects), LOOKUP_CHUNK):
+            stored = Message.objects.filter(
+                workspace=self.workspace,
+                normalised_subject__in=subjects[start:start + LOOKUP_CHUNK],
+            ).order_by("normalised_subject", "-date", "-pk").values_list(
+                "normalised_subject", "date", "thread_key")
+            for subject, date, thread in stored.iterator():  # the first stored comes last
+                if subject not in earliest or date <= earliest[subject][0]:
+                    earliest[subject] = (date, thread)
+        return {subject: earliest[subject][1] if subject in earliest
+                else f"subject:{subject}"[:500] for subject in wanted}
 
-    def _thread_key(self, parsed: ParsedMessage, threads: dict[str, str]) -> str:
-        root = parsed.thread_root
-        if root:
-            return root
-        if is_reply_subject(parsed.subject):
-            return threads[normalise_subject(parsed.subject)]
-        return parsed.message_id or f"hash:{parsed.dedup_key}"
+
+def _subject_reply(parsed: ParsedMessage) -> bool:
+    """A reply that only its subject ties to a thread."""
+    return not parsed.thread_root and is_reply_subject(parsed.subject)
+
+
+def _own_thread(key: str, parsed: ParsedMessage) -> str:
+    return parsed.thread_root or parsed.message_id or f"hash:{key}"
+
+
+def _thread_key(key: str, parsed: ParsedMessage, subject: str, threads: dict[str, str]
+                ) -> str:
+    if subject and _subject_reply(parsed):
+        return threads[subject]
+    return _own_thread(key, parsed)
 
 
 class MessageRows:

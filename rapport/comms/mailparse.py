@@ -7,16 +7,18 @@ import datetime as dt
 import hashlib
 import quopri
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import policy
-from email._encoded_words import decode_b
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import cache, lru_cache
 
 import html2text
 import nh3
+
+from rapport.comms import mimeread
 
 # Senders label Windows-1252 text as ISO-8859-1 all the time; the superset decodes both.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
@@ -66,6 +68,10 @@ class ParsedMessage:
         return hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()
 
     @property
+    def normalised_subject(self) -> str:
+        return normalise_subject(self.subject)
+
+    @property
     def thread_root(self) -> str:
         """The first message of the thread as far as the headers tell."""
         if self.references:
@@ -90,7 +96,7 @@ def html_to_text(html: str) -> str:
     return converter.handle(nh3.clean(html)).strip()
 
 
-def _raw_headers(part: EmailMessage) -> dict[str, str]:
+def _raw_headers(part: Message) -> dict[str, str]:
     """Header values as stored, first occurrence wins: no header-registry parsing, which
     would cost more than parsing the whole message (see bench/run.py)."""
     found: dict[str, str] = {}
@@ -165,11 +171,8 @@ def _decode_words(value: str, warnings: list[str] | None = None) -> str:
     return text.strip()
 
 
-def decode_part(part: EmailMessage, charset: str, warnings: list[str],
-                payload: bytes | None = None) -> str:
-    """The part's text; `payload`, when given, is its transfer-decoded content."""
-    if payload is None:
-        payload = part.get_payload(decode=True)
+def decode_part(charset: str, warnings: list[str], payload: bytes | None) -> str:
+    """The text of a part's transfer-decoded content."""
     if payload is None:
         return ""
     charset = _readable(charset or "cp1252").lower()
@@ -249,37 +252,52 @@ def _parse_date(text: str) -> dt.datetime | None:
     return value
 
 
-_UUENCODED = ("x-uuencode", "uuencode", "uue", "x-uue")
+def _base64(data: bytes) -> bytes:
+    """Base64 read as leniently as `Message.get_payload(decode=True)` reads it: missing
+    padding is added, stray characters are skipped, and what cannot be decoded at all
+    is returned as it came."""
+    missing = len(data) % 4
+    try:
+        return binascii.a2b_base64(data + b"==="[:4 - missing] if missing else data,
+                                   strict_mode=True)
+    except binascii.Error:
+        pass
+    for attempt in (data, data + b"=="):
+        try:
+            return binascii.a2b_base64(attempt)
+        except binascii.Error:
+            pass
+    return data
 
 
-def _transfer_decoded(part: EmailMessage, headers: dict[str, str], body: bytes | None
-                      ) -> bytes | None:
-    """What `part.get_payload(decode=True)` returns, from the body's bytes as they came
-    when the simple reader kept them: the text is not encoded back to bytes first."""
-    if body is None:
-        return part.get_payload(decode=True)
+def _transfer_decoded(headers: dict[str, str], body: bytes) -> bytes:
+    """What `part.get_payload(decode=True)` returns, from the part's raw bytes."""
     encoding = headers.get("content-transfer-encoding", "").lower()
     if encoding == "quoted-printable":
         return quopri.decodestring(body)
     if encoding == "base64":
-        return decode_b(b"".join(body.splitlines()))[0]
-    if encoding in _UUENCODED:
-        return part.get_payload(decode=True)
+        return _base64(b"".join(body.splitlines()))
     return body
 
 
-def _body_and_attachments(msg: EmailMessage, warnings: list[str],
-                          top: dict[str, str] | None = None, body: bytes | None = None,
+# A part that is not multipart: its headers and either its raw body (read by `mimeread`)
+# or the standard parser's part, which decodes itself.
+_Leaf = tuple[dict[str, str], bytes | None, Message | None]
+
+
+def _payload(leaf: _Leaf) -> bytes | None:
+    headers, body, part = leaf
+    if body is None:
+        return part.get_payload(decode=True)
+    return _transfer_decoded(headers, body)
+
+
+def _body_and_attachments(leaves: Iterable[_Leaf], warnings: list[str],
                           ) -> tuple[str, list[dict[str, object]]]:
-    """`top`: the message's headers when already read; `body`: the raw bytes of the body
-    of a message that is one part (see `simple_parts`)."""
     attachments: list[dict[str, object]] = []
     plain = html = ""
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        headers = top if part is msg and top is not None else _raw_headers(part)
-        raw = body if part is msg else None
+    for leaf in leaves:
+        headers = leaf[0]
         content_type = headers.get("content-type", "text/plain")
         ctype = content_type.split(";", 1)[0].strip().lower() or "text/plain"
         disposition = headers.get("content-disposition", "")
@@ -287,15 +305,15 @@ def _body_and_attachments(msg: EmailMessage, warnings: list[str],
         if disposition.strip().lower().startswith("attachment") or (
             filename and ctype not in {"text/plain", "text/html"}
         ):
-            payload = _transfer_decoded(part, headers, raw) or b""
+            payload = _payload(leaf) or b""
             attachments.append({"name": _safe(_decode_words(filename))[:255],
                                 "size": len(payload), "type": _safe(ctype)[:100]})
             continue
         charset = _param(content_type, "charset")
         if ctype == "text/plain" and not plain:
-            plain = decode_part(part, charset, warnings, _transfer_decoded(part, headers, raw))
+            plain = decode_part(charset, warnings, _payload(leaf))
         elif ctype == "text/html" and not html:
-            html = decode_part(part, charset, warnings, _transfer_decoded(part, headers, raw))
+            html = decode_part(charset, warnings, _payload(leaf))
     if plain.strip():
         return plain.strip(), attachments
     if html:
@@ -330,65 +348,37 @@ def _capped_body(body: str, warnings: list[str]) -> str:
 
 def parse_bytes(raw: bytes) -> ParsedMessage:
     """Read one message; raise ParseError if nothing useful can be found in it."""
+    quick = mimeread.read(raw)
+    if quick is not None:
+        headers, leaves = quick
+        try:
+            return _parsed(headers, [(found, body, None) for found, body in leaves])
+        except _Unreadable:
+            pass  # the standard parser's reading decides what is kept
     try:
-        simple = simple_parts(raw)
-        msg = simple[0] if simple else _PARSER.parsebytes(raw)
+        msg = _PARSER.parsebytes(raw)
     except Exception as exc:  # noqa: BLE001
         raise ParseError(f"not a MIME message: {exc}") from exc
-    return parse_message(msg, body=simple[1] if simple else None)
+    return parse_message(msg)
 
 
-# How the standard parser tells a header line (`email.feedparser.headerRE`), and what
-# else it would take for a line break (StringIO and str.splitlines in some versions).
-_HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
-_ODD_BREAK = re.compile(r"\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_END_OF_HEADERS = re.compile(r"\n\r?\n")
-_NESTED = re.compile(r"multipart|message/", re.I)  # a quick no before reading headers
-
-
-def simple_message(raw: bytes) -> Message | None:
-    """The message exactly as `BytesParser(policy=compat32)` builds it, for the case it
-    spends most of its time on although there is nothing to find: one part, neither
-    multipart nor message/*, headers without oddities. None for anything else, which the
-    standard parser then reads (it pushes the body through line by line)."""
-    simple = simple_parts(raw)
-    return simple[0] if simple else None
-
-
-def simple_parts(raw: bytes) -> tuple[Message, bytes] | None:
-    """`simple_message` and the bytes of its body as they came: its text need not be
-    encoded back to be decoded (the payload is the body read as ASCII with surrogates)."""
-    text = raw.decode("ascii", "surrogateescape")
-    end = _END_OF_HEADERS.search(text)
-    if end is None:
-        return None
-    head = text[:end.start() + 1]
-    if _ODD_BREAK.search(head) or _NESTED.search(head):
-        return None
-    headers: list[list[str]] = []
-    for line in head.splitlines(keepends=True):
-        if line[0] in " \t":
-            if not headers:
-                return None
-            headers[-1].append(line)
-        elif line[0] == ":" or line.startswith("From ") or not _HEADER_LINE.match(line):
-            return None
-        else:
-            headers.append([line])
-    msg = Message(policy=policy.compat32)
-    for lines in headers:
-        # = policy.compat32.header_source_parse(lines), without a call per header
-        name, value = lines[0].split(":", 1)
-        msg.set_raw(name, (value.lstrip(" \t") + "".join(lines[1:])).rstrip("\r\n"))
-    # No content type of "multipart" or "message/..." can get past `_NESTED`.
-    msg.set_payload(text[end.end():])
-    return msg, raw[end.end():]
-
-
-def parse_message(msg: EmailMessage, body: bytes | None = None) -> ParsedMessage:
-    """`body`: the raw bytes of the body of a message of one part, when known."""
-    warnings: list[str] = []
+def parse_message(msg: Message) -> ParsedMessage:
+    """Read a message the standard parser has built."""
     headers = _raw_headers(msg)
+    leaves = ((headers if part is msg else _raw_headers(part), None, part)
+              for part in msg.walk() if not part.is_multipart())
+    return _parsed(headers, leaves, msg)
+
+
+class _Unreadable(Exception):
+    """The parts of a message read by `mimeread` could not be decoded."""
+
+
+def _parsed(headers: dict[str, str], leaves: Iterable[_Leaf], msg: Message | None = None
+            ) -> ParsedMessage:
+    """The facts of a message; `msg` is the standard parser's reading, when that is what
+    `leaves` come from (else a part that cannot be decoded raises `_Unreadable`)."""
+    warnings: list[str] = []
     if not headers:
         raise ParseError("no headers")
     senders = _addresses(headers, "from", warnings)
@@ -398,8 +388,10 @@ def parse_message(msg: EmailMessage, body: bytes | None = None) -> ParsedMessage
     references = [_safe(r)[:500] for r in _MSGID.findall(_readable(headers.get("references",
                                                                                "")))]
     try:
-        text, attachments = _body_and_attachments(msg, warnings, headers, body)
-    except Exception:  # noqa: BLE001 - keep what can be read, say that it is rough
+        text, attachments = _body_and_attachments(leaves, warnings)
+    except Exception as exc:  # noqa: BLE001 - keep what can be read, say that it is rough
+        if msg is None:
+            raise _Unreadable from exc
         warnings.append("broken MIME structure; the text is kept as it came")
         text, attachments = _raw_body(msg), []
     if not from_address and not message_id and not text:
@@ -416,7 +408,7 @@ def parse_message(msg: EmailMessage, body: bytes | None = None) -> ParsedMessage
     )
 
 
-def _raw_body(msg: EmailMessage) -> str:
+def _raw_body(msg: Message) -> str:
     try:
         payload = msg.get_payload()
     except Exception:  # noqa: BLE001

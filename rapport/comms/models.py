@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client, Contact
+from rapport.comms.mailparse import normalise_subject
 from rapport.core import clock
 from rapport.core.dates import short_date
 from rapport.core.models import Workspace, WorkspaceOwned
@@ -33,7 +34,8 @@ class Message(WorkspaceOwned):
 
     # Every index costs each imported message: the unique constraint and the indexes
     # below begin with the workspace and serve its lookups, so it needs none of its own;
-    # the thread key is read with the messages, never looked up.
+    # the thread key is read with the messages, never looked up. The subject index finds
+    # the first message of a subject (see `MessageStore._subject_threads`).
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+",
                                   verbose_name=_("workspace"), db_index=False)
     dedup_key = models.CharField(max_length=64, editable=False)
@@ -46,6 +48,9 @@ class Message(WorkspaceOwned):
     cc_addresses = models.TextField(_("cc"), blank=True)
     date = models.DateTimeField(_("date"))
     subject = models.CharField(_("subject"), max_length=500, blank=True)
+    # The subject without "Re:", "AW:" and the like, lower case: a reply that names no
+    # earlier message joins the thread of the first message with the same subject.
+    normalised_subject = models.CharField(max_length=500, blank=True, editable=False)
     body_text = models.TextField(_("text"), blank=True)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
@@ -69,10 +74,16 @@ class Message(WorkspaceOwned):
             models.Index(fields=["workspace", "client", "direction", "date"],
                          name="message_health_window"),
             models.Index(fields=["workspace", "from_address"], name="message_ws_from"),
+            models.Index(fields=["workspace", "normalised_subject", "date"],
+                         name="message_ws_subject_date"),
         ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.from_address}: {self.subject[:40]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.normalised_subject = normalise_subject(self.subject)
+        super().save(*args, **kwargs)
 
     @property
     def recipients(self) -> list[str]:

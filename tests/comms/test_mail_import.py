@@ -157,3 +157,32 @@ def test_earlier_mail_follows_a_contact_address_added_later(
     run_queued()  # the follow-up the new address queued
     message = Message.objects.get()
     assert (message.client, message.contact) == (client, jana)
+
+
+def _mail(message_id: str, subject: str, day: int) -> bytes:
+    return (f"From: Anna <anna@kranich.example>\nTo: mara@berg-text.example\n"
+            f"Subject: {subject}\nDate: Mon, {day} Nov 2026 10:00:00 +0100\n"
+            f"Message-ID: <{message_id}@kranich.example>\n\nHallo\n").encode()
+
+
+def test_a_reply_that_names_no_earlier_message_threads_by_its_subject(workspace, tmp_path):
+    kranich(workspace)
+    first = tmp_path / "first.mbox"
+    first.write_bytes(b"From anna Mon Nov  2 10:00:00 2026\n"
+                      + _mail("catalog", "Katalog  Herbst", 2) + b"\n"
+                      + b"From anna Mon Nov  3 10:00:00 2026\n"
+                      + _mail("reply-1", "Re: AW: katalog herbst", 3)
+                      + b"\nFrom anna Mon Nov  3 10:00:00 2026\n"
+                      + _mail("other", "Re: Neuer Katalog Herbst", 3))
+    import_mail_file(workspace, first)
+    later = tmp_path / "later.eml"
+    later.write_bytes(_mail("reply-2", "AW: Re: Katalog Herbst", 9))
+    import_mail_file(workspace, later)
+    threads = dict(Message.objects.values_list("message_id", "thread_key"))
+    original = "<catalog@kranich.example>"
+    # In the same file and in a later import, the reply joins the original's thread; a
+    # subject that only ends like it does not.
+    assert threads["<reply-1@kranich.example>"] == original
+    assert threads["<reply-2@kranich.example>"] == original
+    assert threads["<other@kranich.example>"] == "subject:neuer katalog herbst"
+    assert Message.objects.get(message_id=original).normalised_subject == "katalog herbst"
