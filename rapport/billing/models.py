@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models.functions import Coalesce
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -157,12 +157,11 @@ class InvoiceQuerySet(models.QuerySet):
         lists filter, count and sum without loading rows. The one SQL home of that rule."""
         today = today or clock.today()
         amount = models.DecimalField(max_digits=14, decimal_places=2)
-        paid = (Payment.objects.filter(invoice=models.OuterRef("pk")).order_by()
-                .values("invoice").annotate(total=models.Sum("amount")).values("total"))
         status = Invoice.PaymentStatus
+        # The stored sum of the payments (`amount_paid`, kept by `Payment`), not a
+        # subquery per row: a list of thousands reads it like any other column.
         return self.annotate(
-            paid_sum=Coalesce(models.Subquery(paid, output_field=amount), ZERO,
-                              output_field=amount),
+            paid_sum=models.F("amount_paid"),
         ).annotate(
             balance=models.ExpressionWrapper(
                 models.F("gross_total") - models.F("deducted_total") - models.F("paid_sum"),
@@ -218,13 +217,18 @@ class InvoiceQuerySet(models.QuerySet):
     def unpaid(self, today: dt.date | None = None) -> InvoiceQuerySet:
         """Issued invoices, not cancellations, with money still owed (`balance() > 0`),
         decided by the database, so a page finds them among thousands without loading any."""
-        status = Invoice.PaymentStatus
-        return self.with_payment_status(today).filter(
-            payment_state__in=(status.OPEN, status.OVERDUE, status.PARTIALLY_PAID))
+        # The payment states open, overdue and partially paid, spelled as plain column
+        # conditions, so the database can use the (workspace, state, due_date) index.
+        amount = models.DecimalField(max_digits=14, decimal_places=2)
+        return (self.with_payment_status(today)
+                .filter(state=Invoice.State.ISSUED,
+                        balance__gte=models.Value(HALF_CENT, output_field=amount))
+                .exclude(kind=Invoice.Kind.CANCELLATION))
 
     def overdue(self, today: dt.date | None = None) -> InvoiceQuerySet:
         """The invoices whose `payment_status()` is overdue: unpaid after the due date."""
-        return self.with_status(Invoice.PaymentStatus.OVERDUE, today)
+        today = today or clock.today()
+        return self.unpaid(today).filter(due_date__lt=today)
 
 
 class Invoice(WorkspaceOwned):
@@ -253,8 +257,9 @@ class Invoice(WorkspaceOwned):
         "cancellation invoice and issue a new one."
     )
     # Fields that may still change after issue: the state (for cancellation), the
-    # recorded sending and totals cache. Everything a client or tax office reads is fixed.
-    MUTABLE_AFTER_ISSUE = frozenset({"state", "sent_at", "pdf"})
+    # recorded sending, the PDF and the sum of the payments received (kept by `Payment`).
+    # Everything a client or tax office reads is fixed.
+    MUTABLE_AFTER_ISSUE = frozenset({"state", "sent_at", "pdf", "amount_paid"})
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client")
@@ -308,6 +313,11 @@ class Invoice(WorkspaceOwned):
     deductions = models.JSONField(_("deductions"), default=list, blank=True, editable=False)
     deducted_total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO,
                                          editable=False)
+    # The sum of this invoice's payments, written by `Payment` in the same transaction as
+    # every payment created, changed or deleted, so lists and the dashboard decide the
+    # payment status from columns instead of summing payments per request.
+    amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2,
+                                      default=ZERO, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("PDF"), upload_to="invoices/", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -468,12 +478,64 @@ class InvoiceLine(models.Model):
         return line_net(self.quantity, self.unit_price, self.invoice.currency)
 
 
+def store_amount_paid(invoice_ids: Iterable[int | None]) -> dict[int, Decimal]:
+    """Write each invoice's `amount_paid` from its payments. The rows are locked first, so
+    two payments recorded at once for one invoice cannot both write a sum without the
+    other. Summed in Python: SQLite would add the decimals as floats."""
+    ids = sorted(set(invoice_ids) - {None})
+    if not ids:
+        return {}
+    with transaction.atomic():
+        list(Invoice.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        sums = dict.fromkeys(ids, ZERO)
+        for invoice_id, amount in (Payment.objects.filter(invoice_id__in=ids).order_by()
+                                   .values_list("invoice_id", "amount")):
+            sums[invoice_id] += amount
+        stored = dict(Invoice.objects.filter(pk__in=ids).values_list("pk", "amount_paid"))
+        for invoice_id, total in sums.items():
+            if invoice_id in stored and stored[invoice_id] != total:
+                Invoice.objects.filter(pk=invoice_id).update(amount_paid=total)
+    return sums
+
+
+class PaymentQuerySet(models.QuerySet):
+    """Bulk writes keep the invoices' `amount_paid` as `Payment.save()/delete()` do."""
+
+    def _invoice_ids(self) -> set[int]:
+        return set(self.order_by().values_list("invoice_id", flat=True))
+
+    def bulk_create(self, objs: Iterable[Payment], *args: object,
+                    **kwargs: object) -> list[Payment]:
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            store_amount_paid(p.invoice_id for p in created)
+        return created
+
+    def update(self, **kwargs: object) -> int:
+        if not {"amount", "invoice", "invoice_id"} & set(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = self._invoice_ids()
+            count = super().update(**kwargs)
+            store_amount_paid(before | self._invoice_ids())
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            before = self._invoice_ids()
+            deleted = super().delete()
+            store_amount_paid(before)
+        return deleted
+
+
 class Payment(WorkspaceOwned):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField(_("paid on"), default=timezone.localdate)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")
@@ -484,6 +546,25 @@ class Payment(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        with transaction.atomic():
+            before = (Payment.objects.filter(pk=self.pk).values_list("invoice_id", flat=True)
+                      .first() if self.pk else None)
+            super().save(*args, **kwargs)
+            self._show_stored_sum(store_amount_paid([self.invoice_id, before]))
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self._show_stored_sum(store_amount_paid([self.invoice_id]))
+        return deleted
+
+    def _show_stored_sum(self, sums: dict[int, Decimal]) -> None:
+        """The invoice object this payment was given shows the sum just stored."""
+        invoice = Payment._meta.get_field("invoice").get_cached_value(self, default=None)
+        if invoice is not None and invoice.pk in sums:
+            invoice.amount_paid = sums[invoice.pk]
 
 
 # Referenced by the first migration; new rows use rapport.core.tokens.new_token.
@@ -549,7 +630,7 @@ class DeliverableQuerySet(models.QuerySet):
     def held(self) -> DeliverableQuerySet:
         """Finished work held back because its project has unpaid invoices (see
         `blocking_invoices()`), decided by the database. Each comes with its project and
-        client, and those invoices with their payments as `project.unpaid_invoices`."""
+        client, and those invoices (their `balance` annotated) as `project.unpaid_invoices`."""
         unpaid = Invoice.objects.unpaid()
         return (
             self.filter(status=Deliverable.Status.FINISHED, release_after_full_payment=True)
@@ -557,7 +638,7 @@ class DeliverableQuerySet(models.QuerySet):
             .select_related("project__client")
             .prefetch_related(models.Prefetch(
                 "project__invoices", to_attr="unpaid_invoices",
-                queryset=unpaid.prefetch_related("payments").order_by("due_date", "pk")))
+                queryset=unpaid.order_by("due_date", "pk")))
         )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -514,16 +514,27 @@ def record_promise(invoice: Invoice, pay_by: dt.date, note: str = "",
 def reminder_summary(workspace: Workspace, now: dt.datetime | None = None,
                      limit: int | None = None) -> dict[str, object]:
     """For the dashboard: what went out this week, and what needs the user's attention
-    (with `limit`, the newest `limit` failed reminders and how many more failed)."""
+    (with `limit`, the newest `limit` failed reminders and how many more failed).
+
+    One query counts all three; the failed and uncertain rows are read only when there
+    are some, so a quiet workspace costs the dashboard a single query."""
     now = now or clock.now()
     week_ago = now - dt.timedelta(days=7)
-    rows = Reminder.objects.filter(workspace=workspace).select_related("invoice", "level")
-    failed = rows.filter(state=Reminder.State.FAILED).order_by("-pk")
-    shown = list(failed[:limit] if limit is not None else failed)
-    more = failed.count() - len(shown) if limit is not None and len(shown) == limit else 0
+    state = Reminder.State
+    stale = uncertain(workspace, now)
+    counts = Reminder.objects.filter(workspace=workspace).aggregate(
+        failed=Count("pk", filter=Q(state=state.FAILED)),
+        sent=Count("pk", filter=Q(state=state.SENT, sent_at__gte=week_ago)),
+        uncertain=Count("pk", filter=Q(state=state.SENDING,
+                                       claimed_at__lt=now - STALE_CLAIM)))
+    failed = (Reminder.objects.filter(workspace=workspace, state=state.FAILED)
+              .select_related("invoice", "level").order_by("-pk"))
+    shown = (list(failed[:limit] if limit is not None else failed) if counts["failed"]
+             else [])
+    more = counts["failed"] - len(shown) if limit is not None and len(shown) == limit else 0
     return {
-        "sent_this_week": rows.filter(state=Reminder.State.SENT, sent_at__gte=week_ago).count(),
+        "sent_this_week": counts["sent"],
         "failed": shown,
         "more_failed": more,
-        "uncertain": list(uncertain(workspace, now)),
+        "uncertain": list(stale.select_related("invoice")) if counts["uncertain"] else [],
     }

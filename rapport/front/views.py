@@ -16,6 +16,8 @@ from rapport.dunning.services import reminder_summary
 from rapport.signals.services import messages_awaiting_retry
 
 OVERVIEW = 8  # rows per panel
+# What an overdue row never shows: the issued snapshot's texts, not read from the database.
+SNAPSHOT_TEXTS = ("seller", "buyer", "deductions", "intro_text", "closing_text")
 
 
 def _first(rows: object, limit: int = OVERVIEW) -> tuple[list, bool]:
@@ -29,7 +31,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     status_counts = {row["status"]: row["n"] for row in Client.count_by_status(workspace)}
     overdue, more_overdue = _first(
         Invoice.objects.filter(workspace=workspace).overdue()
-        .select_related("client").prefetch_related("payments").order_by("due_date", "pk"))
+        .select_related("client").prefetch_related("payments").order_by("due_date", "pk")
+        .defer(*SNAPSHOT_TEXTS))
     held, more_held = _first(Deliverable.objects.filter(workspace=workspace).held()
                              .order_by("pk"))  # longest finished first; stops at the first few
     context = {

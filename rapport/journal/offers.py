@@ -66,12 +66,16 @@ def offers(workspace: Workspace, today: dt.date | None = None,
                 Client.Status.ACTIVE, Client.Status.PAUSED, Client.Status.OFFBOARDING))
             .select_related("client").only("client")):
         found.append(Offer(Occasion.INCIDENT, snapshot.client, since))
+    if not found:
+        return []  # nothing on offer: no entries or dismissals to read
+    # Only the clients with an occasion: the latest entry and dismissal of each.
+    ids = {offer.client.pk for offer in found}
     written: dict[int, dt.date] = {}
-    for client_id, day in (JournalEntry.objects.filter(**scope, client__isnull=False)
+    for client_id, day in (JournalEntry.objects.filter(**scope, client_id__in=ids)
                            .values_list("client_id", "written_on")):
         written[client_id] = max(day, written.get(client_id, day))
     put_away: dict[int, dt.date] = {}
-    for client_id, day in (DismissedOffer.objects.filter(**scope)
+    for client_id, day in (DismissedOffer.objects.filter(**scope, client_id__in=ids)
                            .values_list("client_id", "since")):
         put_away[client_id] = max(day, put_away.get(client_id, day))
     best: dict[int, Offer] = {}

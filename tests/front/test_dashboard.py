@@ -105,3 +105,29 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(owner_http, workspa
     _invoices(workspace, 30, start=1000)
     _held(workspace, 20, start=2000)
     assert _queries(owner_http) == few
+
+
+# Every panel together: the session, the user and the workspace, then a query or two per
+# panel. A panel that starts reading per row, or a new panel, shows up here first.
+MOST_QUERIES = 38
+
+
+def test_a_full_dashboard_stays_within_a_fixed_number_of_queries(owner_http, workspace):
+    level = default_policy(workspace).levels.order_by("position").first()
+    late = _invoices(workspace, OVERVIEW + 2)
+    Payment.objects.create(workspace=workspace, invoice=late[-1], amount=Decimal(40))
+    _held(workspace, OVERVIEW + 1)
+    Reminder.objects.bulk_create(
+        Reminder(workspace=workspace, invoice=inv, level=level, title=level.title_en,
+                 due_on=timezone.localdate(), subject="Reminder", body="Please pay.",
+                 state=state, attempts=1, last_error="SMTP 451",
+                 sent_at=timezone.now() if state == Reminder.State.SENT else None)
+        for inv, state in zip(late, [Reminder.State.FAILED, Reminder.State.SENT] * 5,
+                              strict=False))
+    owner_http.get("/")  # the first visit may remember a finished checklist
+    html = owner_http.get("/").content.decode()
+    assert "SMTP 451" in html and "5 reminders sent this week" in html
+    assert "60.00" in html  # the longest late invoice, part paid
+    count = _queries(owner_http)
+    print("dashboard queries:", count)
+    assert count <= MOST_QUERIES
