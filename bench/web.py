@@ -151,7 +151,7 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
 
 def log_in(port: int) -> str:
     """Sign in through the login form, as a browser does; return the Cookie header."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)  # a loaded machine
     connection.request("GET", "/accounts/login/")
     response = connection.getresponse()
     html = response.read().decode()

@@ -120,3 +120,35 @@ def test_refreshing_one_client_stores_what_a_full_recompute_says_and_counts_only
     assert _view(snapshots.portfolio(workspace)) == _view(assess_portfolio(workspace))
     assert next(h for h in snapshots.portfolio(workspace) if h.client == mine).sign(
         "unreasonable_demands").count == 2
+
+
+def test_after_hours_share_is_counted_per_window_as_the_full_assessment_reads_it(workspace):
+    """A refresh counts the client's incoming mail per window in the database: the share
+    that decides whether after-hours mail counts must come out as from the mail's dates,
+    today and a week ago, in this window and the one before, at the windows' edges."""
+    client = make_client(workspace, "Evening GmbH")
+    client.change_status("active")
+    tz, today = workspace.tz, timezone.localdate()
+
+    def write(days_ago: int, hour: int) -> None:
+        moment = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, 30),
+                                     tzinfo=tz)
+        message(workspace, client, "Kurze Rückfrage zum Entwurf.", moment)
+
+    window = health_settings(workspace).window_days
+    for days_ago in (0, 2, 4, 6, 7, 8, window - 1, window, window + 6, window + 7):
+        write(days_ago, 11)  # in office hours, on the edges of this week and the windows
+    for days_ago in (3, 5, window + 3):
+        write(days_ago, 19)  # in the evening
+    services.detect_for_client(client)
+    counted = {}
+    for share in (10, 25, 30, 50):
+        settings = health_settings(workspace)
+        settings.after_hours_share = share
+        settings.save()
+        for day in (today, today - dt.timedelta(days=4), today + dt.timedelta(days=3)):
+            snapshots.refresh_clients(workspace, [client.pk], day)
+            _same(workspace, day)
+        [health] = snapshots.portfolio(workspace, today)
+        counted[share] = health.sign("unreasonable_demands").count
+    assert counted[10] >= 3 and counted[50] == 0  # the share decides, as set
