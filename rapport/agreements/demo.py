@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from rapport.agreements import services
-from rapport.agreements.models import Comment, Proposal
+from rapport.agreements.models import Comment, Contract, Proposal, ProposalVersion
+from rapport.audit.context import PORTAL, Actor, acting
 from rapport.clients.models import Client, Project
 from rapport.core import clock
 from rapport.core.models import Workspace
 
 _EVIDENCE = services.Evidence(name="Miriam Vogt", agreed=True, ip_address="192.0.2.41",
                               user_agent="Mozilla/5.0 (Macintosh) Safari/605.1.15")
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    with clock.travel(day):
+        return clock.now()
 
 
 def _proposal(workspace: Workspace, client: Client, title: str, *,
@@ -25,6 +31,13 @@ def _proposal(workspace: Workspace, client: Client, title: str, *,
     return proposal
 
 
+def _dated_now(proposal: Proposal) -> None:
+    """Date the proposal and its latest version at the story's moment (`clock.now()`), not
+    at the moment the demo was loaded."""
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=clock.now())
+    ProposalVersion.objects.filter(proposal=proposal).update(created_at=clock.now())
+
+
 def add_demo_data(workspace: Workspace, today: dt.date) -> None:
     """A proposal awaiting acceptance, an expired offer, a contract with deposit and a
     change order waiting for the client."""
@@ -35,7 +48,9 @@ def add_demo_data(workspace: Workspace, today: dt.date) -> None:
             old = _proposal(workspace, radwerk, "Mitgliedermagazin (Pilotausgabe)",
                             amount="1800.00", deposit_percent="50.00")
             services.send(old)
-        services.expire_offers(workspace, today)
+            _dated_now(old)
+        with clock.travel(old.valid_until + dt.timedelta(days=1)), acting(Actor()):
+            services.expire_offers(workspace)  # the tick did this, the day after
         project = Project.objects.filter(client=radwerk).first()
         with clock.travel(today - dt.timedelta(days=4)):
             proposal = _proposal(workspace, radwerk, "Jahresbericht für Mitglieder",
@@ -48,9 +63,10 @@ def add_demo_data(workspace: Workspace, today: dt.date) -> None:
             proposal.content = content
             proposal.save()
             services.send(proposal)
+            _dated_now(proposal)
         version = proposal.current_version
         Comment.objects.create(workspace=workspace, proposal=proposal, version=version,
-                               name="Merve Yıldız",
+                               name="Merve Yıldız", at=_moment(today - dt.timedelta(days=2)),
                                text="Können die Porträts auch als Audio-Interview entstehen?")
     if gruenwerk:
         website = Project.objects.filter(client=gruenwerk, name__startswith="Website").first()
@@ -79,9 +95,14 @@ def add_demo_data(workspace: Workspace, today: dt.date) -> None:
             proposal.content = content
             proposal.save()
             services.send(proposal)
+            _dated_now(proposal)
             version = proposal.current_version
-            contract = services.accept(proposal, version.number, version.sha256, _EVIDENCE)
+        with clock.travel(start - dt.timedelta(days=7)):
+            with acting(Actor(label=PORTAL)):  # the client accepted through their link
+                contract = services.accept(proposal, version.number, version.sha256,
+                                           _EVIDENCE)
             services.countersign(contract, "Lena Hoffmann")
+            Contract.objects.filter(pk=contract.pk).update(created_at=clock.now())
         change = services.new_change_order(
             contract, "Zwei zusätzliche Landingpages für die Wärmepumpen-Kampagne "
             "(je ca. 600 Wörter, eine Korrekturrunde)", "680.00",

@@ -11,6 +11,7 @@ from django.dispatch import Signal
 
 from rapport.audit import context
 from rapport.audit.models import AuditEntry
+from rapport.core import clock
 
 # Sent for every entry written (keyword argument: entry). The webhooks listen to it.
 entry_recorded = Signal()
@@ -57,6 +58,7 @@ def record(workspace_id: int, obj: models.Model, action: str, *,
         parent_type=parent_type, parent_id=parent_id, action=action,
         before=jsonable(before or {}), after=jsonable(after or {}),
         request_id=actor.request_id, ip_address=actor.ip_address,
+        at=clock.now(),  # the app's one clock, so a dated story (the demo, a test) is dated
     )
     entry_recorded.send(sender=AuditEntry, entry=entry)
     return entry

@@ -55,7 +55,8 @@ def _record(match: TransactionMatch, row: BankTransaction) -> Payment:
         raise ValidationError(_("A transaction in %(tx)s cannot pay an invoice in %(inv)s.")
                               % {"tx": row.currency, "inv": invoice.currency})
     if match.amount > 0:
-        return billing.record_payment(invoice, match.amount, row.booking_date, _note(row))
+        return billing.record_payment(invoice, match.amount, row.booking_date, _note(row),
+                                      recorded_at=clock.now())  # the app's one clock
     return _record_reversal(invoice, match.amount, row)
 
 

@@ -66,13 +66,21 @@ def review(request: HttpRequest) -> HttpResponse:
     suggested = _annotate(list(mine.filter(status=Status.SUGGESTED)
                                .prefetch_related(_with(State.SUGGESTED))
                                .order_by("booking_date", "pk")[:SHOWN]))
-    unmatched = list(mine.filter(status=Status.UNMATCHED).order_by("booking_date", "pk")[:SHOWN])
+    # Money going out is no client's payment: it is listed apart, as an expense to put aside
+    # or, rarely, a refund to a client, never offered for matching against open invoices.
+    unmatched = list(mine.filter(status=Status.UNMATCHED, amount__gte=0)
+                     .order_by("booking_date", "pk")[:SHOWN])
+    outgoing = list(mine.filter(status=Status.UNMATCHED, amount__lt=0)
+                    .order_by("booking_date", "pk")[:SHOWN])
     ignored = list(mine.filter(status=Status.IGNORED).order_by("-booking_date", "-pk")[:SHOWN])
     settings = MatchSettings.objects.filter(workspace=request.workspace).first()
     return render(request, "banking/review.html", {
         "booked": booked, "suggested": suggested, "unmatched": unmatched, "ignored": ignored,
-        "counts": {status: mine.filter(status=status).count()
-                   for status in (Status.SUGGESTED, Status.UNMATCHED, Status.IGNORED)},
+        "outgoing": outgoing,
+        "counts": {Status.SUGGESTED: mine.filter(status=Status.SUGGESTED).count(),
+                   Status.UNMATCHED: mine.filter(status=Status.UNMATCHED, amount__gte=0).count(),
+                   "outgoing": mine.filter(status=Status.UNMATCHED, amount__lt=0).count(),
+                   Status.IGNORED: mine.filter(status=Status.IGNORED).count()},
         "threshold": settings.auto_book_threshold if settings else None,
         "settings_form_value": settings.auto_book_threshold if settings else Decimal("0.90"),
     })

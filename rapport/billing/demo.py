@@ -11,9 +11,12 @@ from decimal import Decimal
 from rapport.billing import services
 from rapport.billing.models import Deliverable, Invoice, InvoiceLine
 from rapport.clients.models import Project
+from rapport.core import clock
 from rapport.core.models import Workspace
 
 Unit = InvoiceLine.Unit
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 @dataclass
@@ -37,13 +40,16 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
     billing.save()
     p = lambda name: _project(workspace, name)  # noqa: E731
 
-    def standard(project: Project, *lines: tuple[str, str, str, str], month_ago: int = 0
-                 ) -> Callable[[], Invoice]:
+    def standard(project: Project, *lines: tuple[str, str, str, str], month_ago: int = 0,
+                 period: tuple[dt.date, dt.date] | None = None) -> Callable[[], Invoice]:
         def make() -> Invoice:
             invoice = services.new_draft(workspace, project.client, project=project)
             if month_ago:
                 invoice.service_start = today - dt.timedelta(days=month_ago + 30)
                 invoice.service_end = today - dt.timedelta(days=month_ago)
+                invoice.save()
+            if period:
+                invoice.service_start, invoice.service_end = period
                 invoice.save()
             for description, quantity, unit, price in lines:
                 services.add_line(invoice, description, quantity, price, unit=unit)
@@ -68,8 +74,21 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
     def deposit(project: Project) -> Callable[[], Invoice]:
         return lambda: services.create_deposit_invoice(project)
 
-    def final(project: Project) -> Callable[[], Invoice]:
-        return lambda: services.create_final_invoice(project)
+    def final(project: Project, finished_ago: int | None = None) -> Callable[[], Invoice]:
+        def make() -> Invoice:
+            invoice = services.create_final_invoice(project)
+            if finished_ago is not None:
+                # The work was finished before the final invoice, whatever the project's
+                # planned end: the service period cannot lie after the invoice date.
+                invoice.service_end = today - dt.timedelta(days=finished_ago)
+                invoice.save()
+            return invoice
+        return make
+
+    def last_month(ago: int) -> tuple[dt.date, dt.date, str]:
+        """The calendar month before the day `ago` days back, and its English name."""
+        end = (today - dt.timedelta(days=ago)).replace(day=1) - dt.timedelta(days=1)
+        return end.replace(day=1), end, MONTHS[end.month - 1]
 
     blog1 = p("Redaktion Blog & Kundenmagazin (1. Laufzeit)")
     blog2 = p("Redaktion Blog & Kundenmagazin (2. Laufzeit)")
@@ -83,6 +102,7 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
     campaign = p("Campaign copy for the autumn event series")
     christmas = p("Weihnachtskatalog & Texte für Geschenkboxen")
     blurbs = p("Klappentexte & Verlagsvorschauen")
+    campaign_month = last_month(31)
 
     stories = [
         # The ideal client: retainers billed in advance, paid within days.
@@ -112,22 +132,27 @@ def add_demo_invoices(workspace: Workspace, today: dt.date) -> int:
         # Panic mode, abroad: paid quickly, in USD.
         _Story(214, standard(bios, ("24 speaker bios, 120 words each", "1", Unit.FLAT,
                                     "1400.00")), [(203, "full")]),
-        _Story(31, standard(campaign, ("Campaign copy, October", "5", Unit.DAY, "540.00")),
+        # The campaign month is billed after it ends, named as the month it was.
+        _Story(31, standard(campaign, (f"Campaign copy, {campaign_month[2]}", "5", Unit.DAY,
+                                       "540.00"), period=campaign_month[:2]),
                [(24, "full")]),
         # The haggler: deposit paid; the final invoice holds back the finished catalogue.
         _Story(88, deposit(christmas), [(80, "full")]),
-        _Story(3, final(christmas), []),
+        _Story(3, final(christmas, finished_ago=4), []),
         # The former client who ended well.
         _Story(50, standard(blurbs, ("Klappentexte Frühjahrsprogramm", "3", Unit.DAY,
                                      "480.00")), [(41, "full")]),
     ]
     for story in sorted(stories, key=lambda s: -s.issued_ago):
-        issued = services.issue(story.make(), today - dt.timedelta(days=story.issued_ago))
+        issue_day = today - dt.timedelta(days=story.issued_ago)
+        with clock.travel(issue_day):  # written and issued that day, as its history says
+            issued = services.issue(story.make(), issue_day)
         for days_ago, amount in story.payments:
             value = issued.balance() if amount == "full" else Decimal(amount)
             paid_on = today - dt.timedelta(days=days_ago)
-            services.record_payment(issued, value, paid_on,  # recorded when it came in
-                                    recorded_at=services.moment_of(paid_on, workspace))
+            with clock.travel(paid_on):
+                services.record_payment(issued, value, paid_on,  # recorded when it came in
+                                        recorded_at=services.moment_of(paid_on, workspace))
 
     Deliverable.objects.create(workspace=workspace, project=christmas,
                                name="Katalogtexte (final, 48 Seiten)",

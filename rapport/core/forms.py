@@ -26,6 +26,37 @@ def holiday_country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *choices]
 
 
+def country_choices(keep: str = "") -> list[tuple[str, str]]:
+    """ISO 3166 countries as Babel (CLDR) names them in the UI language; a stored code that
+    CLDR does not list stays choosable, so saving the form never loses it."""
+    names = Locale.parse(get_language() or "en", sep="-").territories
+    choices = sorted(((code, names[code]) for code in names
+                      if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
+                     key=lambda item: item[1])
+    if keep and keep not in dict(choices):
+        choices.append((keep, keep))
+    return choices
+
+
+# CLDR territory codes that name no country: the EU, the euro area, the UN, "unknown",
+# "outlying Oceania" and the pseudo-locales.
+NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
+
+
+def subdivision_choices(country: str, keep: str = "") -> list[tuple[str, str]]:
+    """The regions with their own public holidays (German Länder and the like) of a country,
+    as the holidays package names them."""
+    choices: list[tuple[str, str]] = [("", "—")]
+    if country in holidays.list_supported_countries():
+        aliases = holidays.country_holidays(country).get_subdivision_aliases()
+        choices += sorted(((code, f"{names[0]} ({code})" if names else code)
+                           for code, names in aliases.items() if code.isupper()),
+                          key=lambda item: item[1])
+    if keep and keep not in dict(choices):
+        choices.append((keep, keep))
+    return choices
+
+
 def _day_field(day: Weekday) -> forms.CharField:
     return forms.CharField(
         label=day.label, required=False, max_length=200,
@@ -62,6 +93,17 @@ class WorkspaceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].keep(self.instance.time_zone)
+        self.fields["country"] = forms.ChoiceField(
+            label=self.fields["country"].label, choices=country_choices(self.instance.country),
+            initial="DE")
+        holiday_country = (self.data.get(self.add_prefix("holiday_country"))
+                           if self.is_bound else None) or self.instance.holiday_country or "DE"
+        self.fields["holiday_subdivision"] = forms.ChoiceField(
+            label=self.fields["holiday_subdivision"].label, required=False,
+            choices=subdivision_choices(holiday_country.upper(),
+                                        self.instance.holiday_subdivision),
+            help_text=_("The regions of the country chosen for public holidays; after "
+                        "changing that country, save once to choose among its regions."))
         for day in Weekday:
             self.fields[f"hours_{day.value}"] = _day_field(day)
         if self.instance.pk:

@@ -20,18 +20,21 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.agreements.demo import add_demo_data as add_demo_agreements
+from rapport.audit.context import Actor, acting
 from rapport.banking.demo import add_demo_data as add_demo_bank
 from rapport.billing.demo import add_demo_invoices
 from rapport.billing.services import purge_workspace_billing
 from rapport.clients.models import Client, Contact, Note, Project
 from rapport.clients.services import set_contact_emails, set_tags
 from rapport.comms.demo import add_demo_data as add_demo_comms
+from rapport.core import clock
 from rapport.core.choices import Channel, Language, Weekday
 from rapport.core.models import Membership, Workspace
 from rapport.core.office_hours import TimeRange
 from rapport.core.services import create_workspace, set_office_hours
 from rapport.dunning.demo import add_demo_data as add_demo_reminders
 from rapport.extras.demo import add_demo_data as add_demo_extras
+from rapport.front.demo_history import date_the_records
 from rapport.health.demo import add_demo_data as add_demo_health
 from rapport.intake.demo import add_demo_data as add_demo_intake
 from rapport.journal.demo import add_demo_data as add_demo_journal
@@ -42,6 +45,8 @@ DEMO_EMAIL = "demo@rapport.example"
 DEMO_PASSWORD = "rapport-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
 DEMO_WORKSPACE = "Lena Hoffmann · Text & Gestaltung"
+FIRST_DAY = 720  # days ago: the workspace was set up before the oldest client's story
+USER = "user"
 
 Status = Client.Status
 Kind = Note.Kind
@@ -100,20 +105,24 @@ class _Builder:
         `history` is a list of (days ago, new status, reason), oldest first, so the
         status log shows why and when the relationship changed.
         """
-        client = Client(workspace=self.workspace, name=name, **fields)
-        client.full_clean()
-        client.save()
-        for spec in contacts:
-            contact = Contact(
-                workspace=self.workspace, client=client, name=spec.name, role=spec.role,
-                phone=spec.phone,
-            )
-            contact.full_clean()
-            contact.save()
-            set_contact_emails(contact, spec.emails)
-        set_tags(client, tags)
+        # Added on the day of its first step, so its history starts where its story does.
+        first = max([days for days, _status, _reason in history], default=10)
+        with clock.travel(self.ago(first)):
+            client = Client(workspace=self.workspace, name=name, **fields)
+            client.full_clean()
+            client.save()
+            for spec in contacts:
+                contact = Contact(
+                    workspace=self.workspace, client=client, name=spec.name, role=spec.role,
+                    phone=spec.phone,
+                )
+                contact.full_clean()
+                contact.save()
+                set_contact_emails(contact, spec.emails)
+            set_tags(client, tags)
         for days, status, reason in history:
-            client.change_status(status, reason=reason, by=self.user, on=self.ago(days))
+            with clock.travel(self.ago(days)):
+                client.change_status(status, reason=reason, by=self.user, on=self.ago(days))
         return client
 
     def _add_note(self, client: Client, days: int, text: str, **fields: object) -> Note:
@@ -189,8 +198,16 @@ def build_demo(
         return DemoLogin(email=email, password=password, url=DEMO_URL, created=False)
 
     user = User.objects.create_user(email, password, name="Lena Hoffmann", language="de")
-    workspace = _create_workspace(user)
-    builder = _Builder(workspace=workspace, user=user, today=timezone.localdate())
+    # Everything the demo shows was done by its freelancer, so the change history says so.
+    with acting(Actor(label=USER, user=user)):
+        return _build(user, email, password)
+
+
+def _build(user: User, email: str, password: str) -> DemoLogin:
+    today = timezone.localdate()
+    with clock.travel(today - dt.timedelta(days=FIRST_DAY)):
+        workspace = _create_workspace(user)
+    builder = _Builder(workspace=workspace, user=user, today=today)
     for add_client in CLIENTS:
         add_client(builder)
     add_demo_invoices(workspace, builder.today)
@@ -204,6 +221,7 @@ def build_demo(
     add_demo_journal(workspace, builder.today)
     add_demo_time(workspace, builder.today)
     add_demo_bank(workspace, builder.today)
+    date_the_records(workspace, builder.today)
     return DemoLogin(
         email=email, password=password, url=DEMO_URL, created=True,
         workspace=workspace.name,

@@ -102,3 +102,35 @@ def test_money_going_back_is_assigned_to_an_invoice_that_was_paid(owner_http, st
     assert paid.number in html and open_.number not in html  # only paid invoices
     owner_http.post(url, {f"share_{paid.pk}": "-90,00"})
     assert Invoice.objects.get(pk=paid.pk).balance() == Decimal("90.00")
+
+
+def test_money_going_out_is_listed_apart_and_not_offered_against_open_invoices(
+        owner_http, owner, statement):
+    (_booked, _suggested, unmatched), _invoices = statement
+    expense = bank_line(unmatched.workspace, "-49.90", "Telefon und Internet",
+                        name="Telekom Deutschland GmbH")
+    match_new(unmatched.workspace_id, [expense.pk])
+    html = _page(owner_http)
+    unmatched_part = html.split('data-testid="unmatched"')[1].split("</section>")[0]
+    outgoing_part = html.split('data-testid="outgoing"')[1].split("</section>")[0]
+    assert f'data-testid="unmatched-{unmatched.pk}"' in unmatched_part
+    assert "Telekom" not in unmatched_part and "Telekom" in outgoing_part
+    assert "1 unmatched" in html and "1 going out" in html
+    assert "Assign to invoices" not in outgoing_part and "Refund to a client" in outgoing_part
+    owner.language = "de"
+    owner.save()
+    html = _page(owner_http, "de")
+    assert "Ausgänge" in html and "1 Ausgang" in html
+
+
+def test_the_demo_transfer_pays_an_open_invoice_and_is_booked(db):
+    from rapport.banking.models import BankTransaction
+    from rapport.front.demo import build_demo
+
+    build_demo()
+    transfer = BankTransaction.objects.get(bank_reference="DEMO-0001")
+    invoice = transfer.matches.get().invoice
+    assert transfer.status == BankTransaction.Status.MATCHED
+    assert invoice.number in transfer.purpose and invoice.balance() == 0
+    # The invoice had no payment in the billing story before this transfer.
+    assert [p.amount for p in invoice.payments.all()] == [transfer.amount]

@@ -44,3 +44,34 @@ def test_a_partly_paid_invoice_still_takes_payments(owner_http, issued):
                            amount=Decimal("10.00"), paid_on=dt.date(2026, 11, 20))
     page = owner_http.get(f"/invoices/{issued.pk}/").content.decode()
     assert f"/invoices/{issued.pk}/payments/new/" in page
+
+
+def _lateness(page: str) -> list[str]:
+    import re
+
+    block = page.split('data-testid="lateness">')[1].split("</article>")[0]
+    return re.sub(r"<[^>]+>", " ", block).split()
+
+
+def test_a_paid_invoice_says_it_was_paid_late_not_that_it_is_late(owner, owner_http, issued):
+    Payment.objects.create(workspace=issued.workspace, invoice=issued, amount=issued.amount_due,
+                           paid_on=issued.due_date + dt.timedelta(days=14))
+    words = " ".join(_lateness(owner_http.get(f"/invoices/{issued.pk}/").content.decode()))
+    assert words.startswith("Paid on") and words.endswith("paid 14 days late")
+    assert "Days late" not in words
+    owner.language = "de"
+    owner.save()
+    words = " ".join(_lateness(owner_http.get(f"/invoices/{issued.pk}/").content.decode()))
+    assert words.startswith("Bezahlt am") and words.endswith("14 Tage zu spät bezahlt")
+
+
+def test_an_invoice_paid_on_time_says_so_and_an_open_one_counts_its_days(owner_http, issued):
+    from rapport.core import clock
+
+    with clock.travel(issued.due_date + dt.timedelta(days=3)):
+        words = _lateness(owner_http.get(f"/invoices/{issued.pk}/").content.decode())
+    assert words == ["Days", "late", "3"]
+    Payment.objects.create(workspace=issued.workspace, invoice=issued, amount=issued.amount_due,
+                           paid_on=issued.due_date)
+    words = " ".join(_lateness(owner_http.get(f"/invoices/{issued.pk}/").content.decode()))
+    assert words.endswith("paid on time")
