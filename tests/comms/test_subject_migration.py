@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("comms", "0007_message_drops_redundant_indexes")]
+BEFORE = [("comms", "0008_message_health_window_index")]
 AFTER = [("comms", "0009_message_normalised_subject")]
 
 
