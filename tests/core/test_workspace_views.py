@@ -69,7 +69,9 @@ def test_bad_office_hours_are_reported_on_their_day_and_nothing_is_saved(
 def test_an_unknown_holiday_region_is_refused(newcomer_http):
     http, _user = newcomer_http
     response = http.post("/workspace/new/", {**VALID, "holiday_subdivision": "XX"})
-    assert "Not a state or region of this country" in response.content.decode()
+    # The region is a select of the country's regions, so an unknown one is not a choice.
+    assert "Select a valid choice. XX is not one of the available choices." in \
+        response.content.decode()
 
 
 def test_settings_show_and_replace_office_hours(owner_http, workspace):
