@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import QuerySet, Sum
 
 from rapport.billing.models import Payment
 from rapport.core.models import Workspace
@@ -65,25 +65,14 @@ def received(workspace: Workspace, payments: QuerySet[Payment], day: dt.date) ->
     rates of `day`."""
     converter = Converter(workspace.default_currency, day)
     income = Income(currency=workspace.default_currency, day=day)
-    # A payment of the whole invoice counts its net total: summed per client in the
-    # database. Part payments are summed per invoice ratio in the database, exactly, and
-    # their net share taken in Python. Most payments are whole: a few rows, not one per
-    # invoice.
-    whole = Q(amount=F("invoice__gross_total"))
-    part = ~whole
-    rows = (payments.values_list(
-        "invoice__client_id", "invoice__currency",
-        Case(When(whole, then=None), default=F("invoice__net_total")),
-        Case(When(whole, then=None), default=F("invoice__gross_total")))
-            .annotate(whole=Sum("invoice__net_total", filter=whole),
-                      paid=Sum("amount", filter=part)).order_by())
+    # Summed per invoice ratio in the database, exactly; the net share in Python.
+    rows = (payments.values_list("invoice__client_id", "invoice__currency",
+                                 "invoice__net_total", "invoice__gross_total")
+            .annotate(paid=Sum("amount")).order_by())
     totals: dict[tuple[int, str], Decimal] = {}
-    for client_id, currency, net_total, gross_total, whole_net, paid in rows:
+    for client_id, currency, net_total, gross_total, paid in rows:
         key = (client_id, currency)
-        total = totals.get(key, ZERO) + (whole_net or ZERO)
-        if paid is not None:
-            total += net_share(paid, net_total, gross_total)
-        totals[key] = total
+        totals[key] = totals.get(key, ZERO) + net_share(paid, net_total, gross_total)
     for (client_id, currency), total in totals.items():
         total = total.quantize(CENT, ROUND_HALF_UP)
         if not total:

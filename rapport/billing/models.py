@@ -541,8 +541,6 @@ class Payment(WorkspaceOwned):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "pk"]
-        # The income of a period (12 months for health): its payments, not all of them.
-        indexes = [models.Index(fields=["workspace", "paid_on"], name="payment_ws_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"

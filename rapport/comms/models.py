@@ -70,9 +70,6 @@ class Message(WorkspaceOwned):
         ]
         indexes = [
             models.Index(fields=["workspace", "client", "date"], name="message_ws_client_date"),
-            # A client's incoming mail counted per health window, from the index alone.
-            models.Index(fields=["workspace", "client", "direction", "date"],
-                         name="message_health_window"),
             models.Index(fields=["workspace", "from_address"], name="message_ws_from"),
             models.Index(fields=["workspace", "normalised_subject", "date"],
                          name="message_ws_subject_date"),

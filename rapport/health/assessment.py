@@ -11,13 +11,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
-from itertools import pairwise
 
-from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,51 +76,12 @@ class Facts:
     income: Income | None = None  # what `revenue` was converted from, and at which rates
     minutes: dict[int, int] = field(default_factory=dict)
     enjoyment: dict[int, int] = field(default_factory=dict)
-    # Incoming mail per client: its dates (sorted), or counted per window (`InboundCounts`)
-    inbound: dict[int, list[dt.datetime] | InboundCounts] = field(default_factory=dict)
+    inbound: dict[int, list[dt.datetime]] = field(default_factory=dict)  # message dates
     favours: dict[int, tuple[int, int]] = field(default_factory=dict)  # (count, minutes)
 
     @cached_property
     def total_revenue(self) -> Decimal:
         return sum(self.revenue.values(), Decimal("0"))
-
-
-@dataclass(frozen=True)
-class InboundCounts:
-    """How many messages a client sent between consecutive `bounds` (counted by the
-    database instead of reading every date): answers for windows made of those bounds."""
-
-    bounds: tuple[dt.datetime, ...]
-    before: tuple[int, ...]  # messages from the first bound up to each bound
-
-    def between(self, start: dt.datetime, end: dt.datetime) -> int:
-        """Messages in [start, end); both must be among the bounds counted."""
-        return self.before[self.bounds.index(end)] - self.before[self.bounds.index(start)]
-
-
-def received_between(inbound: Sequence[dt.datetime] | InboundCounts, start: dt.datetime,
-                     end: dt.datetime) -> int:
-    """Messages in [start, end): counted, or found in the sorted dates."""
-    if isinstance(inbound, InboundCounts):
-        return inbound.between(start, end)
-    return bisect.bisect_left(inbound, end) - bisect.bisect_left(inbound, start)
-
-
-def count_inbound(messages: QuerySet[Message], bounds: Collection[dt.datetime]
-                  ) -> dict[int, InboundCounts]:
-    """Incoming mail per client counted between the bounds, in one grouped query."""
-    ordered = sorted(set(bounds))
-    spans = {f"n{i}": Count("pk", filter=Q(date__gte=start, date__lt=end))
-             for i, (start, end) in enumerate(pairwise(ordered))}
-    rows = (messages.filter(date__gte=ordered[0], date__lt=ordered[-1])
-            .values("client_id").annotate(**spans).order_by())
-    result = {}
-    for row in rows:
-        before = [0]
-        for i in range(len(spans)):
-            before.append(before[-1] + row[f"n{i}"])
-        result[row["client_id"]] = InboundCounts(tuple(ordered), tuple(before))
-    return result
 
 
 @dataclass
@@ -235,15 +194,12 @@ def health_settings(workspace: Workspace) -> HealthSettings:
 
 def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                today: dt.date | None = None, signals_of: list[int] | None = None,
-               settings: HealthSettings | None = None, value: bool = True,
-               windows_of: Collection[dt.date] = ()) -> Facts:
+               settings: HealthSettings | None = None, value: bool = True) -> Facts:
     """Signals of two windows (plus a week, for "what changed"), payments and all hours
     (`hours_by_client`) of 12 months and enjoyment ratings — a fixed number of queries. With
     `signals_of`, signals are read for those clients only (the others' are stored). Without
     `value`, only what the warning signs need (the signals and incoming mail): a client's
-    signs are reassessed on every new message, its value side is read when it is shown.
-    With `windows_of` (days), incoming mail is counted by the database for the windows
-    ending on those days, not read date by date: `assess_signs` is asked for no other."""
+    signs are reassessed on every new message, its value side is read when it is shown."""
     today = today or timezone.localdate(timezone=workspace.tz)
     settings = settings or health_settings(workspace)
     facts = Facts(today=today, settings=settings)
@@ -285,12 +241,8 @@ def load_facts(workspace: Workspace, clients: list[Client] | None = None,
                                       date__gte=since, client__isnull=False)
     if signals_of is not None or ids is not None:
         messages = messages.filter(client_id__in=signals_of if signals_of is not None else ids)
-    if windows_of:
-        bounds = [b for day in windows_of for b in windows(workspace, settings, day)]
-        facts.inbound.update(count_inbound(messages, bounds))
-    else:
-        for client_id, date in messages.values_list("client_id", "date").order_by("date"):
-            facts.inbound.setdefault(client_id, []).append(date)
+    for client_id, date in messages.values_list("client_id", "date").order_by("date"):
+        facts.inbound.setdefault(client_id, []).append(date)
 
     if value:
         load_value(facts, workspace)
@@ -408,31 +360,25 @@ def _index(settings: HealthSettings) -> tuple[dict, dict]:
     return cached
 
 
-def _after_hours_counts(facts: list[Fact], inbound: list[dt.datetime] | InboundCounts,
-                        start: dt.datetime, end: dt.datetime, share: int) -> bool:
+def _after_hours_counts(facts: list[Fact], inbound: list[dt.datetime], start: dt.datetime,
+                        end: dt.datetime, share: int) -> bool:
     """Whether after-hours messages in [start, end) reach `share` % of the messages."""
     late = sum(1 for f in facts if f.kind == SignalKind.AFTER_HOURS
                and start <= f.occurred_at < end)
-    total = max(received_between(inbound, start, end), late)
+    total = max(bisect.bisect_left(inbound, end) - bisect.bisect_left(inbound, start), late)
     return late > 0 and late * 100 >= share * total
 
 
-def windows(workspace: Workspace, settings: HealthSettings, day: dt.date
-            ) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    """(start of the window before, start, end) of the window that ends with `day`."""
-    window = dt.timedelta(days=settings.window_days)
-    end = _start_of(workspace, day + dt.timedelta(days=1))
-    return end - 2 * window, end - window, end
-
-
 def assess_signs(workspace: Workspace, facts: list[Fact], settings: HealthSettings,
-                 today: dt.date, inbound: list[dt.datetime] | InboundCounts | None = None
+                 today: dt.date, inbound: list[dt.datetime] | None = None
                  ) -> list[SignStatus]:
     """One pass over the facts. Per sign, one source (message, invoice…) counts once,
     with its strongest kind; the window before gives the trend. After-hours messages
     count only where they reach the share set in the settings (of `inbound`, the client's
-    incoming message dates, sorted, or their counts per window)."""
-    previous_start, start, end = windows(workspace, settings, today)
+    incoming message dates, sorted)."""
+    window = dt.timedelta(days=settings.window_days)
+    end = _start_of(workspace, today + dt.timedelta(days=1))
+    start, previous_start = end - window, end - 2 * window
     by_kind, by_category = _index(settings)
     inbound = inbound or []
     after_hours = {
@@ -586,11 +532,6 @@ def _reasons(key: str, signs: list[SignStatus], value: ValueSide | None) -> list
     return reasons
 
 
-def previous_week(today: dt.date) -> dt.date:
-    """The day "what changed this week" compares with."""
-    return today - dt.timedelta(days=7)
-
-
 def assess(client: Client, facts: Facts) -> ClientHealth:
     workspace = client.workspace
     mine = facts.signals.get(client.pk, [])
@@ -599,7 +540,7 @@ def assess(client: Client, facts: Facts) -> ClientHealth:
     value = value_side(client, facts)
     health = ClientHealth(client=client, signs=signs, value=value,
                           recommendation=recommend(signs, value))
-    week_ago = previous_week(facts.today)
+    week_ago = facts.today - dt.timedelta(days=7)
     since = _start_of(workspace, week_ago + dt.timedelta(days=1))
     health.new_this_week = sum(1 for f in mine if f.occurred_at >= since)
     before = assess_signs(workspace, mine, facts.settings, week_ago, inbound)

@@ -35,7 +35,6 @@ from rapport.health.assessment import (
     health_settings,
     load_facts,
     load_value,
-    previous_week,
     recommend,
     value_side,
 )
@@ -177,7 +176,7 @@ def _reassess(workspace: Workspace, clients: list[Client], today: dt.date,
     started = timezone.now()
     ids = [c.pk for c in clients]
     facts = load_facts(workspace, clients, today, signals_of=ids, settings=settings,
-                       value=False, windows_of=(today, previous_week(today)))
+                       value=False)
     counted = fact_counts(workspace, ids)
     fresh: list[HealthSnapshot] = []
     failed: list[Client] = []
