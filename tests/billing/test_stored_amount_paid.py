@@ -129,7 +129,7 @@ def test_the_migration_fills_the_sum_of_existing_payments(kunde):
     services.record_payment(part, "0.20", BEFORE_DUE)  # 0.1 + 0.2 is 0.3 here, exactly
     Invoice.objects.update(amount_paid=Decimal(0))  # as before the column existed
     migration = importlib.import_module(
-        "rapport.billing.migrations.0006_invoice_stored_payment_state")
+        "rapport.billing.migrations.0005_invoice_stored_payment_state")
     migration.fill_amount_paid(apps, None)
     _agree(paid, "119.00", "paid")
     _agree(part, "0.30", "partially_paid")

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("comms", "0008_message_health_window_index")]
-AFTER = [("comms", "0009_message_normalised_subject")]
+BEFORE = [("comms", "0007_message_drops_redundant_indexes")]
+AFTER = [("comms", "0008_message_normalised_subject")]
 
 
 def _migrate(targets):

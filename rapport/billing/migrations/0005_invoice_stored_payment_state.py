@@ -20,7 +20,7 @@ def fill_amount_paid(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("billing", "0005_payment_by_workspace_and_date"),
+        ("billing", "0004_invoice_index_by_due_date"),
     ]
 
     operations = [

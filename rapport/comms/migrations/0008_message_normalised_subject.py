@@ -33,7 +33,7 @@ def fill_normalised_subjects(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comms', '0008_message_health_window_index'),
+        ('comms', '0007_message_drops_redundant_indexes'),
     ]
 
     operations = [
