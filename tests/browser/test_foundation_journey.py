@@ -24,7 +24,7 @@ def test_sign_up_to_german_ui_and_log_out(page):
     expect(page.get_by_role("heading", name="Set up your workspace")).to_be_visible()
     page.get_by_label("Business name").fill("Mara Berg Text")
     page.get_by_label("City").fill("Berlin")
-    page.get_by_label("Public holidays: state or region").fill("BE")
+    page.get_by_label("Public holidays: state or region").select_option("BE")
     page.get_by_label("Wednesday").fill("09:00-12:00, 11:00-13:00")
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Maximum calls per week").fill("1")
